@@ -1,0 +1,543 @@
+"""Learn factor weights from customer choices with a conditional logit, per segment with shrinkage.
+
+Pure code: numpy / scipy / pandas on arrays, no Django. The model:
+
+    utility(candidate j in session s) = sum_k w_k * z_jk + a_j + b * position_j
+
+where z are the factors standardised (oriented so that higher is better, centred and scaled on
+the training rows), a_j an optional per-candidate effect (a provider preferred beyond its factors)
+and position_j the standardised -log(displayed rank), the position-bias term that is fitted but left
+out when ranking. The choice probability is the softmax of the utilities over the session's choice
+set. Weights are the penalised maximum-likelihood estimate (L2 centred on 0 for the all-segments
+fit, centred on the all-segments weights for a segment, so a small segment borrows strength);
+standard errors come from the inverse of the penalised observed information.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, sparse, special
+
+FORMAT_VERSION = 1
+GLOBAL = ""  # the segment key of the all-segments weights
+
+RESERVED_COLUMNS = (
+    "session_id",
+    "alternative",
+    "chosen",
+    "segment",
+    "rank",
+    "displayed_rank",
+)
+
+
+@dataclass
+class ChoiceSet:
+    """Long-format choices: one row per (session, candidate); a session's rows are contiguous."""
+
+    values: np.ndarray  # (rows, K) raw factor values
+    session: np.ndarray  # (rows,) session code 0..S-1, non-decreasing
+    chosen: np.ndarray  # (rows,) bool, exactly one True per session
+    factor_names: list[str]
+    alternative: np.ndarray | None = None  # (rows,) code into alternative_names
+    alternative_names: list[str] = field(default_factory=list)
+    rank: np.ndarray | None = None  # (rows,) displayed rank, 1 = top of the list
+    segment: np.ndarray | None = None  # (S,) segment label per session
+    session_ids: np.ndarray | None = None  # (S,) original session ids
+
+    @property
+    def n_sessions(self) -> int:
+        return int(self.session[-1]) + 1 if len(self.session) else 0
+
+    @property
+    def starts(self) -> np.ndarray:
+        return np.flatnonzero(np.r_[True, self.session[1:] != self.session[:-1]])
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(np.r_[self.starts, len(self.session)])
+
+    def subset(self, session_mask: np.ndarray) -> ChoiceSet:
+        """The sessions where `session_mask` (length S) is True, renumbered from 0."""
+        session_mask = np.asarray(session_mask, dtype=bool)
+        rows = session_mask[self.session]
+        new_codes = np.cumsum(session_mask) - 1
+        return ChoiceSet(
+            values=self.values[rows],
+            session=new_codes[self.session[rows]],
+            chosen=self.chosen[rows],
+            factor_names=list(self.factor_names),
+            alternative=None if self.alternative is None else self.alternative[rows],
+            alternative_names=list(self.alternative_names),
+            rank=None if self.rank is None else self.rank[rows],
+            segment=None if self.segment is None else self.segment[session_mask],
+            session_ids=None
+            if self.session_ids is None
+            else self.session_ids[session_mask],
+        )
+
+
+def choice_set_from_frame(
+    frame: pd.DataFrame,
+    factor_columns: list[str] | None = None,
+    *,
+    session_column: str = "session_id",
+    alternative_column: str | None = "alternative",
+    chosen_column: str = "chosen",
+    rank_column: str | None = None,
+    segment_column: str | None = None,
+) -> tuple[ChoiceSet, dict]:
+    """Build a ChoiceSet from a long data frame, with a report of what was dropped and why.
+
+    Sessions without exactly one chosen row or with fewer than two candidates cannot inform a
+    choice model and are dropped; missing or infinite factor values are replaced by the factor's
+    median so one bad cell does not lose a session.
+    """
+    for column in (session_column, chosen_column):
+        if column not in frame.columns:
+            raise ValueError(f"missing column {column!r}")
+    if factor_columns is None:
+        factor_columns = [
+            c
+            for c in frame.columns
+            if c not in RESERVED_COLUMNS
+            and c
+            not in (
+                session_column,
+                alternative_column,
+                chosen_column,
+                rank_column,
+                segment_column,
+            )
+            and pd.api.types.is_numeric_dtype(frame[c])
+        ]
+    if not factor_columns:
+        raise ValueError("no numeric factor columns")
+    frame = frame.reset_index(drop=True)
+    values = (
+        frame[factor_columns]
+        .apply(pd.to_numeric, errors="coerce")
+        .to_numpy(dtype=float, copy=True)
+    )
+    values[~np.isfinite(values)] = np.nan
+    missing_cells = int(np.isnan(values).sum())
+    medians = np.nanmedian(np.where(np.isnan(values).all(axis=0), 0.0, values), axis=0)
+    medians = np.where(np.isfinite(medians), medians, 0.0)
+    values = np.where(np.isnan(values), medians, values)
+    chosen = (
+        pd.to_numeric(frame[chosen_column], errors="coerce").fillna(0).to_numpy() > 0
+    )
+    session_keys = frame[session_column].astype(str).to_numpy()
+    codes, uniques = pd.factorize(session_keys, sort=False)
+    n_chosen = np.bincount(codes, weights=chosen.astype(float), minlength=len(uniques))
+    n_rows = np.bincount(codes, minlength=len(uniques))
+    keep_session = (n_chosen == 1) & (n_rows >= 2)
+    report = {
+        "rows": len(frame),
+        "sessions": len(uniques),
+        "sessions_without_choice": int((n_chosen == 0).sum()),
+        "sessions_with_several_choices": int((n_chosen > 1).sum()),
+        "sessions_with_one_candidate": int(((n_rows < 2) & (n_chosen == 1)).sum()),
+        "missing_values_filled": missing_cells,
+    }
+    rows = keep_session[codes]
+    order = np.argsort(codes[rows], kind="stable")
+    row_index = np.flatnonzero(rows)[order]
+    kept_codes = codes[row_index]
+    new_code = np.full(len(uniques), -1)
+    kept_sessions = np.flatnonzero(keep_session)
+    new_code[kept_sessions] = np.arange(len(kept_sessions))
+    alternative = None
+    alternative_names: list[str] = []
+    if alternative_column and alternative_column in frame.columns:
+        alt_codes, alt_uniques = pd.factorize(
+            frame[alternative_column].astype(str).to_numpy()[row_index], sort=True
+        )
+        alternative = alt_codes
+        alternative_names = [str(a) for a in alt_uniques]
+    rank = None
+    if rank_column and rank_column in frame.columns:
+        rank = pd.to_numeric(frame[rank_column], errors="coerce").to_numpy(dtype=float)[
+            row_index
+        ]
+        rank = np.where(np.isfinite(rank) & (rank >= 1), rank, np.nan)
+        if np.isnan(rank).all():
+            rank = None
+        else:
+            rank = np.where(np.isnan(rank), np.nanmedian(rank), rank)
+    segment = None
+    if segment_column and segment_column in frame.columns:
+        seg_rows = frame[segment_column].fillna("").astype(str).to_numpy()
+        first_row = np.zeros(len(uniques), dtype=int)
+        first_row[codes[::-1]] = np.arange(len(codes))[::-1]
+        segment = seg_rows[first_row][kept_sessions]
+    data = ChoiceSet(
+        values=values[row_index],
+        session=new_code[kept_codes],
+        chosen=chosen[row_index],
+        factor_names=list(factor_columns),
+        alternative=alternative,
+        alternative_names=alternative_names,
+        rank=rank,
+        segment=segment,
+        session_ids=uniques[kept_sessions],
+    )
+    report["sessions_used"] = data.n_sessions
+    return data, report
+
+
+@dataclass
+class Standardiser:
+    """Orient each factor so that higher is better, then centre and scale it."""
+
+    names: list[str]
+    direction: np.ndarray  # +1 higher is better, -1 lower is better
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def fit(
+        cls, values: np.ndarray, names: list[str], higher_is_better
+    ) -> Standardiser:
+        direction = np.array([1.0 if h else -1.0 for h in higher_is_better])
+        oriented = np.asarray(values, dtype=float) * direction
+        mean = oriented.mean(axis=0) if len(oriented) else np.zeros(len(names))
+        scale = oriented.std(axis=0) if len(oriented) else np.ones(len(names))
+        scale = np.where(np.isfinite(scale) & (scale > 1e-12), scale, 1.0)
+        return cls(list(names), direction, mean, scale)
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        return (
+            np.asarray(values, dtype=float) * self.direction - self.mean
+        ) / self.scale
+
+    def to_dict(self) -> dict:
+        return {
+            "names": list(self.names),
+            "direction": self.direction.tolist(),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Standardiser:
+        return cls(
+            list(d["names"]),
+            np.array(d["direction"], float),
+            np.array(d["mean"], float),
+            np.array(d["scale"], float),
+        )
+
+
+@dataclass
+class WeightSet:
+    """One fitted weight set (all segments or one segment) with its uncertainty."""
+
+    segment: str
+    n_sessions: int
+    factor_weights: dict[str, float]  # per standardised, oriented factor
+    factor_se: dict[str, float]
+    alternative_effects: dict[str, float] = field(default_factory=dict)
+    alternative_se: dict[str, float] = field(default_factory=dict)
+    position_weight: float | None = None
+    position_se: float | None = None
+    log_likelihood: float = 0.0  # mean per session, on the training sessions
+    confidence: float = 0.0
+    converged: bool = True
+
+    def weight_vector(self, names: list[str]) -> np.ndarray:
+        return np.array([self.factor_weights.get(n, 0.0) for n in names], dtype=float)
+
+    def effect_vector(self, alternatives) -> np.ndarray:
+        return np.array(
+            [self.alternative_effects.get(str(a), 0.0) for a in alternatives],
+            dtype=float,
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> WeightSet:
+        return cls(**d)
+
+
+@dataclass
+class ChoiceModel:
+    """The all-segments weights, the segment weights and the standardisation they refer to."""
+
+    standardiser: Standardiser
+    global_weights: WeightSet
+    segment_weights: dict[str, WeightSet]
+    position_mean: float = 0.0
+    position_scale: float = 1.0
+    options: dict = field(default_factory=dict)
+
+    def weights_for(self, segment: str | None, min_sessions: int) -> WeightSet | None:
+        """The segment's weights past the minimum sample size, else the global ones, else None."""
+        seg = self.segment_weights.get(segment or "")
+        if seg is not None and seg.n_sessions >= min_sessions:
+            return seg
+        if self.global_weights.n_sessions >= min_sessions:
+            return self.global_weights
+        return None
+
+    def to_dict(self) -> dict:
+        return {
+            "format_version": FORMAT_VERSION,
+            "standardiser": self.standardiser.to_dict(),
+            "global_weights": self.global_weights.to_dict(),
+            "segment_weights": {
+                k: v.to_dict() for k, v in self.segment_weights.items()
+            },
+            "position_mean": self.position_mean,
+            "position_scale": self.position_scale,
+            "options": dict(self.options),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ChoiceModel | None:
+        """None for a missing or incompatible stored model (the caller falls back)."""
+        if not d or d.get("format_version") != FORMAT_VERSION:
+            return None
+        return cls(
+            standardiser=Standardiser.from_dict(d["standardiser"]),
+            global_weights=WeightSet.from_dict(d["global_weights"]),
+            segment_weights={
+                k: WeightSet.from_dict(v) for k, v in d["segment_weights"].items()
+            },
+            position_mean=float(d.get("position_mean", 0.0)),
+            position_scale=float(d.get("position_scale", 1.0)),
+            options=dict(d.get("options", {})),
+        )
+
+
+class _Problem:
+    """The penalised negative log-likelihood of a conditional logit, vectorised over sessions."""
+
+    def __init__(
+        self,
+        design: np.ndarray,
+        alternative: np.ndarray | None,
+        n_alternatives: int,
+        chosen,
+        session,
+    ):
+        self.design = design
+        self.k = design.shape[1]
+        self.j = n_alternatives if alternative is not None else 0
+        self.alternative = alternative
+        self.chosen = chosen.astype(float)
+        self.session = session
+        self.starts = np.flatnonzero(np.r_[True, session[1:] != session[:-1]])
+        self.sizes = np.diff(np.r_[self.starts, len(session)])
+        self.n_sessions = len(self.starts)
+
+    def utilities(self, theta: np.ndarray) -> np.ndarray:
+        u = self.design @ theta[: self.k]
+        if self.j:
+            u = u + theta[self.k :][self.alternative]
+        return u
+
+    def probabilities(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
+        """Choice probabilities per row and the log-likelihood summed over sessions."""
+        u = self.utilities(theta)
+        top = np.maximum.reduceat(u, self.starts)
+        e = np.exp(u - np.repeat(top, self.sizes))
+        denom = np.add.reduceat(e, self.starts)
+        p = e / np.repeat(denom, self.sizes)
+        log_lik = float(u @ self.chosen - (top + np.log(denom)).sum())
+        return p, log_lik
+
+    def objective(self, theta, penalty, centre):
+        p, log_lik = self.probabilities(theta)
+        resid = self.chosen - p
+        grad = np.empty_like(theta)
+        grad[: self.k] = -(self.design.T @ resid)
+        if self.j:
+            grad[self.k :] = -np.bincount(
+                self.alternative, weights=resid, minlength=self.j
+            )
+        diff = theta - centre
+        return -log_lik + 0.5 * float(penalty @ (diff * diff)), grad + penalty * diff
+
+    def information(self, theta: np.ndarray) -> np.ndarray:
+        """Observed information: sum over sessions of Z' (diag(p) - p p') Z."""
+        p, _ = self.probabilities(theta)
+        rows = len(p)
+        z = sparse.csr_matrix(self.design)
+        if self.j:
+            onehot = sparse.csr_matrix(
+                (np.ones(rows), (np.arange(rows), self.alternative)),
+                shape=(rows, self.j),
+            )
+            z = sparse.hstack([z, onehot], format="csr")
+        pz = sparse.diags(p) @ z
+        group = sparse.csr_matrix(
+            (np.ones(rows), (self.session - self.session[0], np.arange(rows)))
+        )
+        m = group @ pz
+        info = (z.T @ pz) - (m.T @ m)
+        return np.asarray(info.todense())
+
+
+def _confidence(weights: np.ndarray, se: np.ndarray, n_sessions: int) -> float:
+    """A 0-1 score: how sure we are of the direction of the weights that matter, times sample size.
+
+    Each factor's sign certainty is erf(|w| / (SE * sqrt 2)) (0 when the weight is within noise of
+    zero, near 1 when its interval is far from zero), averaged with the weights' sizes as
+    importance, and discounted by n / (n + 20) so a handful of sessions never looks certain.
+    """
+    if n_sessions <= 0 or len(weights) == 0:
+        return 0.0
+    size = np.abs(weights)
+    if size.sum() <= 0:
+        return 0.0
+    certainty = special.erf(size / (np.maximum(se, 1e-12) * math.sqrt(2)))
+    score = (
+        float((size * certainty).sum() / size.sum()) * n_sessions / (n_sessions + 20.0)
+    )
+    return max(0.0, min(1.0, score))
+
+
+def _position_feature(rank: np.ndarray) -> np.ndarray:
+    return -np.log(np.maximum(rank, 1.0))
+
+
+def _fit_one(
+    problem: _Problem, penalty: np.ndarray, centre: np.ndarray, start: np.ndarray
+):
+    result = optimize.minimize(
+        problem.objective,
+        start,
+        args=(penalty, centre),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": 1000, "gtol": 1e-7},
+    )
+    theta = result.x
+    info = problem.information(theta) + np.diag(penalty)
+    try:
+        cov = np.linalg.inv(info)
+        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    except np.linalg.LinAlgError:
+        se = np.full(len(theta), np.nan)
+    _, log_lik = problem.probabilities(theta)
+    return theta, se, log_lik, bool(result.success)
+
+
+def _weight_set(
+    segment, problem, theta, se, log_lik, converged, names, alt_names, has_position
+) -> WeightSet:
+    k_factors = len(names)
+    factor_w = theta[:k_factors]
+    factor_se = se[:k_factors]
+    alt = theta[problem.k :]
+    alt_se = se[problem.k :]
+    return WeightSet(
+        segment=segment,
+        n_sessions=int(problem.n_sessions),
+        factor_weights={n: float(w) for n, w in zip(names, factor_w, strict=True)},
+        factor_se={n: float(s) for n, s in zip(names, factor_se, strict=True)},
+        alternative_effects={a: float(w) for a, w in zip(alt_names, alt, strict=False)}
+        if problem.j
+        else {},
+        alternative_se={a: float(s) for a, s in zip(alt_names, alt_se, strict=False)}
+        if problem.j
+        else {},
+        position_weight=float(theta[k_factors]) if has_position else None,
+        position_se=float(se[k_factors]) if has_position else None,
+        log_likelihood=log_lik / max(problem.n_sessions, 1),
+        confidence=_confidence(factor_w, factor_se, problem.n_sessions),
+        converged=converged,
+    )
+
+
+def fit_choice_model(
+    data: ChoiceSet,
+    higher_is_better=None,
+    *,
+    l2: float = 1.0,
+    segment_shrinkage: float = 10.0,
+    alternative_effects: bool = True,
+    position_bias: bool = True,
+) -> ChoiceModel:
+    """Fit the all-segments weights, then each segment's weights shrunk toward them.
+
+    `higher_is_better` (one bool per factor, default all True) only orients the factors, so that a
+    positive weight always means "customers prefer more of what is good"; the fitted likelihood
+    does not depend on it. `l2` is the penalty on the all-segments parameters (standardised
+    scale); `segment_shrinkage` the penalty pulling a segment's parameters to the global ones.
+    """
+    if data.n_sessions == 0:
+        raise ValueError(
+            "no usable sessions (each needs one chosen candidate among at least two)"
+        )
+    names = list(data.factor_names)
+    if higher_is_better is None:
+        higher_is_better = [True] * len(names)
+    standardiser = Standardiser.fit(data.values, names, higher_is_better)
+    design = standardiser.transform(data.values)
+    has_position = bool(
+        position_bias and data.rank is not None and np.ptp(data.rank) > 0
+    )
+    position_mean, position_scale = 0.0, 1.0
+    if has_position:
+        pos = _position_feature(data.rank)
+        position_mean = float(pos.mean())
+        position_scale = float(pos.std()) or 1.0
+        design = np.column_stack([design, (pos - position_mean) / position_scale])
+    use_alternatives = bool(
+        alternative_effects
+        and data.alternative is not None
+        and len(data.alternative_names) > 1
+    )
+    alternative = data.alternative if use_alternatives else None
+    alt_names = data.alternative_names if use_alternatives else []
+
+    problem = _Problem(design, alternative, len(alt_names), data.chosen, data.session)
+    n_params = design.shape[1] + len(alt_names)
+    penalty = np.full(n_params, float(l2))
+    theta, se, log_lik, ok = _fit_one(
+        problem, penalty, np.zeros(n_params), np.zeros(n_params)
+    )
+    global_weights = _weight_set(
+        GLOBAL, problem, theta, se, log_lik, ok, names, alt_names, has_position
+    )
+
+    segment_weights: dict[str, WeightSet] = {}
+    if data.segment is not None:
+        for label in sorted(set(data.segment.tolist()) - {""}):
+            mask = data.segment == label
+            rows = mask[data.session]
+            seg_session = (np.cumsum(mask) - 1)[data.session[rows]]
+            sub = _Problem(
+                design[rows],
+                None if alternative is None else alternative[rows],
+                len(alt_names),
+                data.chosen[rows],
+                seg_session,
+            )
+            seg_penalty = np.full(n_params, float(segment_shrinkage))
+            s_theta, s_se, s_ll, s_ok = _fit_one(sub, seg_penalty, theta, theta.copy())
+            segment_weights[label] = _weight_set(
+                label, sub, s_theta, s_se, s_ll, s_ok, names, alt_names, has_position
+            )
+
+    return ChoiceModel(
+        standardiser=standardiser,
+        global_weights=global_weights,
+        segment_weights=segment_weights,
+        position_mean=position_mean,
+        position_scale=position_scale,
+        options={
+            "l2": l2,
+            "segment_shrinkage": segment_shrinkage,
+            "alternative_effects": use_alternatives,
+            "position_bias": has_position,
+        },
+    )
