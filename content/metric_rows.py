@@ -1,0 +1,179 @@
+"""Parsing and checking one row of post metrics, shared by the API, the CSV upload and the command.
+
+Pure: takes a mapping of raw values, returns a clean row or raises RowError with a reason per field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+CSV_COLUMNS = (
+    "post_id",
+    "brand",
+    "platform",
+    "variant",
+    "experiment",
+    "text",
+    "date",
+    "impressions",
+    "clicks",
+    "conversions",
+    "revenue",
+)
+POST_FIELDS = ("brand", "platform", "variant", "experiment", "text")
+MAX_COUNT = 10**12
+MAX_REVENUE = Decimal("1e12")
+MAX_TEXT = 5000
+
+
+class RowError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    post_id: str
+    date: dt.date
+    impressions: int
+    clicks: int
+    conversions: int
+    revenue: Decimal
+    brand: str = ""
+    platform: str = ""
+    variant: str = ""
+    experiment: str = ""
+    text: str = ""
+
+    @property
+    def post_fields(self) -> dict[str, str]:
+        return {
+            name: getattr(self, name) for name in POST_FIELDS if getattr(self, name)
+        }
+
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _count(value, field, errors, required=True) -> int:
+    if _blank(value):
+        if required:
+            errors.setdefault(field, []).append("This field is required.")
+        return 0
+    try:
+        number = (
+            float(str(value).strip()) if not isinstance(value, (int, float)) else value
+        )
+    except ValueError:
+        errors.setdefault(field, []).append(f"'{value}' is not a number.")
+        return 0
+    if isinstance(number, float) and not math.isfinite(number):
+        errors.setdefault(field, []).append(
+            "Must be a finite number (got NaN or infinity)."
+        )
+        return 0
+    if number != int(number):
+        errors.setdefault(field, []).append("Must be a whole number.")
+        return 0
+    number = int(number)
+    if number < 0:
+        errors.setdefault(field, []).append("Must not be negative.")
+    elif number > MAX_COUNT:
+        errors.setdefault(field, []).append("Is implausibly large.")
+    return number
+
+
+def _money(value, errors) -> Decimal:
+    if _blank(value):
+        return Decimal(0)
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        errors.setdefault("revenue", []).append(f"'{value}' is not a number.")
+        return Decimal(0)
+    if not amount.is_finite():
+        errors.setdefault("revenue", []).append(
+            "Must be a finite number (got NaN or infinity)."
+        )
+        return Decimal(0)
+    if amount < 0:
+        errors.setdefault("revenue", []).append("Must not be negative.")
+    elif amount > MAX_REVENUE:
+        errors.setdefault("revenue", []).append("Is implausibly large.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _date(value, default: dt.date | None, errors) -> dt.date | None:
+    if _blank(value):
+        if default is None:
+            errors.setdefault("date", []).append("This field is required.")
+        return default
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        errors.setdefault("date", []).append(
+            f"'{text}' is not a date (use YYYY-MM-DD)."
+        )
+        return None
+
+
+def _text(value, field, errors, limit=200) -> str:
+    if _blank(value):
+        return ""
+    text = str(value).strip()
+    if len(text) > limit:
+        errors.setdefault(field, []).append(f"At most {limit} characters.")
+    return text
+
+
+def parse_metric_row(raw: Mapping, default_date: dt.date | None = None) -> MetricRow:
+    """A clean MetricRow from raw values, or RowError naming each bad field and why."""
+    errors: dict[str, list[str]] = {}
+    post_id = _text(raw.get("post_id"), "post_id", errors)
+    if not post_id:
+        errors.setdefault("post_id", []).append("This field is required.")
+    impressions = _count(raw.get("impressions"), "impressions", errors)
+    clicks = _count(raw.get("clicks"), "clicks", errors)
+    conversions = _count(raw.get("conversions"), "conversions", errors, required=False)
+    revenue = _money(raw.get("revenue"), errors)
+    date = _date(raw.get("date"), default_date, errors)
+    if "impressions" not in errors and "clicks" not in errors and clicks > impressions:
+        errors.setdefault("clicks", []).append(
+            f"Clicks ({clicks}) cannot exceed impressions ({impressions})."
+        )
+    if "clicks" not in errors and "conversions" not in errors and conversions > clicks:
+        errors.setdefault("conversions", []).append(
+            f"Conversions ({conversions}) cannot exceed clicks ({clicks})."
+        )
+    fields = {
+        name: _text(raw.get(name), name, errors)
+        for name in POST_FIELDS
+        if name != "text"
+    }
+    fields["text"] = _text(raw.get("text"), "text", errors, limit=MAX_TEXT)
+    if errors:
+        raise RowError(errors)
+    return MetricRow(
+        post_id=post_id,
+        date=date,
+        impressions=impressions,
+        clicks=clicks,
+        conversions=conversions,
+        revenue=revenue,
+        **fields,
+    )

@@ -1,0 +1,442 @@
+"""Bayesian winner decisions for ad-copy experiments (pure numpy/scipy, no Django).
+
+Each variant's rate gets a Beta-Binomial posterior. The prior is fitted to the experiment itself
+(empirical Bayes: a Beta centred on the pooled rate whose strength comes from how much the variants
+really differ beyond sampling noise). Partial pooling like this is what keeps a K-variant comparison
+honest: when variants are alike the posteriors are pulled together and no winner is declared, when
+they clearly differ the prior is weak and the data speak. Probabilities to be best and expected
+losses come from Monte Carlo draws with a seeded generator, so the same data always give the same
+decision (the nightly job is idempotent).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from scipy import stats
+
+METRICS = ("ctr", "conversion_rate", "revenue_per_impression", "composite")
+METRIC_LABELS = {
+    "ctr": "CTR",
+    "conversion_rate": "conversion rate",
+    "revenue_per_impression": "revenue per impression",
+    "composite": "weighted composite",
+}
+DEFAULT_COMPOSITE_WEIGHTS = {
+    "ctr": 0.5,
+    "conversion_rate": 0.3,
+    "revenue_per_impression": 0.2,
+}
+
+DEFAULT_THRESHOLD = 0.95
+DEFAULT_MIN_IMPRESSIONS = 1000
+DEFAULT_SRM_ALPHA = 0.001
+DEFAULT_DRAWS = 20_000
+
+
+@dataclass(frozen=True)
+class VariantCounts:
+    """What one variant of an experiment collected (summed over its posts and days)."""
+
+    label: str
+    impressions: int
+    clicks: int
+    conversions: int
+    revenue: float = 0.0
+
+
+@dataclass
+class VariantFigures:
+    label: str
+    impressions: int
+    clicks: int
+    conversions: int
+    revenue: float
+    ctr: float
+    conversion_rate: float
+    revenue_per_impression: float
+    posterior_mean: float
+    interval_low: float
+    interval_high: float
+    prob_best: float
+    expected_loss: float
+
+
+@dataclass
+class Decision:
+    """The outcome for one experiment, with the figures behind it and the reason in words."""
+
+    metric: str
+    winner: str | None
+    status: str  # "winner", "no_winner", "insufficient_data", "sample_ratio_mismatch", "single_variant"
+    reason: str
+    threshold: float
+    min_impressions: int
+    variants: list[VariantFigures] = field(default_factory=list)
+    srm_p_value: float | None = None
+    srm_flagged: bool = False
+    needs_more_impressions: int | None = None
+
+    @property
+    def prob_best(self) -> dict[str, float]:
+        return {v.label: v.prob_best for v in self.variants}
+
+    def figures_for(self, label: str) -> VariantFigures | None:
+        return next((v for v in self.variants if v.label == label), None)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["prob_best"] = self.prob_best
+        return data
+
+
+# --- posteriors -------------------------------------------------------------------------------
+
+
+def pooled_beta_prior(
+    successes: np.ndarray, trials: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical-Bayes Beta prior per experiment, fitted by moments across its variants.
+
+    Arrays have shape (..., K): the last axis holds the variants of one experiment. Returns the
+    prior's (alpha, beta) with shape (...,). The prior strength lies between 2 (a flat Beta(1, 1))
+    and the experiment's total trials (when the variants differ no more than noise would make them).
+    """
+    successes = np.asarray(successes, dtype=float)
+    trials = np.asarray(trials, dtype=float)
+    total_trials = trials.sum(axis=-1)
+    pooled = np.divide(
+        successes.sum(axis=-1),
+        total_trials,
+        out=np.zeros_like(total_trials),
+        where=total_trials > 0,
+    )
+    safe_trials = np.maximum(trials, 1.0)
+    rates = successes / safe_trials
+    k = trials.shape[-1]
+    observed_var = rates.var(axis=-1, ddof=1) if k > 1 else np.zeros_like(pooled)
+    sampling_var = (pooled * (1 - pooled))[..., None] / safe_trials
+    between_var = observed_var - sampling_var.mean(axis=-1)
+    spread = pooled * (1 - pooled)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        strength = np.where(between_var > 0, spread / between_var - 1.0, np.inf)
+    strength = np.clip(strength, 2.0, np.maximum(total_trials, 2.0))
+    alpha = 1.0 + pooled * (strength - 2.0)
+    beta = 1.0 + (1.0 - pooled) * (strength - 2.0)
+    return alpha, beta
+
+
+def beta_posterior_draws(
+    successes: np.ndarray, trials: np.ndarray, n_draws: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Posterior draws of each variant's rate, shape (..., K, n_draws)."""
+    successes = np.asarray(successes, dtype=float)
+    trials = np.asarray(trials, dtype=float)
+    alpha0, beta0 = pooled_beta_prior(successes, trials)
+    a = alpha0[..., None] + successes
+    b = beta0[..., None] + (trials - successes)
+    return rng.beta(a[..., None], b[..., None], size=a.shape + (n_draws,))
+
+
+def revenue_per_impression_draws(
+    impressions: np.ndarray,
+    conversions: np.ndarray,
+    revenue: np.ndarray,
+    n_draws: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Posterior draws of revenue per impression = P(conversion per impression) x mean order value.
+
+    Conversions per impression get the pooled Beta posterior; order values are modelled as
+    exponential with a Gamma prior on their rate (conjugate), centred on the experiment's pooled
+    average order value, so a variant with few conversions is not judged on one lucky sale.
+    """
+    impressions = np.asarray(impressions, dtype=float)
+    conversions = np.asarray(conversions, dtype=float)
+    revenue = np.maximum(np.asarray(revenue, dtype=float), 0.0)
+    conv_rate = beta_posterior_draws(conversions, impressions, n_draws, rng)
+    total_conv = conversions.sum(axis=-1, keepdims=True)
+    pooled_value = np.divide(
+        revenue.sum(axis=-1, keepdims=True),
+        total_conv,
+        out=np.zeros_like(total_conv),
+        where=total_conv > 0,
+    )
+    if not np.any(pooled_value > 0):
+        return np.zeros_like(conv_rate)
+    prior_shape = 2.0
+    prior_rate = np.maximum(pooled_value, 1e-9) * (
+        prior_shape - 1.0
+    )  # prior mean value = pooled
+    shape = prior_shape + conversions
+    rate = prior_rate + revenue
+    value_rate = rng.gamma(
+        shape[..., None], 1.0 / rate[..., None], size=shape.shape + (n_draws,)
+    )
+    return conv_rate / value_rate
+
+
+def metric_draws(
+    counts: Sequence[VariantCounts],
+    metric: str,
+    n_draws: int,
+    rng: np.random.Generator,
+    weights: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """Posterior draws (K, n_draws) of the metric the decision optimises."""
+    impressions = np.array([c.impressions for c in counts], dtype=float)
+    clicks = np.array([c.clicks for c in counts], dtype=float)
+    conversions = np.array([c.conversions for c in counts], dtype=float)
+    revenue = np.array([c.revenue for c in counts], dtype=float)
+    if metric == "ctr":
+        return beta_posterior_draws(clicks, impressions, n_draws, rng)
+    if metric == "conversion_rate":
+        return beta_posterior_draws(conversions, clicks, n_draws, rng)
+    if metric == "revenue_per_impression":
+        return revenue_per_impression_draws(
+            impressions, conversions, revenue, n_draws, rng
+        )
+    if metric == "composite":
+        weights = dict(weights or DEFAULT_COMPOSITE_WEIGHTS)
+        total = np.zeros((len(counts), n_draws))
+        for name, weight in weights.items():
+            if name not in METRICS or name == "composite" or weight <= 0:
+                continue
+            draws = metric_draws(counts, name, n_draws, rng)
+            scale = draws.mean()
+            if (
+                scale > 0
+            ):  # each part relative to the experiment's average, so units don't matter
+                total += weight * draws / scale
+        return total
+    raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+
+
+def prob_best_and_loss(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From draws (..., K, D): probability each variant is best and expected loss of choosing it."""
+    top = draws.max(axis=-2, keepdims=True)
+    is_top = draws == top
+    # ties (e.g. no revenue anywhere) share the draw instead of crediting the first variant
+    prob_best = (is_top / is_top.sum(axis=-2, keepdims=True)).mean(axis=-1)
+    loss = (top - draws).mean(axis=-1)
+    return prob_best, loss
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def sample_ratio_p_value(
+    impressions: Sequence[float], expected_share: Sequence[float] | None = None
+) -> float | None:
+    """Chi-square goodness-of-fit p-value of the impression split (equal split unless given)."""
+    observed = np.asarray(impressions, dtype=float)
+    if observed.size < 2 or observed.sum() <= 0:
+        return None
+    share = (
+        np.full(observed.size, 1.0 / observed.size)
+        if expected_share is None
+        else np.asarray(expected_share, dtype=float) / np.sum(expected_share)
+    )
+    return float(stats.chisquare(observed, f_exp=share * observed.sum()).pvalue)
+
+
+def winners_batch(
+    impressions: np.ndarray,
+    successes: np.ndarray,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_impressions: int = DEFAULT_MIN_IMPRESSIONS,
+    n_draws: int = 4000,
+    seed: int = 0,
+) -> np.ndarray:
+    """The decision rule for many experiments at once on a Beta-Binomial rate (CTR-like).
+
+    impressions and successes have shape (R, K). Returns the winner's index per row, -1 for none.
+    `decide_winner` applies the same rule to one experiment and explains it.
+    """
+    rng = np.random.default_rng(seed)
+    impressions = np.asarray(impressions, dtype=float)
+    successes = np.asarray(successes, dtype=float)
+    draws = beta_posterior_draws(successes, impressions, n_draws, rng)
+    prob_best, _ = prob_best_and_loss(draws)
+    top = prob_best.argmax(axis=-1)
+    ok = (prob_best.max(axis=-1) >= threshold) & (
+        impressions.min(axis=-1) >= min_impressions
+    )
+    return np.where(ok, top, -1)
+
+
+# --- the decision ---------------------------------------------------------------------------
+
+
+def _round_up_nicely(n: float) -> int:
+    if n <= 0:
+        return 0
+    magnitude = 10 ** max(math.floor(math.log10(n)) - 1, 0)
+    return int(math.ceil(n / magnitude) * magnitude)
+
+
+def _more_impressions_needed(
+    draws: np.ndarray, order: np.ndarray, current: float, threshold: float
+):
+    """Rough impressions per variant still needed for the leader to reach the threshold.
+
+    The posterior z-score of the leader over the runner-up grows with the square root of the
+    sample, so the sample needed scales with (z_target / z_now)^2.
+    """
+    diff = draws[order[0]] - draws[order[1]]
+    sd = diff.std()
+    z_now = diff.mean() / sd if sd > 0 else 0.0
+    if z_now <= 0.1:
+        return None  # no visible difference yet: any estimate would be a guess
+    z_target = stats.norm.ppf(threshold)
+    factor = (z_target / z_now) ** 2
+    if factor > 1000:
+        return None
+    return _round_up_nicely(max(current * factor - current, current * 0.1))
+
+
+def decide_winner(
+    counts: Sequence[VariantCounts],
+    *,
+    metric: str = "ctr",
+    threshold: float = DEFAULT_THRESHOLD,
+    min_impressions: int = DEFAULT_MIN_IMPRESSIONS,
+    weights: Mapping[str, float] | None = None,
+    srm_alpha: float = DEFAULT_SRM_ALPHA,
+    expected_share: Sequence[float] | None = None,
+    n_draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+) -> Decision:
+    """Decide one experiment: a winner only when the evidence is enough, else why not."""
+    if metric not in METRICS:
+        raise ValueError(
+            f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}"
+        )
+    counts = list(counts)
+    base = {"metric": metric, "threshold": threshold, "min_impressions": min_impressions}
+    label = METRIC_LABELS[metric]
+    if len(counts) < 2:
+        return Decision(
+            winner=None,
+            status="single_variant",
+            reason="Only one variant: there is nothing to compare it with.",
+            variants=[_figures(c, None, None, None, None, None) for c in counts],
+            **base,
+        )
+
+    rng = np.random.default_rng(seed)
+    draws = metric_draws(counts, metric, n_draws, rng, weights)
+    prob_best, loss = prob_best_and_loss(draws)
+    low, high = np.percentile(draws, [2.5, 97.5], axis=-1)
+    figures = [
+        _figures(c, draws[i].mean(), low[i], high[i], prob_best[i], loss[i])
+        for i, c in enumerate(counts)
+    ]
+    order = np.argsort(-prob_best, kind="stable")
+    leader = counts[order[0]]
+    p_leader = float(prob_best[order[0]])
+    impressions = [c.impressions for c in counts]
+    srm_p = sample_ratio_p_value(impressions, expected_share)
+    srm_flagged = srm_p is not None and srm_p < srm_alpha
+    base.update(variants=figures, srm_p_value=srm_p, srm_flagged=srm_flagged)
+
+    if srm_flagged:
+        split = ", ".join(f"{c.label} {c.impressions:,}" for c in counts)
+        return Decision(
+            winner=None,
+            status="sample_ratio_mismatch",
+            reason=(
+                f"No winner: the impression split ({split}) is far from the planned split "
+                f"(chi-square p = {srm_p:.2g} < {srm_alpha:g}), so the variants were not shown "
+                "to comparable audiences. Check the delivery settings before trusting any result."
+            ),
+            **base,
+        )
+    fewest = min(impressions)
+    if fewest < min_impressions:
+        short = [c.label for c in counts if c.impressions < min_impressions]
+        need = _round_up_nicely(min_impressions - fewest)
+        return Decision(
+            winner=None,
+            status="insufficient_data",
+            reason=(
+                f"No winner yet: every variant needs at least {min_impressions:,} impressions "
+                f"({', '.join(short)} below); needs about {need:,} more impressions per variant."
+            ),
+            needs_more_impressions=need,
+            **base,
+        )
+    if p_leader >= threshold:
+        return Decision(
+            winner=leader.label,
+            status="winner",
+            reason=(
+                f"{leader.label} wins on {label}: probability to be best {p_leader:.1%} "
+                f"(threshold {threshold:.0%}); expected loss of shipping it "
+                f"{float(loss[order[0]]):.3g} {label}."
+            ),
+            **base,
+        )
+    need = _more_impressions_needed(
+        draws, order, float(np.mean(impressions)), threshold
+    )
+    if need is None:
+        reason = (
+            f"No winner yet: the leader {leader.label} is best with probability {p_leader:.1%} "
+            f"(threshold {threshold:.0%}); the variants perform alike on {label} so far."
+        )
+    else:
+        reason = (
+            f"No winner yet: the leader {leader.label} is best with probability {p_leader:.1%} "
+            f"(threshold {threshold:.0%}); needs about {need:,} more impressions per variant."
+        )
+    return Decision(
+        winner=None,
+        status="no_winner",
+        reason=reason,
+        needs_more_impressions=need,
+        **base,
+    )
+
+
+def _figures(c: VariantCounts, mean, low, high, prob_best, loss) -> VariantFigures:
+    def rate(num, den):
+        return float(num) / float(den) if den else 0.0
+
+    def num(x):
+        return None if x is None else float(x)
+
+    return VariantFigures(
+        label=c.label,
+        impressions=int(c.impressions),
+        clicks=int(c.clicks),
+        conversions=int(c.conversions),
+        revenue=float(c.revenue),
+        ctr=rate(c.clicks, c.impressions),
+        conversion_rate=rate(c.conversions, c.clicks),
+        revenue_per_impression=rate(c.revenue, c.impressions),
+        posterior_mean=num(mean),
+        interval_low=num(low),
+        interval_high=num(high),
+        prob_best=num(prob_best),
+        expected_loss=num(loss),
+    )
+
+
+def is_fading(
+    recent_clicks: int,
+    recent_impressions: int,
+    winning_low: float,
+    min_impressions: int = 100,
+) -> bool:
+    """A winner fades when its recent CTR falls below the lower end of its winning interval.
+
+    Too few recent impressions say nothing either way, so they never flag.
+    """
+    if recent_impressions < min_impressions or winning_low is None:
+        return False
+    return recent_clicks / recent_impressions < winning_low

@@ -1,0 +1,62 @@
+"""Checking one row of post metrics."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from content.metric_rows import RowError, parse_metric_row
+
+GOOD = {
+    "post_id": "fb-1",
+    "brand": "Acme",
+    "platform": "facebook",
+    "variant": "A",
+    "experiment": "spring",
+    "text": "Spring sale",
+    "date": "2026-03-01",
+    "impressions": "1000",
+    "clicks": "50",
+    "conversions": "5",
+    "revenue": "100.50",
+}
+
+
+def test_good_row_is_parsed_with_types():
+    row = parse_metric_row(GOOD)
+    assert row.date == dt.date(2026, 3, 1)
+    assert (row.impressions, row.clicks, row.conversions) == (1000, 50, 5)
+    assert row.revenue == Decimal("100.50")
+    assert row.post_fields["brand"] == "Acme"
+
+
+def test_missing_date_takes_the_default():
+    row = parse_metric_row({**GOOD, "date": ""}, default_date=dt.date(2026, 1, 2))
+    assert row.date == dt.date(2026, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("impressions", "-1", "negative"),
+        ("clicks", "5000", "cannot exceed impressions"),
+        ("conversions", "60", "cannot exceed clicks"),
+        ("clicks", "nan", "NaN"),
+        ("revenue", "NaN", "NaN"),
+        ("revenue", "-3", "negative"),
+        ("impressions", "ten", "not a number"),
+        ("impressions", "10.5", "whole number"),
+        ("date", "01/03/2026", "not a date"),
+        ("post_id", "", "required"),
+    ],
+)
+def test_bad_values_are_rejected_with_the_reason(field, value, message):
+    with pytest.raises(RowError) as caught:
+        parse_metric_row({**GOOD, field: value})
+    assert message in " ".join(caught.value.errors[field])
+
+
+def test_float_nan_from_pandas_is_rejected():
+    with pytest.raises(RowError) as caught:
+        parse_metric_row({**GOOD, "impressions": float("nan")})
+    assert "impressions" in caught.value.errors
