@@ -1,0 +1,137 @@
+"""Agent and recipe performance figures from raw counts: rates with their n and a Wilson interval (pure).
+
+Definitions (the service counts the rows, this module only does arithmetic):
+
+* ``success_rate``: successful / finished executions, where finished = successful + failed
+  (queued and running executions are counted in ``execution_count`` but not in the rate).
+* ``conversion_rate``: kept leads marked converted / kept leads that received any feedback.
+* ``useful_rate``: kept leads marked useful / kept leads that received any feedback.
+* ``avg_lead_quality``: mean of the quality scores (0..1) given in feedback.
+* ``avg_response_time_ms``: mean duration of finished executions, in milliseconds.
+
+Rates are reported in percent (one decimal), as the seed's API shows them, with the interval in
+percent too; a rate on no data is ``None``, never 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+# Below this many observations a rate is flagged as resting on few data.
+SMALL_SAMPLE = 30
+
+
+def wilson_interval(
+    successes: int, n: int, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion; (0, 1) when there is no data."""
+    if n < 0 or successes < 0 or successes > n:
+        raise ValueError("need 0 <= successes <= n")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    if n == 0:
+        return 0.0, 1.0
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    # At 0 or n successes the bound is exactly 0 or 1; say so rather than a rounding residue.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A proportion with its sample size and 95% Wilson interval (fractions, ``None`` without data)."""
+
+    successes: int
+    n: int
+    value: float | None
+    low: float | None
+    high: float | None
+
+    @property
+    def small_sample(self) -> bool:
+        return self.n < SMALL_SAMPLE
+
+    def percent(self) -> dict[str, Any]:
+        def pct(x: float | None) -> float | None:
+            return None if x is None else round(100 * x, 1)
+
+        interval = None if self.value is None else [pct(self.low), pct(self.high)]
+        return {"value": pct(self.value), "n": self.n, "interval": interval}
+
+
+def rate(successes: int, n: int, confidence: float = 0.95) -> Rate:
+    if n == 0:
+        wilson_interval(successes, n, confidence)  # validates the counts
+        return Rate(successes, 0, None, None, None)
+    low, high = wilson_interval(successes, n, confidence)
+    return Rate(successes, n, successes / n, low, high)
+
+
+@dataclass(frozen=True)
+class PerformanceCounts:
+    """Raw counts for one agent or one recipe."""
+
+    execution_count: int = 0
+    successful_executions: int = 0
+    failed_executions: int = 0
+    total_leads_generated: int = 0
+    total_leads_kept: int = 0
+    leads_with_feedback: int = 0
+    total_leads_useful: int = 0
+    leads_converted: int = 0
+    quality_score_sum: float = 0.0
+    quality_score_n: int = 0
+    response_time_ms_sum: float = 0.0
+    response_time_n: int = 0
+
+
+def _mean(total: float, n: int) -> float | None:
+    if n <= 0 or not math.isfinite(total):
+        return None
+    return total / n
+
+
+def summarize_performance(counts: PerformanceCounts) -> dict[str, Any]:
+    """The seed's performance fields plus n and a 95% interval beside every rate."""
+    finished = counts.successful_executions + counts.failed_executions
+    success = rate(counts.successful_executions, finished)
+    conversion = rate(counts.leads_converted, counts.leads_with_feedback)
+    useful = rate(counts.total_leads_useful, counts.leads_with_feedback)
+    quality = _mean(counts.quality_score_sum, counts.quality_score_n)
+    response = _mean(counts.response_time_ms_sum, counts.response_time_n)
+    success_pct, conversion_pct, useful_pct = (
+        success.percent(),
+        conversion.percent(),
+        useful.percent(),
+    )
+    return {
+        "execution_count": counts.execution_count,
+        "successful_executions": counts.successful_executions,
+        "failed_executions": counts.failed_executions,
+        "success_rate": success_pct["value"],
+        "success_rate_n": success.n,
+        "success_rate_interval": success_pct["interval"],
+        "avg_lead_quality": None if quality is None else round(quality, 3),
+        "avg_lead_quality_n": counts.quality_score_n,
+        "conversion_rate": conversion_pct["value"],
+        "conversion_rate_n": conversion.n,
+        "conversion_rate_interval": conversion_pct["interval"],
+        "leads_converted": counts.leads_converted,
+        "useful_rate": useful_pct["value"],
+        "useful_rate_n": useful.n,
+        "useful_rate_interval": useful_pct["interval"],
+        "avg_response_time_ms": None if response is None else round(response),
+        "avg_response_time_n": counts.response_time_n,
+        "total_leads_generated": counts.total_leads_generated,
+        "total_leads_kept": counts.total_leads_kept,
+        "total_leads_useful": counts.total_leads_useful,
+        "small_sample": min(success.n, conversion.n) < SMALL_SAMPLE,
+    }
