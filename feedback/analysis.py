@@ -1,0 +1,433 @@
+"""Pattern analysis of rated outputs: rates with intervals, distinctive phrases, recommendations.
+
+Pure code: it takes a pandas frame of entries (see ``ENTRY_COLUMNS``) and returns plain dicts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+# Columns of the entries frame: prompt (str), rating (int 1-5), thumbs (+1 up, -1 down, 0 none),
+# tags (list of normalised tags), framework (str, "" if unknown), model (str, "" if unknown).
+ENTRY_COLUMNS = ("prompt", "rating", "thumbs", "tags", "framework", "model")
+
+THUMBS_UP = 1
+THUMBS_DOWN = -1
+THUMBS_NONE = 0
+
+Z_95 = 1.959963984540054
+
+
+class InsufficientData(ValueError):
+    """Raised when there are fewer entries than the analysis needs."""
+
+    def __init__(self, count: int, threshold: int):
+        self.count = count
+        self.threshold = threshold
+        super().__init__(
+            f"insufficient feedback data: {count} entr{'y' if count == 1 else 'ies'} "
+            f"found, at least {threshold} needed"
+        )
+
+
+# --- tags ---------------------------------------------------------------------------------
+
+_TAG_JUNK = re.compile(r"[^\w]+|_+")
+_TAG_DASHES = re.compile(r"-{2,}")
+
+
+def normalise_tag(tag: str) -> str:
+    """'Code Review', 'code_review' and ' code-review ' all become 'code-review'."""
+    text = _TAG_JUNK.sub("-", str(tag).strip().casefold())
+    return _TAG_DASHES.sub("-", text).strip("-")
+
+
+def normalise_tags(tags) -> list[str]:
+    """Normalise a comma-separated string or an iterable of tags; drop blanks and duplicates."""
+    if tags is None:
+        return []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    seen: dict[str, None] = {}
+    for tag in tags:
+        norm = normalise_tag(tag)
+        if norm:
+            seen.setdefault(norm, None)
+    return list(seen)
+
+
+# --- success rule -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuccessRule:
+    """An entry is a success when its rating reaches ``min_rating`` or (optionally) a thumbs up."""
+
+    min_rating: int = 4
+    thumbs_up_counts: bool = True
+
+    def describe(self) -> str:
+        text = f"a rating of {self.min_rating} or more"
+        return text + (" or a thumbs up" if self.thumbs_up_counts else "")
+
+
+def success_mask(ratings, thumbs, rule: SuccessRule = SuccessRule()) -> np.ndarray:
+    ratings = np.asarray(ratings)
+    ok = ratings >= rule.min_rating
+    if rule.thumbs_up_counts:
+        ok = ok | (np.asarray(thumbs) == THUMBS_UP)
+    return ok
+
+
+# --- intervals ----------------------------------------------------------------------------
+
+
+def wilson_bounds(successes, n, z: float = Z_95):
+    """Vectorised Wilson score interval; (0, 1) where n == 0."""
+    s = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    safe_n = np.where(n > 0, n, 1.0)
+    p = s / safe_n
+    denom = 1 + z * z / safe_n
+    centre = (p + z * z / (2 * safe_n)) / denom
+    half = z * np.sqrt(p * (1 - p) / safe_n + z * z / (4 * safe_n * safe_n)) / denom
+    low = np.where(n > 0, np.clip(centre - half, 0, 1), 0.0)
+    high = np.where(n > 0, np.clip(centre + half, 0, 1), 1.0)
+    return low, high
+
+
+def wilson(successes: int, n: int) -> tuple[float, float]:
+    """Wilson 95% interval for one proportion (the project's shared function when present)."""
+    try:
+        from analytics.intervals import wilson_interval
+    except ImportError:  # the analytics app is optional for this pure module
+        low, high = wilson_bounds(successes, n)
+        return float(low), float(high)
+    return tuple(float(x) for x in wilson_interval(int(successes), int(n)))
+
+
+# --- frames -------------------------------------------------------------------------------
+
+
+def entries_frame(records) -> pd.DataFrame:
+    """Build the entries frame from an iterable of dicts with the ``ENTRY_COLUMNS`` keys."""
+    frame = pd.DataFrame.from_records(list(records), columns=list(ENTRY_COLUMNS))
+    return _clean(frame)
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["prompt"] = frame["prompt"].fillna("").astype(str)
+    frame["rating"] = pd.to_numeric(frame["rating"], errors="coerce").fillna(0).astype(int)
+    frame["thumbs"] = pd.to_numeric(frame["thumbs"], errors="coerce").fillna(0).astype(int)
+    frame["framework"] = frame["framework"].fillna("").astype(str)
+    frame["model"] = frame["model"].fillna("").astype(str)
+    frame["tags"] = frame["tags"].map(lambda t: t if isinstance(t, list) else normalise_tags(t))
+    return frame
+
+
+# --- group performance --------------------------------------------------------------------
+
+
+def _summaries(keys: pd.Series, success: np.ndarray, ratings: np.ndarray) -> pd.DataFrame:
+    grouped = (
+        pd.DataFrame({"key": keys.to_numpy(), "s": success, "r": ratings})
+        .groupby("key", sort=False)
+        .agg(n=("s", "size"), successes=("s", "sum"), avg_rating=("r", "mean"))
+    )
+    return grouped
+
+
+def _performance_dict(grouped: pd.DataFrame, min_samples: int) -> tuple[dict, int]:
+    """Rows with at least min_samples entries, best first, and the count of hidden groups."""
+    grouped = grouped[grouped.index.astype(str) != ""]
+    shown = grouped[grouped["n"] >= min_samples]
+    hidden = int(len(grouped) - len(shown))
+    result = {}
+    rows = shown.assign(rate=shown["successes"] / shown["n"]).sort_values(
+        ["rate", "n"], ascending=[False, False]
+    )
+    for key, row in rows.iterrows():
+        low, high = wilson(int(row["successes"]), int(row["n"]))
+        result[str(key)] = {
+            "n": int(row["n"]),
+            "successes": int(row["successes"]),
+            "success_rate": float(row["rate"]),
+            "interval_low": low,
+            "interval_high": high,
+            "avg_rating": round(float(row["avg_rating"]), 3),
+        }
+    return result, hidden
+
+
+def group_performance(frame: pd.DataFrame, success: np.ndarray, by: str, min_samples: int):
+    """Performance by 'tag', 'framework' or 'model' -> ({name: stats}, hidden_group_count)."""
+    ratings = frame["rating"].to_numpy()
+    if by == "tag":
+        lengths = frame["tags"].map(len).to_numpy()
+        keys = pd.Series([t for tags in frame["tags"] for t in tags], dtype=object)
+        grouped = _summaries(keys, np.repeat(success, lengths), np.repeat(ratings, lengths))
+    else:
+        grouped = _summaries(frame[by], success, ratings)
+    return _performance_dict(grouped, min_samples)
+
+
+def framework_tag_performance(frame: pd.DataFrame, success: np.ndarray, min_samples: int):
+    """{framework: {tag: stats}} for framework/tag pairs with enough entries."""
+    lengths = frame["tags"].map(len).to_numpy()
+    tags = pd.Series([t for ts in frame["tags"] for t in ts], dtype=object)
+    frameworks = np.repeat(frame["framework"].to_numpy(), lengths)
+    keys = pd.Series(frameworks, dtype=object) + "\x1f" + tags
+    grouped = _summaries(keys, np.repeat(success, lengths), np.repeat(frame["rating"].to_numpy(), lengths))
+    flat, _hidden = _performance_dict(grouped, min_samples)
+    nested: dict[str, dict] = {}
+    for key, stats in flat.items():
+        framework, tag = key.split("\x1f", 1)
+        if framework:
+            nested.setdefault(framework, {})[tag] = stats
+    return nested
+
+
+# --- distinctive phrases ------------------------------------------------------------------
+
+
+def distinctive_phrases(
+    prompts: pd.Series,
+    success: np.ndarray,
+    *,
+    limit: int = 10,
+    min_count: int = 3,
+    max_documents: int = 100_000,
+    prior_scale: float = 1.0,
+    false_discovery_rate: float = 0.1,
+    seed: int = 0,
+) -> dict:
+    """Words and two-word phrases most distinctive of successful vs failed prompts.
+
+    Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 22):
+    the prior is the phrase's count in both groups together (times ``prior_scale``), so rare
+    phrases are shrunk towards no difference; the z-score is the estimate over its standard
+    deviation. Hundreds of phrases are tested at once, so only those passing the
+    Benjamini-Hochberg procedure at ``false_discovery_rate`` are reported. Counts are the number of prompts containing the phrase (identical prompts are
+    counted once per entry). Above ``max_documents`` distinct prompts a seeded random sample
+    of them is used, and the result says so.
+    """
+    empty = {"positive": [], "negative": [], "documents": 0, "sampled": False}
+    if len(prompts) == 0:
+        return empty
+    per_prompt = (
+        pd.DataFrame({"prompt": prompts.to_numpy(), "s": success.astype(np.int64)})
+        .assign(f=lambda d: 1 - d["s"])
+        .groupby("prompt", sort=False)[["s", "f"]]
+        .sum()
+    )
+    sampled = len(per_prompt) > max_documents
+    if sampled:
+        per_prompt = per_prompt.sample(n=max_documents, random_state=seed)
+    texts = per_prompt.index.to_numpy()
+    vectorizer = CountVectorizer(ngram_range=(1, 2), binary=True, token_pattern=r"(?u)\b[^\W\d_][\w'-]*\b")
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # no words at all
+        return empty
+    y_s = np.asarray(matrix.T @ per_prompt["s"].to_numpy(), dtype=float)
+    y_f = np.asarray(matrix.T @ per_prompt["f"].to_numpy(), dtype=float)
+    vocab = vectorizer.get_feature_names_out()
+    keep = (y_s + y_f) >= min_count
+    if not keep.any():
+        return {**empty, "documents": int(len(texts)), "sampled": sampled}
+    y_s, y_f, vocab = y_s[keep], y_f[keep], vocab[keep]
+
+    alpha = prior_scale * (y_s + y_f)
+    alpha0 = alpha.sum()
+    n_s, n_f = y_s.sum(), y_f.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_odds_s = np.log(y_s + alpha) - np.log(n_s + alpha0 - y_s - alpha)
+        log_odds_f = np.log(y_f + alpha) - np.log(n_f + alpha0 - y_f - alpha)
+        delta = log_odds_s - log_odds_f
+        variance = 1.0 / (y_s + alpha) + 1.0 / (y_f + alpha)
+        z = delta / np.sqrt(variance)
+    z = np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
+
+    informative = np.array([not _only_stop_words(p) for p in vocab])
+    significant = _benjamini_hochberg(2 * norm.sf(np.abs(z)), false_discovery_rate)
+
+    def top(order_sign: int) -> list[dict]:
+        order = np.argsort(-order_sign * z)
+        rows = []
+        for i in order:
+            if order_sign * z[i] <= 0:
+                break
+            if not (significant[i] and informative[i]):
+                continue
+            rows.append(
+                {
+                    "phrase": str(vocab[i]),
+                    "success_count": int(y_s[i]),
+                    "failure_count": int(y_f[i]),
+                    "log_odds": round(float(delta[i]), 4),
+                    "z": round(float(z[i]), 3),
+                }
+            )
+            if len(rows) >= limit:
+                break
+        return rows
+
+    return {
+        "positive": top(1),
+        "negative": top(-1),
+        "documents": int(len(texts)),
+        "sampled": sampled,
+    }
+
+
+def _benjamini_hochberg(p_values: np.ndarray, rate: float) -> np.ndarray:
+    """Boolean mask of the discoveries at false discovery rate ``rate``."""
+    m = len(p_values)
+    order = np.argsort(p_values)
+    thresholds = rate * np.arange(1, m + 1) / m
+    passed = p_values[order] <= thresholds
+    mask = np.zeros(m, dtype=bool)
+    if passed.any():
+        last = int(np.nonzero(passed)[0].max())
+        mask[order[: last + 1]] = True
+    return mask
+
+
+def _only_stop_words(phrase: str) -> bool:
+    return all(word in ENGLISH_STOP_WORDS for word in phrase.split())
+
+
+# --- recommendations ----------------------------------------------------------------------
+
+
+def _pct(rate: float) -> str:
+    return f"{rate * 100:.0f}%"
+
+
+def _clearly_different(a: dict, b: dict) -> bool:
+    """Two-proportion z-test at the 5% level (pooled)."""
+    n1, n2 = a["n"], b["n"]
+    p = (a["successes"] + b["successes"]) / (n1 + n2)
+    se = math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2)) if 0 < p < 1 else 0.0
+    if se == 0:
+        return False
+    return abs(a["success_rate"] - b["success_rate"]) / se >= Z_95
+
+
+def recommendations(result: dict, max_items: int = 8) -> list[str]:
+    """Plain-word recommendations drawn from the analysis figures."""
+    items: list[str] = []
+    overall = result["success_rate"]
+
+    frameworks = result["framework_performance"]
+    if len(frameworks) >= 2:
+        names = list(frameworks)
+        best, worst = frameworks[names[0]], frameworks[names[-1]]
+        if _clearly_different(best, worst):
+            items.append(
+                f"Prefer {names[0]}: it succeeds {_pct(best['success_rate'])} of the time "
+                f"against {_pct(worst['success_rate'])} for {names[-1]} "
+                f"(n={best['n']}, {worst['n']})."
+            )
+
+    for framework, tags in result["framework_tag_performance"].items():
+        if len(tags) < 2:
+            continue
+        names = list(tags)
+        high, low = tags[names[0]], tags[names[-1]]
+        if _clearly_different(high, low):
+            items.append(
+                f"{framework} succeeds {_pct(high['success_rate'])} on '{names[0]}' tags but "
+                f"{_pct(low['success_rate'])} on '{names[-1]}' tags (n={high['n']}, {low['n']})."
+            )
+
+    for tag, stats in result["tag_performance"].items():
+        if stats["interval_high"] < overall:
+            items.append(
+                f"Work on '{tag}' prompts: {_pct(stats['success_rate'])} succeed "
+                f"(n={stats['n']}, 95% CI {_pct(stats['interval_low'])}-"
+                f"{_pct(stats['interval_high'])}) against {_pct(overall)} overall."
+            )
+
+    for row in result["common_positive_patterns"][:3]:
+        items.append(
+            f'Prompts containing "{row["phrase"]}" succeed more often '
+            f"({row['success_count']} successful vs {row['failure_count']} failed, "
+            f"z={row['z']:.1f}): use it where it fits."
+        )
+    for row in result["common_negative_patterns"][:3]:
+        items.append(
+            f'Prompts containing "{row["phrase"]}" fail more often '
+            f"({row['failure_count']} failed vs {row['success_count']} successful, "
+            f"z={row['z']:.1f}): rephrase or add guidance."
+        )
+
+    if not items:
+        items.append(
+            f"No difference is statistically clear yet across {result['total_feedback']} "
+            "rated outputs: keep rating, and tag each output with its framework and model."
+        )
+    return items[:max_items]
+
+
+# --- the analysis -------------------------------------------------------------------------
+
+
+def analyze(
+    frame: pd.DataFrame,
+    *,
+    rule: SuccessRule = SuccessRule(),
+    min_samples: int = 5,
+    pattern_limit: int = 10,
+    max_documents: int = 100_000,
+) -> dict:
+    """Full pattern analysis of an entries frame, as a JSON-ready dict.
+
+    Raises InsufficientData when the frame has fewer than ``min_samples`` entries.
+    """
+    total = int(len(frame))
+    min_samples = max(1, int(min_samples))
+    if total < min_samples:
+        raise InsufficientData(total, min_samples)
+    success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy(), rule)
+    positives = int(success.sum())
+    low, high = wilson(positives, total)
+    tag_perf, tag_hidden = group_performance(frame, success, "tag", min_samples)
+    fw_perf, fw_hidden = group_performance(frame, success, "framework", min_samples)
+    model_perf, model_hidden = group_performance(frame, success, "model", min_samples)
+    phrases = distinctive_phrases(
+        frame["prompt"],
+        success,
+        limit=pattern_limit,
+        min_count=max(3, min(min_samples, 10)),
+        max_documents=max_documents,
+    )
+    result = {
+        "total_feedback": total,
+        "positive_count": positives,
+        "negative_count": total - positives,
+        "success_rate": positives / total,
+        "success_interval": [low, high],
+        "avg_rating": round(float(frame["rating"].mean()), 3),
+        "success_rule": rule.describe(),
+        "min_samples": min_samples,
+        "tag_performance": tag_perf,
+        "framework_performance": fw_perf,
+        "model_performance": model_perf,
+        "framework_tag_performance": framework_tag_performance(frame, success, min_samples),
+        "hidden_groups": {"tag": tag_hidden, "framework": fw_hidden, "model": model_hidden},
+        "common_positive_patterns": phrases["positive"],
+        "common_negative_patterns": phrases["negative"],
+        "pattern_documents": phrases["documents"],
+        "pattern_sampled": phrases["sampled"],
+    }
+    result["recommendations"] = recommendations(result)
+    return result
