@@ -1,0 +1,103 @@
+"""The JSON API at /api/v1/: one NinjaAPI, one router per app, one error format."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.utils import InterfaceError, OperationalError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from workspaces.api_auth import TokenAuth
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Feedback loops API",
+    version="1.0.0",
+    description=(
+        "Act, capture what happened, learn, act better. Authenticate with a workspace API token: "
+        "`Authorization: Bearer <token>` (create one under Workspace settings)."
+    ),
+    urls_namespace="api",
+    auth=TokenAuth(),
+)
+
+
+def _field_name(loc):
+    # ninja locations look like ("body", "payload", "field"); the user knows only the field path.
+    parts = [str(part) for part in loc if part not in ("body", "query", "path", "form", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+def field_errors(django_error):
+    """Field -> list of messages from a Django ValidationError."""
+    if hasattr(django_error, "error_dict"):
+        return {
+            field: [str(message) for error in errors for message in error.messages]
+            for field, errors in django_error.error_dict.items()
+        }
+    return {"__all__": [str(message) for message in django_error.messages]}
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_error(request, exc):
+    errors = {}
+    for item in exc.errors:
+        errors.setdefault(_field_name(item.get("loc", ())), []).append(item.get("msg", "Invalid value."))
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def domain_error(request, exc):
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": field_errors(exc)}, status=400
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or "You do not have permission to do this."}, status=403
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(
+        request, {"detail": "A valid API token is required (Authorization: Bearer <token>)."},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    logger.warning("database unavailable during API request: %s", exc)
+    response = api.create_response(
+        request, {"detail": "The database is unavailable; retry shortly."}, status=503
+    )
+    response["Retry-After"] = "5"
+    return response
+
+
+api.add_router("", "workspaces.api.router")
+api.add_router("", "leads.api.router")
+api.add_router("", "content.api.router")
+api.add_router("", "matching.api.router")
+api.add_router("", "feedback.api.router")
+api.add_router("", "analytics.api.router")

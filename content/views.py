@@ -1,0 +1,10 @@
+"""Pages of the content loop."""
+
+from django.shortcuts import render
+
+from workspaces.access import workspace_view
+
+
+@workspace_view
+def index(request):
+    return render(request, "content/index.html")

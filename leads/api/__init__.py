@@ -1,0 +1,5 @@
+"""JSON API of the leads app: one sub-router per feature module (add yours below)."""
+
+from ninja import Router
+
+router = Router(tags=["leads"])

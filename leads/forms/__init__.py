@@ -1,0 +1,1 @@
+"""Forms of the leads app, one module per feature."""

@@ -1,0 +1,41 @@
+"""The lead: typed core fields every team has, plus free attributes from the team's CRM."""
+
+from django.db import models
+from django.db.models import Q
+
+from workspaces.models import WorkspaceScopedModel
+
+
+class Lead(WorkspaceScopedModel):
+    # The CRM's own id ("lead_id" in the API); generated leads may have none.
+    external_id = models.CharField(max_length=200, null=True, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    company = models.CharField(max_length=200, blank=True)
+    industry = models.CharField(max_length=120, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    company_size = models.PositiveIntegerField(null=True, blank=True, help_text="Employees")
+    title = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=120, blank=True)
+    engagement_score = models.FloatField(null=True, blank=True, help_text="0..1")
+    quality_score = models.FloatField(null=True, blank=True, help_text="0..1")
+    email_opens = models.PositiveIntegerField(null=True, blank=True)
+    website_visits = models.PositiveIntegerField(null=True, blank=True)
+    content_downloads = models.PositiveIntegerField(null=True, blank=True)
+    days_since_contact = models.PositiveIntegerField(null=True, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="lead_external_id_unique_per_workspace",
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "created_at"])]
+
+    def __str__(self):
+        return self.name or self.external_id or str(self.id)

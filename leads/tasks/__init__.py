@@ -1,0 +1,1 @@
+"""Celery tasks of the leads app; Celery imports this package, so import each task module here."""

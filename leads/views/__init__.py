@@ -1,0 +1,1 @@
+"""Pages of the leads app, one module per feature (preferences, executions, scoring, ...)."""

@@ -1,0 +1,46 @@
+// Small behaviours without inline scripts: auto-submitting selects and charts after htmx swaps.
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+    el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+  }
+});
+
+// Charts: every <canvas data-chart="ID"> is drawn from the Chart.js config in <script id="ID" type="application/json">.
+// Datasets get distinct dash patterns and point shapes so they read without colour.
+(function () {
+  var DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3], [1, 1]];
+  var POINTS = ["circle", "rect", "triangle", "crossRot", "star"];
+  var COLOURS = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828"];
+
+  function draw(root) {
+    if (typeof Chart === "undefined") { return; }
+    var scope = root && root.querySelectorAll ? root : document;
+    var canvases = Array.prototype.slice.call(scope.querySelectorAll("canvas[data-chart]"));
+    if (scope.matches && scope.matches("canvas[data-chart]")) { canvases.push(scope); }
+    canvases.forEach(function (canvas) {
+      var source = document.getElementById(canvas.getAttribute("data-chart"));
+      if (!source) { return; }
+      var config = JSON.parse(source.textContent);
+      ((config.data && config.data.datasets) || []).forEach(function (ds, i) {
+        if (!ds.borderColor) { ds.borderColor = COLOURS[i % COLOURS.length]; }
+        if (!ds.backgroundColor) { ds.backgroundColor = ds.borderColor; }
+        if (config.type === "line" || !config.type) {
+          if (!ds.borderDash) { ds.borderDash = DASHES[i % DASHES.length]; }
+          if (!ds.pointStyle) { ds.pointStyle = POINTS[i % POINTS.length]; }
+        }
+      });
+      config.options = config.options || {};
+      config.options.animation = false;
+      config.options.maintainAspectRatio = false;
+      var existing = Chart.getChart(canvas);
+      if (existing) { existing.destroy(); }
+      canvas.parentElement.style.height = canvas.parentElement.style.height || "300px";
+      new Chart(canvas, config);
+      canvas.setAttribute("data-chart-drawn", "true");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:load", function (event) { draw(event.target); });
+})();

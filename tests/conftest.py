@@ -1,0 +1,292 @@
+"""Shared fixtures: an owner, a teammate, a viewer and an outsider; logged-in and API clients;
+a real Celery worker process; a Playwright page in Debian's chromium; the services switch."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.workspaces.factories import (
+    PASSWORD,
+    ApiTokenFactory,
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
+# same tests are still synchronous, so Django's async-safety check must be relaxed.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _flag(name):
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+# --- the services switch -------------------------------------------------------------------
+
+
+def _services_problem():
+    """Why the PostgreSQL/Redis services tests cannot run here, or None when they can."""
+    from django.conf import settings
+    from django.db import connection
+
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        return "needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL"
+    if connection.vendor != "postgresql":
+        return f"DATABASE_URL is not PostgreSQL ({connection.vendor})"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as error:  # any failure to reach Redis
+        return f"Redis at REDIS_URL is not reachable: {error}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    service_items = [item for item in items if item.get_closest_marker("services")]
+    problem = _services_problem() if service_items or _flag("REQUIRE_SERVICES") else None
+    if problem and _flag("REQUIRE_SERVICES"):
+        raise pytest.UsageError(f"REQUIRE_SERVICES=1 but the services are missing: {problem}")
+    if problem:
+        skip = pytest.mark.skip(reason=problem)
+        for item in service_items:
+            item.add_marker(skip)
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if browser_items and not Path(CHROMIUM).exists():
+        if _flag("REQUIRE_BROWSER"):
+            raise pytest.UsageError(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        skip = pytest.mark.skip(reason=f"browser tests need Debian's chromium at {CHROMIUM}")
+        for item in browser_items:
+            item.add_marker(skip)
+
+
+# --- people and workspaces -----------------------------------------------------------------
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(name="Acme Sales", slug="acme")
+
+
+@pytest.fixture
+def other_workspace(db):
+    return WorkspaceFactory(name="Globex Marketing", slug="globex")
+
+
+@pytest.fixture
+def owner(workspace):
+    return MembershipFactory(workspace=workspace, user=UserFactory(username="olivia"), role="owner").user
+
+
+@pytest.fixture
+def teammate(workspace):
+    return MembershipFactory(workspace=workspace, user=UserFactory(username="tom"), role="member").user
+
+
+@pytest.fixture
+def viewer(workspace):
+    return MembershipFactory(workspace=workspace, user=UserFactory(username="vera"), role="viewer").user
+
+
+@pytest.fixture
+def outsider(other_workspace):
+    return MembershipFactory(
+        workspace=other_workspace, user=UserFactory(username="oscar"), role="owner"
+    ).user
+
+
+def _logged_in_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner):
+    return _logged_in_client(owner)
+
+
+@pytest.fixture
+def teammate_client(teammate):
+    return _logged_in_client(teammate)
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    return _logged_in_client(viewer)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _logged_in_client(outsider)
+
+
+def _api_client(workspace, can_write=True):
+    from django.test import Client
+
+    token = ApiTokenFactory(workspace=workspace, can_write=can_write)
+    raw = f"fl_test_{token.id.hex}"
+    from workspaces.models import hash_token
+
+    token.token_hash = hash_token(raw)
+    token.save(update_fields=["token_hash"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.token = token
+    client.raw_token = raw
+    return client
+
+
+@pytest.fixture
+def api_client(workspace):
+    """A client whose requests carry a read-write API token of `workspace`."""
+    return _api_client(workspace)
+
+
+@pytest.fixture
+def readonly_api_client(workspace):
+    return _api_client(workspace, can_write=False)
+
+
+@pytest.fixture
+def outsider_api_client(other_workspace):
+    """A client with a token of `other_workspace`."""
+    return _api_client(other_workspace)
+
+
+# --- a real Celery worker ------------------------------------------------------------------
+
+
+class LiveWorker:
+    def __init__(self, process, log_path):
+        self.process = process
+        self.log_path = log_path
+
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def wait_for(self, condition, timeout=60, interval=0.2, message="condition"):
+        """Poll `condition()` until it is truthy; fail with the worker's log otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = condition()
+            if result:
+                return result
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited ({self.process.returncode}):\n{self.log()[-4000:]}")
+            time.sleep(interval)
+        pytest.fail(f"timed out after {timeout}s waiting for {message}; worker log:\n{self.log()[-4000:]}")
+
+
+def worker_environment():
+    """The environment a worker process needs to share the tests' database, broker and files."""
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["TESTING"] = "1"
+    env["VAR_DIR"] = str(settings.VAR_DIR)
+    env["MODEL_ARTIFACTS_DIR"] = str(settings.MODEL_ARTIFACTS_DIR)
+    env.pop("TEST_DATABASE_NAME", None)
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        env["SQLITE_PATH"] = str(name)
+    else:
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    return env
+
+
+def start_worker(tmp_dir, name="worker", queues="celery,ml", concurrency=2):
+    log_path = Path(tmp_dir) / f"{name}.log"
+    log_file = open(log_path, "w")  # noqa: SIM115 - kept open for the process's lifetime
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            f"--queues={queues}", f"--concurrency={concurrency}", "--loglevel=INFO",
+            f"--hostname={name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ],
+        cwd=PROJECT_DIR,
+        env=worker_environment(),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    worker = LiveWorker(process, log_path)
+    worker.wait_for(lambda: "ready." in worker.log(), timeout=90, message="the worker to start")
+    return worker
+
+
+def stop_worker(worker, sig=signal.SIGTERM):
+    if worker.process.poll() is None:
+        os.killpg(worker.process.pid, sig)
+        try:
+            worker.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.process.pid, signal.SIGKILL)
+            worker.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process on the test database and the test broker.
+
+    Use it with @pytest.mark.django_db(transaction=True) so the worker sees committed rows.
+    """
+    worker = start_worker(tmp_path_factory.mktemp("worker"))
+    yield worker
+    stop_worker(worker)
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_chromium, live_server):
+    context = _chromium.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.conf import settings
+
+    var_dir = Path(getattr(settings, "VAR_DIR", ""))
+    if var_dir.name.startswith("feedbackloop-test-") and var_dir.exists():
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+__all__ = ["PASSWORD"]

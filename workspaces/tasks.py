@@ -1,0 +1,15 @@
+"""Workspace tasks: the worker round trip that shows the queue is alive."""
+
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from workspaces.models import WorkerHeartbeat
+
+
+@shared_task(bind=True, acks_late=True)
+def complete_heartbeat(self, heartbeat_id):
+    WorkerHeartbeat.objects.filter(pk=heartbeat_id, completed_at__isnull=True).update(
+        completed_at=timezone.now(), worker_hostname=self.request.hostname or socket.gethostname()
+    )
