@@ -6,19 +6,4 @@ app_name = "matching"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("start/", views.start, name="start"),
-    path("analytics/", views.analytics, name="analytics"),
-    path("sessions/<uuid:session_id>/", views.session_detail, name="session"),
-    path("sessions/<uuid:session_id>/choose/", views.choose, name="choose"),
-    path("sessions/<uuid:session_id>/compare/", views.compare, name="compare"),
-    path(
-        "sessions/<uuid:session_id>/recommendations/<uuid:recommendation_id>/expand/",
-        views.expand,
-        name="expand",
-    ),
-    path(
-        "sessions/<uuid:session_id>/recommendations/<uuid:recommendation_id>/rate/",
-        views.rate_explanation,
-        name="rate",
-    ),
 ]
