@@ -299,6 +299,11 @@ LOGGING = {
 }
 
 # --- leads ---
+# Loop 1: how long the worker waits for an external agent, and how much it accepts from one.
+LEADS_AGENT_TIMEOUT = env_float("LEADS_AGENT_TIMEOUT", 10.0)
+LEADS_AGENT_MAX_BYTES = env_int("LEADS_AGENT_MAX_BYTES", 20 * 1024 * 1024)
+LEADS_MAX_GENERATED_PER_EXECUTION = env_int("LEADS_MAX_GENERATED_PER_EXECUTION", 5000)
+LEADS_EXECUTION_TIME_LIMIT = env_int("LEADS_EXECUTION_TIME_LIMIT", 300)
 
 # --- content ---
 
