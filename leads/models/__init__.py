@@ -1,3 +1,7 @@
 """Models of the leads app; each module holds one part of the domain (add your import line)."""
 
+from leads.models.agents import Agent, LeadSource, Recipe  # noqa: F401
+from leads.models.executions import Execution, ExecutionStatus  # noqa: F401
+from leads.models.lead_feedback import ConversionStatus, LeadFeedback  # noqa: F401
 from leads.models.leads import Lead  # noqa: F401
+from leads.models.preferences import PreferenceRevision, PreferenceSet  # noqa: F401

@@ -25,6 +25,11 @@ class Lead(WorkspaceScopedModel):
     days_since_contact = models.PositiveIntegerField(null=True, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Loop 1: the recipe execution that generated and kept this lead, and its rank there (1 = best).
+    execution = models.ForeignKey(
+        "leads.Execution", null=True, blank=True, on_delete=models.CASCADE, related_name="leads"
+    )
+    rank = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
