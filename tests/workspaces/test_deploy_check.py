@@ -9,7 +9,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
     env = {
         key: value for key, value in os.environ.items()
-        if key not in {"TESTING", "DEBUG", "SECURE_SSL_REDIRECT"}
+        if key not in {"TESTING", "DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DEBUG="0",
