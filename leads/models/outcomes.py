@@ -1,0 +1,94 @@
+"""Whether a lead converted: one outcome per lead, from the page, the API, a CRM webhook or a CSV."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from leads.models.leads import Lead
+from workspaces.models import ApiToken, WorkspaceScopedModel
+
+
+class OutcomeSource(models.TextChoices):
+    PAGE = "page", "Lead page"
+    API = "api", "API feedback"
+    SCORE = "score", "Score call (actual_outcome)"
+    WEBHOOK = "webhook", "CRM webhook"
+    IMPORT = "import", "CSV import"
+    DEMO = "demo", "Demo data"
+
+
+class Outcome(WorkspaceScopedModel):
+    """Won or lost. Recording the same outcome again changes nothing and counts once."""
+
+    lead = models.OneToOneField(Lead, on_delete=models.CASCADE, related_name="outcome")
+    won = models.BooleanField()
+    reason = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=10, choices=OutcomeSource.choices)
+    # A sender's own id for the event (e.g. a CRM webhook delivery id): a repeat is ignored.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # When the outcome was last set or changed: retraining holds out the newest ones.
+    recorded_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="outcome_idempotency_key_unique_per_workspace",
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "recorded_at"])]
+
+    def __str__(self):
+        return f"{self.lead}: {'won' if self.won else 'lost'}"
+
+    @property
+    def label(self):
+        return "Won" if self.won else "Lost"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class LeadImport(WorkspaceScopedModel):
+    """A CSV import of leads and outcomes: its mapping, progress and per-row error report."""
+
+    file_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500)
+    id_column = models.CharField(max_length=200, blank=True)
+    outcome_column = models.CharField(max_length=200, blank=True)
+    positive_value = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    leads_created = models.PositiveIntegerField(default=0)
+    leads_updated = models.PositiveIntegerField(default=0)
+    outcomes_recorded = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[[row, column, reason], ...]")
+    failure = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.file_name}"
+
+    @property
+    def progress(self):
+        if not self.total_rows:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return int(100 * self.processed_rows / self.total_rows)
