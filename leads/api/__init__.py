@@ -3,3 +3,8 @@
 from ninja import Router
 
 router = Router(tags=["leads"])
+
+from leads.api import outcomes, scoring  # noqa: E402
+
+router.add_router("", scoring.router)
+router.add_router("", outcomes.router)

@@ -1,0 +1,544 @@
+"""Scoring leads with the workspace's champion model, retraining, promotion and rollback."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from leads.models import Lead, LeadScore, Outcome, ScoringModelVersion, ScoringSettings
+from leads.models.scoring import ModelDecision
+from leads.scoring import artifacts
+from leads.scoring.display import display_score, risk_category
+from leads.scoring.explanations import explain
+from leads.scoring.prior import PriorModel, describe_prior
+from leads.scoring.promotion import (
+    PromotionPolicy,
+    auc_interval,
+    brier_interval,
+    compare_models,
+    decide_promotion,
+    describe_rule,
+    split_newest,
+)
+from leads.scoring.training import TrainingError, train_scoring_model
+from workspaces import audit
+
+logger = logging.getLogger(__name__)
+
+# Typed lead fields the model may learn from; name and email are identities, never features.
+FEATURE_FIELDS = (
+    "company",
+    "industry",
+    "location",
+    "company_size",
+    "title",
+    "source",
+    "engagement_score",
+    "quality_score",
+    "email_opens",
+    "website_visits",
+    "content_downloads",
+    "days_since_contact",
+)
+EXPLAIN_MAX_ROWS = 1000  # explanations cost one prediction per column; skip them for huge batches
+
+
+def scoring_settings(workspace) -> ScoringSettings:
+    row, _ = ScoringSettings.objects.get_or_create(workspace=workspace)
+    return row
+
+
+def promotion_policy(row: ScoringSettings) -> PromotionPolicy:
+    return PromotionPolicy(
+        confidence=row.promotion_confidence, max_champion_age_days=row.max_champion_age_days
+    )
+
+
+def promotion_rule_in_words(workspace) -> str:
+    return describe_rule(promotion_policy(scoring_settings(workspace)))
+
+
+def prior_in_words() -> str:
+    return describe_prior()
+
+
+# --- the lead table the model sees ---------------------------------------------------------
+
+
+def lead_records(leads) -> list[dict]:
+    records = []
+    for lead in leads:
+        record = {name: getattr(lead, name) for name in FEATURE_FIELDS}
+        for key, value in (lead.attributes or {}).items():
+            column = key if key not in record and key not in ("name", "email") else f"attr_{key}"
+            record[column] = value
+        records.append(record)
+    return records
+
+
+def lead_frame(leads) -> pd.DataFrame:
+    frame = pd.DataFrame(lead_records(leads))
+    # Empty text fields are missing values, not a category of their own.
+    return frame.replace({"": np.nan})
+
+
+# --- the champion --------------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_model_cache: dict[tuple, object] = {}
+
+
+def artifact_path(workspace, version: int) -> Path:
+    return Path(settings.MODEL_ARTIFACTS_DIR) / str(workspace.id) / f"v{version}.model"
+
+
+def load_version(row: ScoringModelVersion):
+    """The fitted model of a registry row, or None when its artifact is missing or corrupt."""
+    if not row.artifact_name:
+        return None
+    key = (str(row.id), row.artifact_sha256)
+    with _cache_lock:
+        if key in _model_cache:
+            return _model_cache[key]
+    path = Path(settings.MODEL_ARTIFACTS_DIR) / row.artifact_name
+    header = artifacts.read_header(path)
+    if header is None or header.get("sha256") != row.artifact_sha256:
+        model = None
+    else:
+        model = artifacts.load_artifact(path)
+    if model is None:
+        logger.warning(
+            "model %s of workspace %s is unusable: %s",
+            row.label,
+            row.workspace_id,
+            artifacts.artifact_problem(path) or "artifact does not match its checksum",
+        )
+        return None
+    with _cache_lock:
+        _model_cache[key] = model
+    return model
+
+
+def serving_model(workspace):
+    """(model, registry row or None, version label): the champion, else the newest earlier promoted
+    version whose artifact loads, else the transparent prior."""
+    row = scoring_settings(workspace)
+    candidates = []
+    if row.champion_id:
+        candidates.append(row.champion)
+        candidates += list(
+            ScoringModelVersion.objects.for_workspace(workspace)
+            .filter(promoted_at__isnull=False, version__lt=row.champion.version)
+            .exclude(artifact_name="")
+            .order_by("-version")[:5]
+        )
+    for version in candidates:
+        model = load_version(version)
+        if model is not None:
+            return model, version, version.label
+    prior = PriorModel()
+    return prior, None, prior.version
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def score_leads(workspace, leads: list[Lead], with_factors: bool = True) -> list[LeadScore]:
+    """Score leads with the serving model and keep every score in the lead's history."""
+    if not leads:
+        return []
+    model, version, label = serving_model(workspace)
+    row = scoring_settings(workspace)
+    frame = lead_frame(leads)
+    probabilities = model.predict_proba(frame)
+    factors = (
+        explain(model, frame) if with_factors and len(leads) <= EXPLAIN_MAX_ROWS else [{} for _ in leads]
+    )
+    now = timezone.now()
+    scores = []
+    for lead, p, why in zip(leads, probabilities, factors, strict=True):
+        p = float(p) if math.isfinite(float(p)) else 0.5
+        scores.append(
+            LeadScore(
+                workspace=workspace,
+                lead=lead,
+                probability=p,
+                display_score=display_score(p),
+                risk_category=risk_category(p, row.high_threshold, row.low_threshold),
+                model_version=label,
+                model=version,
+                factors=why,
+                created_at=now,
+            )
+        )
+    LeadScore.objects.bulk_create(scores)
+    return scores
+
+
+def score_as_api(score: LeadScore) -> dict:
+    return {
+        "lead_id": score.lead.external_id or str(score.lead.id),
+        "conversion_score": round(score.probability, 6),
+        "display_score": score.display_score,
+        "risk_category": score.risk_category,
+        "model_version": score.model_version,
+        "is_prior": score.model_id is None,
+        "timestamp": score.created_at,
+        "top_positive_factors": score.factors.get("positive", []),
+        "top_negative_factors": score.factors.get("negative", []),
+    }
+
+
+# --- retraining ----------------------------------------------------------------------------
+
+
+def _data_hash(frame: pd.DataFrame, y: np.ndarray) -> str:
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    digest.update(np.asarray(y, dtype=np.int8).tobytes())
+    return digest.hexdigest()
+
+
+def _next_version(workspace) -> int:
+    last = ScoringModelVersion.objects.for_workspace(workspace).order_by("-version").first()
+    return 1 if last is None else last.version + 1
+
+
+def training_data(workspace):
+    """Leads with outcomes, oldest outcome first: (frame, y, outcome times)."""
+    outcomes = list(
+        Outcome.objects.for_workspace(workspace).select_related("lead").order_by("recorded_at", "id")
+    )
+    frame = lead_frame([o.lead for o in outcomes])
+    y = np.array([int(o.won) for o in outcomes], dtype=int)
+    return frame, y, [o.recorded_at for o in outcomes]
+
+
+def _save_model(workspace, version: int, model) -> tuple[str, str]:
+    path = artifact_path(workspace, version)
+    header = artifacts.save_artifact(model, path, workspace=str(workspace.id), version=version)
+    return str(path.relative_to(Path(settings.MODEL_ARTIFACTS_DIR))), header["sha256"]
+
+
+def _finish_training(workspace, consumed: int, promoted: ScoringModelVersion | None):
+    updates = {
+        "outcomes_since_training": Greatest(F("outcomes_since_training") - consumed, 0),
+        "retrain_pending": False,
+        "last_training_at": timezone.now(),
+    }
+    if promoted is not None:
+        updates["champion"] = promoted
+    ScoringSettings.objects.filter(workspace=workspace).update(**updates)
+
+
+def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVersion:
+    """Train a challenger on all but the newest outcomes, compare it with the champion on those,
+    then promote it (refitted on every outcome) or keep the champion; the reason is recorded."""
+    row = scoring_settings(workspace)
+    consumed = row.outcomes_since_training
+    frame, y, _times = training_data(workspace)
+    version = ScoringModelVersion(
+        workspace=workspace,
+        version=_next_version(workspace),
+        training_rows=len(y),
+        positives=int(y.sum()),
+        data_hash=_data_hash(frame, y) if len(y) else "",
+        trigger=trigger,
+    )
+    started = timezone.now()
+    try:
+        older, newest = split_newest(len(y))
+        excluded = list(row.excluded_columns or [])
+        challenger = train_scoring_model(frame.iloc[older], y[older], excluded)
+    except TrainingError as error:
+        version.decision = ModelDecision.FAILED
+        version.reason = f"Training failed: {error}."
+        version.seconds = (timezone.now() - started).total_seconds()
+        version.save()
+        _finish_training(workspace, consumed, None)
+        return version
+
+    champion, champion_row, champion_label = serving_model(workspace)
+    held_frame, held_y = frame.iloc[newest], y[newest]
+    p_challenger = challenger.predict_proba(held_frame)
+    policy = promotion_policy(row)
+    if len(newest):
+        p_champion = champion.predict_proba(held_frame)
+        comparison = compare_models(held_y, p_challenger, p_champion, policy.confidence)
+    else:
+        comparison, p_champion = None, None
+    age = None
+    if champion_row is not None and champion_row.promoted_at:
+        age = (timezone.now() - champion_row.promoted_at).total_seconds() / 86400
+    decision = decide_promotion(comparison, policy, age, champion_is_prior=champion_row is None)
+    if comparison is None and champion_row is None and len(newest) == 0:
+        decision.reason = "Promoted: too few outcomes to hold any out; the learned model replaces the prior."
+
+    metrics = {
+        "held_out": {
+            "n": int(len(newest)),
+            "positives": int(held_y.sum()) if len(newest) else 0,
+            "comparison": comparison.as_dict() if comparison else None,
+            "champion": champion_label,
+        },
+        "selection": challenger.selection,
+        "calibration": challenger.calibrator.method,
+        "training_seconds": challenger.seconds,
+    }
+    if len(newest):
+        auc = auc_interval(held_y, p_challenger, policy.confidence)
+        brier = brier_interval(held_y, p_challenger, policy.confidence)
+        metrics["auc"] = None if auc is None else {"value": auc[0], "low": auc[1], "high": auc[2]}
+        metrics["brier"] = {"value": brier[0], "low": brier[1], "high": brier[2]}
+        keep = slice(-5000, None)  # enough for the reliability chart, small enough for a JSON field
+        metrics["held_out"]["y"] = held_y[keep].tolist()
+        metrics["held_out"]["p"] = [round(float(v), 5) for v in p_challenger[keep]]
+
+    deployed = challenger
+    if decision.promote:
+        # The promoted model learns from every outcome, the newest included.
+        try:
+            deployed = train_scoring_model(frame, y, excluded)
+        except TrainingError:
+            deployed = challenger
+    version.description = deployed.description
+    version.features = deployed.spec.as_dict()
+    version.metrics = metrics
+    version.decision = ModelDecision.PROMOTED if decision.promote else ModelDecision.KEPT
+    version.reason = decision.reason
+    version.artifact_name, version.artifact_sha256 = _save_model(workspace, version.version, deployed)
+    version.seconds = (timezone.now() - started).total_seconds()
+    with transaction.atomic():
+        if decision.promote:
+            version.promoted_at = timezone.now()
+            version.promoted_by = user
+            version.promoted_via = "command" if trigger == "command" else "automatic"
+        version.save()
+        _finish_training(workspace, consumed, version if decision.promote else None)
+        audit.record(
+            workspace,
+            "scoring.model_promoted" if decision.promote else "scoring.model_kept",
+            version.label,
+            actor=user,
+            reason=decision.reason,
+        )
+    return version
+
+
+def make_champion(workspace, version: ScoringModelVersion, user=None, token=None) -> ScoringModelVersion:
+    """Rollback (or roll forward): make an earlier version the champion again."""
+    if version.workspace_id != workspace.id:
+        raise ValidationError({"version": ["This model belongs to another workspace."]})
+    if load_version(version) is None:
+        raise ValidationError({"version": [f"{version.label} has no usable artifact; it cannot serve."]})
+    with transaction.atomic():
+        row = ScoringSettings.objects.select_for_update().get(pk=scoring_settings(workspace).pk)
+        previous = row.champion
+        row.champion = version
+        row.save(update_fields=["champion", "updated_at"])
+        ScoringModelVersion.objects.filter(pk=version.pk).update(
+            promoted_at=timezone.now(),
+            promoted_via="rollback",
+            promoted_by=user,
+        )
+        audit.record(
+            workspace,
+            "scoring.model_rolled_back",
+            version.label,
+            actor=user,
+            token=token,
+            previous=previous.label if previous else "prior",
+        )
+    version.refresh_from_db()
+    return version
+
+
+# --- asking for a retraining ---------------------------------------------------------------
+
+
+def retrain_stale_after() -> timedelta:
+    return timedelta(seconds=getattr(settings, "LEADS_RETRAIN_LEASE_SECONDS", 900) * 2)
+
+
+def request_retraining(workspace, trigger: str = "threshold") -> bool:
+    """Queue one retraining unless one is already pending; True when this call queued it."""
+    from leads.tasks.scoring import retrain_workspace
+
+    scoring_settings(workspace)
+    now = timezone.now()
+    claimed = (
+        ScoringSettings.objects.filter(workspace=workspace)
+        .filter(Q(retrain_pending=False) | Q(retrain_queued_at__lt=now - retrain_stale_after()))
+        .update(retrain_pending=True, retrain_queued_at=now)
+    )
+    if claimed:
+        retrain_workspace.delay_on_commit(str(workspace.id), trigger)
+    return bool(claimed)
+
+
+def count_new_outcome(workspace) -> int:
+    """Count one new or changed outcome; at the threshold, queue exactly one retraining."""
+    row = scoring_settings(workspace)
+    ScoringSettings.objects.filter(pk=row.pk).update(outcomes_since_training=F("outcomes_since_training") + 1)
+    row.refresh_from_db(fields=["outcomes_since_training", "retrain_threshold"])
+    if row.outcomes_since_training >= row.retrain_threshold:
+        request_retraining(workspace)
+    return row.outcomes_since_training
+
+
+# --- the score call: upsert the lead, capture an outcome, score -----------------------------
+
+
+def upsert_lead(workspace, lead_id: str, fields: dict, attributes: dict) -> tuple[Lead, bool]:
+    """The lead with this CRM id, created or updated with the given values; (lead, created)."""
+    lead = Lead.objects.for_workspace(workspace).filter(external_id=lead_id).first()
+    if lead is None:
+        try:
+            with transaction.atomic():
+                lead = Lead.objects.create(
+                    workspace=workspace, external_id=lead_id, attributes=dict(attributes), **fields
+                )
+                return lead, True
+        except IntegrityError:
+            lead = Lead.objects.for_workspace(workspace).get(external_id=lead_id)
+    changed = [name for name, value in fields.items() if getattr(lead, name) != value]
+    for name in changed:
+        setattr(lead, name, fields[name])
+    merged = {**(lead.attributes or {}), **attributes}
+    if merged != lead.attributes:
+        lead.attributes = merged
+        changed.append("attributes")
+    if changed:
+        lead.save(update_fields=[*changed, "updated_at"])
+    return lead, False
+
+
+def score_request(workspace, items: list[dict], *, token=None, user=None) -> list[dict]:
+    """The score call for one or many leads: each item has lead_id, fields, attributes and an
+    optional actual_outcome; answers the seed's response per lead."""
+    from leads.models.outcomes import OutcomeSource
+    from leads.services.outcomes import record_outcome
+
+    with transaction.atomic():
+        leads, recorded = [], []
+        for item in items:
+            lead, _ = upsert_lead(workspace, item["lead_id"], item["fields"], item["attributes"])
+            leads.append(lead)
+            outcome = item.get("actual_outcome")
+            changed = False
+            if outcome is not None:
+                _, changed = record_outcome(
+                    workspace, lead, bool(outcome), source=OutcomeSource.SCORE, token=token, user=user
+                )
+            recorded.append(changed)
+        scores = score_leads(workspace, leads)
+    total = Outcome.objects.for_workspace(workspace).count()
+    answers = []
+    for score, changed, item in zip(scores, recorded, items, strict=True):
+        answer = score_as_api(score)
+        answer["actual_outcome"] = item.get("actual_outcome")
+        answer["outcome_recorded"] = changed
+        answer["feedback_count"] = total
+        answers.append(answer)
+    return answers
+
+
+# --- status ---------------------------------------------------------------------------------
+
+DRIFT_RECENT_SCORES = 1000
+
+
+def drift_report(workspace, model, version) -> dict | None:
+    """PSI of recent scores and inputs against what the serving model saw in training."""
+    from leads.scoring.drift import PSI_WARNING, feature_drift, numeric_psi
+
+    if version is None or getattr(model, "training_scores", None) is None:
+        return None
+    recent = list(
+        LeadScore.objects.for_workspace(workspace)
+        .filter(model=version)
+        .select_related("lead")
+        .order_by("-created_at")[:DRIFT_RECENT_SCORES]
+    )
+    if len(recent) < 20:
+        return {
+            "n": len(recent),
+            "score_psi": None,
+            "features": {},
+            "warning": False,
+            "threshold": PSI_WARNING,
+        }
+    score_psi = numeric_psi(model.training_scores, [s.probability for s in recent])
+    leads = list({s.lead_id: s.lead for s in recent}.values())
+    features = {}
+    if model.reference_frame is not None:
+        from leads.scoring.features import prepare_frame
+
+        current = prepare_frame(lead_frame(leads), model.spec)
+        features = feature_drift(model.reference_frame, current, model.spec.numeric, model.spec.categorical)
+    top = dict(list(features.items())[:5])
+    warning = (score_psi or 0) > PSI_WARNING or any(v > PSI_WARNING for v in top.values())
+    return {
+        "n": len(recent),
+        "score_psi": score_psi,
+        "features": top,
+        "warning": warning,
+        "threshold": PSI_WARNING,
+    }
+
+
+def scoring_status(workspace, with_drift: bool = True) -> dict:
+    """What `GET /info` answers and the status page shows."""
+    row = scoring_settings(workspace)
+    model, version, label = serving_model(workspace)
+    outcomes = Outcome.objects.for_workspace(workspace)
+    total_outcomes = outcomes.count()
+    won = outcomes.filter(won=True).count()
+    last = ScoringModelVersion.objects.for_workspace(workspace).order_by("-version").first()
+    scored = LeadScore.objects.for_workspace(workspace)
+    status = {
+        "model_version": label,
+        "model": getattr(model, "description", ""),
+        "is_prior": version is None,
+        "champion_version": row.champion.label if row.champion_id else None,
+        "serving_fallback": bool(row.champion_id) and (version is None or version.pk != row.champion_id),
+        "total_leads_scored": scored.values("lead").distinct().count(),
+        "scores_given": scored.count(),
+        "feedback_samples_collected": total_outcomes,
+        "outcomes_won": won,
+        "outcomes_lost": total_outcomes - won,
+        "retraining_status": {
+            "feedback_count": row.outcomes_since_training,
+            "outcomes_since_training": row.outcomes_since_training,
+            "retraining_threshold": row.retrain_threshold,
+            "ready_for_retraining": row.outcomes_since_training >= row.retrain_threshold,
+            "retraining_pending": row.retrain_pending,
+            "last_training_at": row.last_training_at,
+        },
+        "last_retraining": None
+        if last is None
+        else {
+            "version": last.label,
+            "decision": last.decision,
+            "reason": last.reason,
+            "at": last.created_at,
+            "training_rows": last.training_rows,
+        },
+        "thresholds": {"high": row.high_threshold, "low": row.low_threshold},
+    }
+    if with_drift:
+        status["drift"] = drift_report(workspace, model, version)
+    return status
