@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.utils import InterfaceError, OperationalError
+from django.db.utils import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -47,9 +47,7 @@ def schema_error(request, exc):
     errors = {}
     for item in exc.errors:
         errors.setdefault(_field_name(item.get("loc", ())), []).append(item.get("msg", "Invalid value."))
-    return api.create_response(
-        request, {"detail": "The request is not valid.", "errors": errors}, status=422
-    )
+    return api.create_response(request, {"detail": "The request is not valid.", "errors": errors}, status=422)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -74,7 +72,8 @@ def forbidden(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
     return api.create_response(
-        request, {"detail": "A valid API token is required (Authorization: Bearer <token>)."},
+        request,
+        {"detail": "A valid API token is required (Authorization: Bearer <token>)."},
         status=401,
     )
 
@@ -82,6 +81,23 @@ def unauthorized(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(DataError)
+def data_not_storable(request, exc):
+    # The database refused a value (a NUL character, a number out of range): the input's fault.
+    return api.create_response(
+        request,
+        {"detail": "A value cannot be stored (out of range, or contains a NUL character).", "errors": {}},
+        status=400,
+    )
+
+
+@api.exception_handler(IntegrityError)
+def conflict(request, exc):
+    # Two requests raced to create the same row; the client can retry and will find it.
+    logger.info("integrity conflict in API request: %s", exc)
+    return api.create_response(request, {"detail": "Conflicting concurrent change; retry."}, status=409)
 
 
 @api.exception_handler(OperationalError)
