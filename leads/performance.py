@@ -24,9 +24,7 @@ from typing import Any
 SMALL_SAMPLE = 30
 
 
-def wilson_interval(
-    successes: int, n: int, confidence: float = 0.95
-) -> tuple[float, float]:
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion; (0, 1) when there is no data."""
     if n < 0 or successes < 0 or successes > n:
         raise ValueError("need 0 <= successes <= n")
@@ -54,6 +52,11 @@ class Rate:
     value: float | None
     low: float | None
     high: float | None
+
+    @property
+    def rate(self) -> float | None:
+        """The value under the name ``_stat.html`` reads."""
+        return self.value
 
     @property
     def small_sample(self) -> bool:
@@ -134,4 +137,14 @@ def summarize_performance(counts: PerformanceCounts) -> dict[str, Any]:
         "total_leads_kept": counts.total_leads_kept,
         "total_leads_useful": counts.total_leads_useful,
         "small_sample": min(success.n, conversion.n) < SMALL_SAMPLE,
+    }
+
+
+def performance_rates(counts: PerformanceCounts) -> dict[str, Rate]:
+    """The rates of ``summarize_performance`` as ``Rate`` objects, for pages."""
+    finished = counts.successful_executions + counts.failed_executions
+    return {
+        "success": rate(counts.successful_executions, finished),
+        "conversion": rate(counts.leads_converted, counts.leads_with_feedback),
+        "useful": rate(counts.total_leads_useful, counts.leads_with_feedback),
     }

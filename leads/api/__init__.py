@@ -4,6 +4,13 @@ from ninja import Router
 
 router = Router(tags=["leads"])
 
+from leads.api import executions, lead_feedback, performance, preferences  # noqa: E402
+
+router.add_router("", preferences.router)
+router.add_router("", executions.router)
+router.add_router("", lead_feedback.router)
+router.add_router("", performance.router)
+
 from leads.api import outcomes, scoring  # noqa: E402
 
 router.add_router("", scoring.router)

@@ -1,0 +1,72 @@
+"""API: the seed's GET/POST /users/{workspace}/preferences (the seed's customer is our workspace)."""
+
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Router, Schema
+
+from leads.services.preferences import get_preferences, update_preferences
+from workspaces.access import require_api_write
+
+router = Router(tags=["leads: preferences"])
+
+
+class SizeRange(Schema):
+    min: int | float | None = None
+    max: int | float | None = None
+
+
+class PreferencesIn(Schema):
+    preferred_industries: list[str] | None = None
+    min_engagement_score: float | None = None
+    company_size_range: SizeRange | None = None
+    geographic_focus: list[str] | None = None
+    seniority_levels: list[str] | None = None
+    lead_quality_threshold: float | None = None
+    max_leads_per_execution: int | float | None = None
+
+
+class PreferencesOut(Schema):
+    workspace_id: str
+    preferred_industries: list[str]
+    min_engagement_score: float | None
+    company_size_range: SizeRange
+    geographic_focus: list[str]
+    seniority_levels: list[str]
+    lead_quality_threshold: float | None
+    max_leads_per_execution: int | None
+    updated_at: datetime | None
+
+
+def _own_workspace(request, workspace):
+    """The seed's ``customer_id``: the token's workspace by id or slug; any other is 404."""
+    current = request.workspace
+    if workspace not in (str(current.id), current.slug):
+        raise Http404
+    return current
+
+
+def _out(preferences):
+    return {"workspace_id": str(preferences.workspace_id), **preferences.as_api()}
+
+
+@router.get("/users/{workspace}/preferences", response=PreferencesOut, summary="The lead preferences")
+def read_preferences(request, workspace: str):
+    return _out(get_preferences(_own_workspace(request, workspace)))
+
+
+@router.post(
+    "/users/{workspace}/preferences",
+    response=PreferencesOut,
+    summary="Set lead preferences (fields sent are set, null clears one, others keep their value)",
+)
+def set_preferences(request, workspace: str, payload: PreferencesIn):
+    current = _own_workspace(request, workspace)
+    require_api_write(request)
+    data = payload.model_dump(exclude_unset=True)
+    if "company_size_range" in data:
+        size = data.pop("company_size_range") or {}
+        data["company_size_min"] = size.get("min")
+        data["company_size_max"] = size.get("max")
+    preferences = update_preferences(current, data, token=request.auth)
+    return _out(preferences)

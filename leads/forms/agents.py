@@ -1,0 +1,73 @@
+"""Forms to create and edit agents and recipes, and to run a recipe on an uploaded CSV."""
+
+from django import forms
+
+from leads.models.agents import Agent, Recipe
+
+
+class AgentForm(forms.ModelForm):
+    class Meta:
+        model = Agent
+        fields = ["name", "description", "source"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Agent.objects.for_workspace(self.workspace).filter(name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("An agent with this name exists already.")
+        return name
+
+
+class RecipeForm(forms.ModelForm):
+    endpoint_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For external HTTP agents: where the worker POSTs the recipe input.",
+    )
+    input_data = forms.JSONField(
+        required=False,
+        initial=dict,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='A JSON object sent to the agent, e.g. {"search_query": "AI startup founders"}.',
+    )
+
+    class Meta:
+        model = Recipe
+        fields = ["name", "description", "input_data", "endpoint_url", "demo_lead_count"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, agent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agent = agent
+        if agent.source != "http":
+            del self.fields["endpoint_url"]
+        if agent.source != "demo":
+            del self.fields["demo_lead_count"]
+
+    def clean_input_data(self):
+        value = self.cleaned_data.get("input_data")
+        if value in (None, ""):
+            return {}
+        if not isinstance(value, dict):
+            raise forms.ValidationError('Give a JSON object, e.g. {"search_query": "AI founders"}.')
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.agent.source == "http" and not cleaned.get("endpoint_url"):
+            self.add_error("endpoint_url", "An external agent needs the URL the worker calls.")
+        return cleaned
+
+
+class CsvRunForm(forms.Form):
+    file = forms.FileField(
+        help_text="A CSV with a header row: name, title, company, industry, company_size, location, engagement_score, quality_score…"
+    )

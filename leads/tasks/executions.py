@@ -1,0 +1,21 @@
+"""Worker task that runs a recipe execution (the logic is in leads.services.executions)."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db.utils import InterfaceError, OperationalError
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=settings.LEADS_EXECUTION_TIME_LIMIT,
+    time_limit=settings.LEADS_EXECUTION_TIME_LIMIT + 30,
+)
+def run_execution_task(self, execution_id):
+    from leads.services.executions import run_execution
+
+    execution = run_execution(execution_id)
+    return None if execution is None else execution.status

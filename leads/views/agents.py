@@ -1,0 +1,121 @@
+"""Agents and recipes: list, create, edit, and their performance pages."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+
+from leads.forms.agents import AgentForm, CsvRunForm, RecipeForm
+from leads.models.agents import Agent, Recipe
+from leads.models.executions import Execution
+from leads.performance import performance_rates, summarize_performance
+from leads.services.performance import conversion_breakdown, performance_counts
+from workspaces.access import workspace_view
+
+
+def _performance(workspace, **scope):
+    counts = performance_counts(workspace, **scope)
+    return {"summary": summarize_performance(counts), "rates": performance_rates(counts), "counts": counts}
+
+
+@workspace_view
+def agent_list(request):
+    form = AgentForm(workspace=request.workspace)
+    agents = Agent.objects.for_workspace(request.workspace).prefetch_related("recipes")
+    rows = [{"agent": agent, **_performance(request.workspace, agent=agent)} for agent in agents]
+    return render(request, "leads/agents.html", {"rows": rows, "form": form})
+
+
+@workspace_view(write=True)
+def agent_create(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AgentForm(request.POST, workspace=request.workspace)
+    if form.is_valid():
+        agent = form.save(commit=False)
+        agent.workspace = request.workspace
+        agent.save()
+        messages.success(request, f"Agent {agent} created. Now give it a recipe.")
+        return redirect("leads:agent_detail", agent_id=agent.id)
+    agents = Agent.objects.for_workspace(request.workspace)
+    rows = [{"agent": agent, **_performance(request.workspace, agent=agent)} for agent in agents]
+    return render(request, "leads/agents.html", {"rows": rows, "form": form}, status=400)
+
+
+@workspace_view
+def agent_detail(request, agent_id):
+    agent = get_object_or_404(Agent.objects.for_workspace(request.workspace), pk=agent_id)
+    recipe_form = RecipeForm(agent=agent, initial={"input_data": {"search_query": ""}})
+    if request.method == "POST":
+        if not request.membership.can_write:
+            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
+        recipe_form = RecipeForm(request.POST, agent=agent)
+        if recipe_form.is_valid():
+            recipe = recipe_form.save(commit=False)
+            recipe.workspace = request.workspace
+            recipe.agent = agent
+            recipe.save()
+            messages.success(request, f"Recipe {recipe} created.")
+            return redirect("leads:recipe_detail", recipe_id=recipe.id)
+    recipes = Recipe.objects.for_workspace(request.workspace).filter(agent=agent)
+    context = {
+        "agent": agent,
+        "recipes": [{"recipe": r, **_performance(request.workspace, recipe=r)} for r in recipes],
+        "recipe_form": recipe_form,
+        "executions": Execution.objects.for_workspace(request.workspace)
+        .filter(agent=agent)
+        .select_related("recipe")[:20],
+        **_performance(request.workspace, agent=agent),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "leads/agent_detail.html", context, status=status)
+
+
+@workspace_view(write=True)
+def agent_edit(request, agent_id):
+    agent = get_object_or_404(Agent.objects.for_workspace(request.workspace), pk=agent_id)
+    form = AgentForm(request.POST or None, instance=agent, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Agent {agent} saved.")
+        return redirect("leads:agent_detail", agent_id=agent.id)
+    return render(request, "leads/object_form.html", {"form": form, "object": agent, "kind": "agent"})
+
+
+@workspace_view
+def recipe_detail(request, recipe_id):
+    recipe = get_object_or_404(
+        Recipe.objects.for_workspace(request.workspace).select_related("agent"), pk=recipe_id
+    )
+    performance = _performance(request.workspace, recipe=recipe)
+    breakdown = conversion_breakdown(request.workspace, recipe=recipe)
+    chart = {
+        "type": "bar",
+        "data": {
+            "labels": ["Pending", "Interested", "Not interested", "Converted"],
+            "datasets": [{"label": "Feedback rows", "data": list(breakdown.values())}],
+        },
+        "options": {"plugins": {"legend": {"display": False}}},
+    }
+    context = {
+        "recipe": recipe,
+        "breakdown": breakdown,
+        "chart": chart,
+        "csv_form": CsvRunForm(),
+        "executions": Execution.objects.for_workspace(request.workspace).filter(recipe=recipe)[:20],
+        **performance,
+    }
+    return render(request, "leads/recipe_detail.html", context)
+
+
+@workspace_view(write=True)
+def recipe_edit(request, recipe_id):
+    recipe = get_object_or_404(
+        Recipe.objects.for_workspace(request.workspace).select_related("agent"), pk=recipe_id
+    )
+    form = RecipeForm(request.POST or None, instance=recipe, agent=recipe.agent)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Recipe {recipe} saved.")
+        return redirect("leads:recipe_detail", recipe_id=recipe.id)
+    return render(request, "leads/object_form.html", {"form": form, "object": recipe, "kind": "recipe"})

@@ -1,0 +1,88 @@
+"""The leads list (kept leads of every run) and one-click feedback on a lead (htmx)."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from leads.models.executions import Execution
+from leads.models.lead_feedback import ConversionStatus, LeadFeedback
+from leads.models.leads import Lead
+from leads.services.lead_feedback import record_lead_feedback, team_feedback_summary
+from workspaces.access import workspace_view
+
+QUALITY_CHOICES = [("0.2", "1"), ("0.4", "2"), ("0.6", "3"), ("0.8", "4"), ("1.0", "5")]
+
+
+def with_feedback(request, leads):
+    """Attach the user's own feedback and the team's counts to each lead; the controls' context."""
+    leads = list(leads)
+    mine = {row.lead_id: row for row in LeadFeedback.objects.filter(lead__in=leads, user=request.user)}
+    team = team_feedback_summary(leads)
+    for lead in leads:
+        lead.my_feedback = mine.get(lead.id)
+        lead.team_summary = team[lead.id]
+    return {
+        "leads": leads,
+        "statuses": ConversionStatus.choices,
+        "quality_choices": QUALITY_CHOICES,
+        "can_write": request.membership.can_write,
+    }
+
+
+@workspace_view
+def index(request):
+    leads = (
+        Lead.objects.for_workspace(request.workspace)
+        .filter(execution__isnull=False)
+        .select_related("execution__recipe", "execution__agent")
+        .order_by("-execution__created_at", "rank")
+    )
+    execution = None
+    if request.GET.get("execution"):
+        if _is_uuid(request.GET["execution"]):
+            execution = (
+                Execution.objects.for_workspace(request.workspace).filter(pk=request.GET["execution"]).first()
+            )
+        if execution is not None:
+            leads = leads.filter(execution=execution)
+    page = Paginator(leads, 25).get_page(request.GET.get("page"))
+    context = {
+        **with_feedback(request, page.object_list),
+        "page_obj": page,
+        "execution": execution,
+        "recent_executions": Execution.objects.for_workspace(request.workspace).select_related("recipe")[:5],
+    }
+    return render(request, "leads/index.html", context)
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@require_POST
+@workspace_view(write=True)
+def lead_feedback(request, lead_id):
+    lead = get_object_or_404(Lead.objects.for_workspace(request.workspace), pk=lead_id)
+    values = {
+        name: request.POST[name]
+        for name in ("useful", "relevant", "conversion_status", "quality_score", "feedback_text")
+        if name in request.POST
+    }
+    errors = {}
+    try:
+        record_lead_feedback(request.workspace, lead, values, user=request.user)
+    except ValidationError as error:
+        errors = error.message_dict
+    if not request.htmx:
+        if lead.execution_id:
+            return redirect("leads:execution_detail", execution_id=lead.execution_id)
+        return redirect("leads:index")
+    context = {**with_feedback(request, [lead]), "lead": lead, "errors": errors}
+    return render(request, "leads/_lead_feedback.html", context, status=400 if errors else 200)

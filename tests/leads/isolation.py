@@ -1,0 +1,18 @@
+"""Objects of a workspace for the tenant isolation test, by URL kwarg name."""
+
+from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
+
+OBJECT_FACTORIES = {
+    # loop 1
+    "workspace": lambda workspace: workspace.slug,
+    "agent_id": lambda workspace: AgentFactory(workspace=workspace).id,
+    "recipe_id": lambda workspace: RecipeFactory(agent=AgentFactory(workspace=workspace)).id,
+    "execution_id": lambda workspace: (
+        ExecutionFactory(recipe=RecipeFactory(agent=AgentFactory(workspace=workspace))).id
+    ),
+    "lead_id": lambda workspace: (
+        KeptLeadFactory(
+            execution=ExecutionFactory(recipe=RecipeFactory(agent=AgentFactory(workspace=workspace)))
+        ).id
+    ),
+}
