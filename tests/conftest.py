@@ -100,9 +100,7 @@ def viewer(workspace):
 
 @pytest.fixture
 def outsider(other_workspace):
-    return MembershipFactory(
-        workspace=other_workspace, user=UserFactory(username="oscar"), role="owner"
-    ).user
+    return MembershipFactory(workspace=other_workspace, user=UserFactory(username="oscar"), role="owner").user
 
 
 def _logged_in_client(user):
@@ -216,9 +214,19 @@ def start_worker(tmp_dir, name="worker", queues="celery,ml", concurrency=2):
     log_file = open(log_path, "w")  # noqa: SIM115 - kept open for the process's lifetime
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            f"--queues={queues}", f"--concurrency={concurrency}", "--loglevel=INFO",
-            f"--hostname={name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            f"--queues={queues}",
+            f"--concurrency={concurrency}",
+            "--loglevel=INFO",
+            f"--hostname={name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ],
         cwd=PROJECT_DIR,
         env=worker_environment(),
@@ -264,8 +272,13 @@ def _chromium():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield browser

@@ -72,11 +72,15 @@ def _request(client, method, url):
 def test_every_id_route_has_an_object_factory():
     factories = _object_factories()
     missing = sorted(
-        {(route, name) for route, pattern in ROUTES for name in pattern.pattern.converters if name not in factories}
+        {
+            (route, name)
+            for route, pattern in ROUTES
+            for name in pattern.pattern.converters
+            if name not in factories
+        }
     )
     assert not missing, (
-        "these URL kwargs have no entry in any tests/<app>/isolation.py OBJECT_FACTORIES: "
-        f"{missing}"
+        f"these URL kwargs have no entry in any tests/<app>/isolation.py OBJECT_FACTORIES: {missing}"
     )
 
 

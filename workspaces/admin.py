@@ -38,7 +38,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        token, raw = services.issue_token(obj.workspace, obj.name, actor=request.user, can_write=obj.can_write)
+        token, raw = services.issue_token(
+            obj.workspace, obj.name, actor=request.user, can_write=obj.can_write
+        )
         obj.pk = token.pk
         self.message_user(
             request, f"Token created. Copy it now, it is shown only once: {raw}", messages.WARNING

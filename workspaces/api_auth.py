@@ -16,10 +16,7 @@ class TokenAuth(HttpBearer):
         if not token or len(token) > 200:
             return None
         api_token = (
-            ApiToken.objects.active()
-            .select_related("workspace")
-            .filter(token_hash=hash_token(token))
-            .first()
+            ApiToken.objects.active().select_related("workspace").filter(token_hash=hash_token(token)).first()
         )
         if api_token is None:
             return None

@@ -18,9 +18,7 @@ def acquire_lease(name, seconds):
         JobLease.objects.filter(name=name, expires_at__lt=now).delete()
     try:
         with transaction.atomic():
-            JobLease.objects.create(
-                name=name, holder=holder, expires_at=now + timedelta(seconds=seconds)
-            )
+            JobLease.objects.create(name=name, holder=holder, expires_at=now + timedelta(seconds=seconds))
     except IntegrityError:
         return None
     return holder

@@ -28,9 +28,7 @@ class CurrentWorkspaceMiddleware:
         request.workspace = None
         request.membership = None
         if not _is_api(request) and request.user.is_authenticated:
-            memberships = list(
-                Membership.objects.filter(user=request.user).select_related("workspace")
-            )
+            memberships = list(Membership.objects.filter(user=request.user).select_related("workspace"))
             request.memberships = memberships
             chosen = request.session.get(SESSION_KEY)
             current = next((m for m in memberships if str(m.workspace_id) == chosen), None)
@@ -109,9 +107,7 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("database unavailable: %s", exception)
         if _is_api(request):
-            response = JsonResponse(
-                {"detail": "The database is unavailable; retry shortly."}, status=503
-            )
+            response = JsonResponse({"detail": "The database is unavailable; retry shortly."}, status=503)
         else:
             response = render(request, "errors/503.html", status=503)
         response["Retry-After"] = "5"

@@ -38,16 +38,12 @@ class Role(models.TextChoices):
 
 class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")
-        ]
+        constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")]
         ordering = ["workspace__name", "user__username"]
 
     def __str__(self):
@@ -141,9 +137,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    token = models.ForeignKey(
-        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=80, db_index=True)
     target = models.CharField(max_length=200, blank=True)
     details = models.JSONField(default=dict, blank=True)

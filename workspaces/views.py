@@ -58,9 +58,7 @@ def logout_view(request):
 @workspace_view
 def switch_workspace(request):
     workspace_id = request.POST.get("workspace_id", "")
-    membership = next(
-        (m for m in request.memberships if str(m.workspace_id) == workspace_id), None
-    )
+    membership = next((m for m in request.memberships if str(m.workspace_id) == workspace_id), None)
     if membership is None:
         raise Http404("No such workspace.")
     request.session[SESSION_KEY] = str(membership.workspace_id)
@@ -94,9 +92,7 @@ def _settings_context(request, **extra):
     context = {
         "members": Membership.objects.filter(workspace=workspace).select_related("user"),
         "tokens": ApiToken.objects.filter(workspace=workspace).select_related("created_by"),
-        "audit_events": AuditEvent.objects.filter(workspace=workspace).select_related(
-            "actor", "token"
-        )[:20],
+        "audit_events": AuditEvent.objects.filter(workspace=workspace).select_related("actor", "token")[:20],
         "heartbeat": WorkerHeartbeat.objects.for_workspace(workspace).first(),
         "token_form": TokenForm(),
         "member_form": MemberForm(),
@@ -182,9 +178,7 @@ def request_heartbeat(request):
 
 @workspace_view
 def heartbeat_status(request, heartbeat_id):
-    heartbeat = get_object_or_404(
-        WorkerHeartbeat.objects.for_workspace(request.workspace), pk=heartbeat_id
-    )
+    heartbeat = get_object_or_404(WorkerHeartbeat.objects.for_workspace(request.workspace), pk=heartbeat_id)
     return render(request, "workspaces/_heartbeat.html", {"heartbeat": heartbeat})
 
 

@@ -21,5 +21,8 @@ def test_log_in_switch_workspace_and_see_dashboard(browser_page, live_server):
 
     page.get_by_label("Workspace").select_option(label="Globex Marketing")
     page.wait_for_selector("text=Switched to Globex Marketing.")
-    assert page.get_by_role("heading", level=1).inner_text() == "Globex Marketing: are the feedback loops working?"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Globex Marketing: are the feedback loops working?"
+    )
     assert page.get_by_role("link", name="Leads").is_visible()

@@ -6,7 +6,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_created_token_is_shown_once_and_stored_hashed(owner_client, workspace):
-    response = owner_client.post("/workspaces/tokens/", {"name": "Salesforce", "can_write": "on"}, HTTP_HX_REQUEST="true")
+    response = owner_client.post(
+        "/workspaces/tokens/", {"name": "Salesforce", "can_write": "on"}, HTTP_HX_REQUEST="true"
+    )
     page = response.content.decode()
     assert '<section id="tokens">' in page and "<html" not in page
     token = ApiToken.objects.get(workspace=workspace, name="Salesforce")
@@ -14,7 +16,9 @@ def test_created_token_is_shown_once_and_stored_hashed(owner_client, workspace):
     assert raw.startswith(f"fl_{token.prefix}_")
     assert token.token_hash == hash_token(raw)
     assert raw not in owner_client.get("/workspaces/settings/").content.decode()
-    assert AuditEvent.objects.filter(workspace=workspace, action="token.created", actor__username="olivia").exists()
+    assert AuditEvent.objects.filter(
+        workspace=workspace, action="token.created", actor__username="olivia"
+    ).exists()
 
 
 def test_token_authenticates_the_api_for_its_workspace(owner_client, workspace, client):

@@ -8,7 +8,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"TESTING", "DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
@@ -19,7 +20,11 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -29,7 +34,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in {"TESTING", "DEBUG", "SECRET_KEY"}}
     env.update(DEBUG="0", VAR_DIR=str(tmp_path))
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr

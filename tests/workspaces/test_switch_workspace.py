@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 def test_member_switches_to_another_of_their_workspaces(owner, owner_client):
     second = WorkspaceFactory(name="Second Team")
     MembershipFactory(workspace=second, user=owner, role="viewer")
-    response = owner_client.post("/workspaces/switch/", {"workspace_id": str(second.id), "next": "/"}, follow=True)
+    response = owner_client.post(
+        "/workspaces/switch/", {"workspace_id": str(second.id), "next": "/"}, follow=True
+    )
     page = response.content.decode()
     assert "Second Team: are the feedback loops working?" in page
     assert "You are a viewer in Second Team" in page
@@ -27,6 +29,8 @@ def test_switch_refuses_offsite_next_url(owner, owner_client, workspace):
 
 
 def test_new_workspace_makes_creator_owner(owner_client, owner):
-    response = owner_client.post("/workspaces/new/", {"name": "Field Sales", "timezone": "Europe/Paris"}, follow=True)
+    response = owner_client.post(
+        "/workspaces/new/", {"name": "Field Sales", "timezone": "Europe/Paris"}, follow=True
+    )
     assert response.status_code == 200
     assert owner.memberships.get(workspace__name="Field Sales").role == "owner"

@@ -32,9 +32,7 @@ class Command(BaseCommand):
             Workspace.objects.filter(slug__in=["demo", "demo-second-team"]).delete()
 
         workspace, created = Workspace.objects.get_or_create(slug="demo", defaults={"name": "Demo team"})
-        second, _ = Workspace.objects.get_or_create(
-            slug="demo-second-team", defaults={"name": "Second team"}
-        )
+        second, _ = Workspace.objects.get_or_create(slug="demo-second-team", defaults={"name": "Second team"})
         for ws in (workspace, second):
             Membership.objects.update_or_create(workspace=ws, user=user, defaults={"role": Role.OWNER})
 
