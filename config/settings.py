@@ -313,6 +313,11 @@ LEADS_SCORE_BATCH_MAX = env_int("LEADS_SCORE_BATCH_MAX", 1000)
 LEADS_IMPORT_MAX_ROWS = env_int("LEADS_IMPORT_MAX_ROWS", 1_000_000)
 
 # --- content ---
+# "lexical" (scikit-learn, no extra dependency) or "semantic" (requirements-semantic.txt);
+# switching re-embeds the stored winners in a Celery job.
+CONTENT_EMBEDDING_BACKEND = env_str("CONTENT_EMBEDDING_BACKEND", "lexical")
+CONTENT_NIGHTLY_HOUR = env_int("CONTENT_NIGHTLY_HOUR", 2)  # local hour of the nightly winner job
+CONTENT_MAX_CSV_BYTES = env_int("CONTENT_MAX_CSV_BYTES", 20 * 1024 * 1024)
 
 # --- matching ---
 # A segment (and the all-segments fit) ranks with learned weights only from this many sessions.
