@@ -51,9 +51,7 @@ def daily_series(rows: pd.DataFrame) -> dict:
     """
     if rows.empty:
         return {"dates": [], "variants": {}}
-    daily = rows.groupby(["variant", "date"], sort=True)[
-        ["impressions", "clicks", "conversions"]
-    ]
+    daily = rows.groupby(["variant", "date"], sort=True)[["impressions", "clicks", "conversions"]]
     daily = daily.sum().reset_index()
     dates = sorted(daily["date"].unique())
     series = {}
@@ -64,9 +62,7 @@ def daily_series(rows: pd.DataFrame) -> dict:
             if day in by_date.index and by_date.at[day, "impressions"] > 0:
                 row = by_date.loc[day]
                 ctr.append(_rate(row["clicks"], row["impressions"]))
-                cr.append(
-                    _rate(row["conversions"], row["clicks"]) if row["clicks"] else None
-                )
+                cr.append(_rate(row["conversions"], row["clicks"]) if row["clicks"] else None)
                 impressions.append(int(row["impressions"]))
             else:
                 ctr.append(None)

@@ -122,9 +122,7 @@ _instances_lock = threading.Lock()
 def get_backend(name: str):
     """The shared instance of a backend by name (models load once per process)."""
     if name not in BACKENDS:
-        raise ValueError(
-            f"unknown embedding backend {name!r}; choose one of {', '.join(BACKENDS)}"
-        )
+        raise ValueError(f"unknown embedding backend {name!r}; choose one of {', '.join(BACKENDS)}")
     with _instances_lock:
         if name not in _instances:
             _instances[name] = BACKENDS[name]()
@@ -138,9 +136,7 @@ def to_bytes(vector: np.ndarray) -> bytes:
 def from_bytes(data: bytes, dimension: int) -> np.ndarray:
     vector = np.frombuffer(data, dtype=DTYPE)
     if vector.size != dimension:
-        raise ValueError(
-            f"stored vector has {vector.size} values, expected {dimension}"
-        )
+        raise ValueError(f"stored vector has {vector.size} values, expected {dimension}")
     return vector
 
 
@@ -156,17 +152,13 @@ class VectorIndex:
     `groups` tags each row (e.g. its brand) so a search can be restricted without copying.
     """
 
-    def __init__(
-        self, keys: Sequence[Hashable], matrix: np.ndarray, groups: Sequence = ()
-    ):
+    def __init__(self, keys: Sequence[Hashable], matrix: np.ndarray, groups: Sequence = ()):
         matrix = np.asarray(matrix, dtype=DTYPE)
         if matrix.ndim != 2 or matrix.shape[0] != len(keys):
             raise ValueError("matrix must have one row per key")
         self.keys = list(keys)
         self.matrix = normalise_rows(matrix)
-        self.groups = np.asarray(
-            list(groups) if len(groups) else [None] * len(keys), dtype=object
-        )
+        self.groups = np.asarray(list(groups) if len(groups) else [None] * len(keys), dtype=object)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -180,9 +172,7 @@ class VectorIndex:
             return []
         query = normalise_rows(np.asarray(query, dtype=DTYPE).reshape(1, -1))[0]
         if query.shape[0] != self.dimension:
-            raise ValueError(
-                f"query has {query.shape[0]} dimensions, index has {self.dimension}"
-            )
+            raise ValueError(f"query has {query.shape[0]} dimensions, index has {self.dimension}")
         scores = self.matrix @ query
         candidates = np.arange(len(self.keys))
         if group is not None:
@@ -203,9 +193,7 @@ class IndexCache:
         self._entries: dict[Hashable, tuple[Hashable, VectorIndex]] = {}
         self._lock = threading.Lock()
 
-    def get(
-        self, key: Hashable, version: Hashable, build: Callable[[], VectorIndex]
-    ) -> VectorIndex:
+    def get(self, key: Hashable, version: Hashable, build: Callable[[], VectorIndex]) -> VectorIndex:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] == version:

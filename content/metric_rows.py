@@ -52,9 +52,7 @@ class MetricRow:
 
     @property
     def post_fields(self) -> dict[str, str]:
-        return {
-            name: getattr(self, name) for name in POST_FIELDS if getattr(self, name)
-        }
+        return {name: getattr(self, name) for name in POST_FIELDS if getattr(self, name)}
 
 
 def _blank(value) -> bool:
@@ -71,16 +69,12 @@ def _count(value, field, errors, required=True) -> int:
             errors.setdefault(field, []).append("This field is required.")
         return 0
     try:
-        number = (
-            float(str(value).strip()) if not isinstance(value, (int, float)) else value
-        )
+        number = float(str(value).strip()) if not isinstance(value, (int, float)) else value
     except ValueError:
         errors.setdefault(field, []).append(f"'{value}' is not a number.")
         return 0
     if isinstance(number, float) and not math.isfinite(number):
-        errors.setdefault(field, []).append(
-            "Must be a finite number (got NaN or infinity)."
-        )
+        errors.setdefault(field, []).append("Must be a finite number (got NaN or infinity).")
         return 0
     if number != int(number):
         errors.setdefault(field, []).append("Must be a whole number.")
@@ -102,9 +96,7 @@ def _money(value, errors) -> Decimal:
         errors.setdefault("revenue", []).append(f"'{value}' is not a number.")
         return Decimal(0)
     if not amount.is_finite():
-        errors.setdefault("revenue", []).append(
-            "Must be a finite number (got NaN or infinity)."
-        )
+        errors.setdefault("revenue", []).append("Must be a finite number (got NaN or infinity).")
         return Decimal(0)
     if amount < 0:
         errors.setdefault("revenue", []).append("Must not be negative.")
@@ -126,9 +118,7 @@ def _date(value, default: dt.date | None, errors) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        errors.setdefault("date", []).append(
-            f"'{text}' is not a date (use YYYY-MM-DD)."
-        )
+        errors.setdefault("date", []).append(f"'{text}' is not a date (use YYYY-MM-DD).")
         return None
 
 
@@ -160,11 +150,7 @@ def parse_metric_row(raw: Mapping, default_date: dt.date | None = None) -> Metri
         errors.setdefault("conversions", []).append(
             f"Conversions ({conversions}) cannot exceed clicks ({clicks})."
         )
-    fields = {
-        name: _text(raw.get(name), name, errors)
-        for name in POST_FIELDS
-        if name != "text"
-    }
+    fields = {name: _text(raw.get(name), name, errors) for name in POST_FIELDS if name != "text"}
     fields["text"] = _text(raw.get("text"), "text", errors, limit=MAX_TEXT)
     if errors:
         raise RowError(errors)

@@ -6,4 +6,11 @@ app_name = "content"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("run-now/", views.run_now, name="run_now"),
+    path("runs/<uuid:run_id>/", views.run_detail, name="run"),
+    path("brands/<uuid:brand_id>/", views.brand_detail, name="brand"),
+    path("upload/", views.upload, name="upload"),
+    path("imports/<uuid:import_id>/", views.import_detail, name="import"),
+    path("write/", views.write_copy, name="write"),
+    path("policy/", views.policy, name="policy"),
 ]

@@ -1,10 +1,174 @@
-"""Pages of the content loop."""
+"""Pages of the content loop: overview, brand performance, CSV upload, write new copy, policy."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from analytics.intervals import rate_with_interval
+from content import charts
+from content.forms import MetricsUploadForm, PeriodForm, WinnerPolicyForm, WinnerSearchForm
+from content.models import Brand, MetricImport, WinnerRun, WinningCopy
+from content.services import ingest, performance, winner_job, winner_store
+from workspaces import audit
 from workspaces.access import workspace_view
 
 
 @workspace_view
 def index(request):
-    return render(request, "content/index.html")
+    ws = request.workspace
+    brands = (
+        Brand.objects.for_workspace(ws)
+        .annotate(n_posts=Count("posts", distinct=True), n_experiments=Count("experiments", distinct=True))
+        .order_by("name")
+    )
+    winners = dict(
+        WinningCopy.objects.for_workspace(ws)
+        .filter(is_current=True)
+        .values_list("brand_id")
+        .annotate(n=Count("id"))
+    )
+    for brand in brands:
+        brand.n_winners = winners.get(brand.id, 0)
+    context = {
+        "brands": brands,
+        "decisions": winner_job.latest_decisions(ws),
+        "run": WinnerRun.objects.for_workspace(ws).first(),
+        "policy": winner_job.get_policy(ws),
+        "stats": winner_store.winner_stats(ws),
+        "imports": MetricImport.objects.for_workspace(ws)[:5],
+    }
+    return render(request, "content/index.html", context)
+
+
+@workspace_view(write=True)
+@require_POST
+def run_now(request):
+    run = winner_job.queue_winner_job(request.workspace)
+    if request.htmx:
+        return render(request, "content/_run_status.html", {"run": run})
+    messages.info(request, "The winner job is queued; this page shows its progress.")
+    return redirect("content:run", run_id=run.id)
+
+
+@workspace_view
+def run_detail(request, run_id):
+    run = get_object_or_404(WinnerRun.objects.for_workspace(request.workspace), pk=run_id)
+    if request.htmx:
+        return render(request, "content/_run_status.html", {"run": run})
+    decisions = run.decisions.select_related("experiment", "experiment__brand").order_by(
+        "experiment__brand__name", "experiment__name"
+    )
+    return render(request, "content/run_detail.html", {"run": run, "decisions": decisions})
+
+
+@workspace_view
+def brand_detail(request, brand_id):
+    ws = request.workspace
+    brand = get_object_or_404(Brand.objects.for_workspace(ws), pk=brand_id)
+    form = PeriodForm(request.GET or None)
+    days = form.cleaned_data["days"] if form.is_valid() else 30
+    analysis = performance.performance_analysis(ws, brand, days)
+    context = {
+        "brand": brand,
+        "form": form if form.is_bound else PeriodForm(initial={"days": days}),
+        "analysis": analysis,
+        "best_prob": analysis["prob_best"].get(analysis["best_performing_variant"]),
+        "rows": _variant_rows(analysis),
+        "ctr_chart": charts.rate_chart(analysis["series"], "ctr", "CTR"),
+        "cr_chart": charts.rate_chart(analysis["series"], "conversion_rate", "Conversion rate"),
+        "series_rows": charts.series_rows(analysis["series"]),
+        "decisions": winner_job.latest_decisions(ws, brand=brand),
+        "winners": performance.fading_winners(ws, brand),
+    }
+    if request.htmx:
+        return render(request, "content/brand_detail.html#performance", context)
+    return render(request, "content/brand_detail.html", context)
+
+
+def _variant_rows(analysis):
+    rows = []
+    for label, f in analysis["variant_performance"].items():
+        rows.append(
+            {
+                "label": label,
+                "figures": f,
+                "ctr": rate_with_interval(f["total_clicks"], f["total_impressions"]),
+                "conversion_rate": rate_with_interval(f["total_conversions"], f["total_clicks"]),
+                "prob_best": analysis["prob_best"].get(label),
+            }
+        )
+    return rows
+
+
+@workspace_view(write=True)
+def upload(request):
+    form = MetricsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = ingest.start_csv_import(request.workspace, request.user, form.cleaned_data["file"])
+        except ValidationError as exc:
+            for message in exc.message_dict.get("file", exc.messages):
+                form.add_error("file", message)
+        else:
+            return redirect("content:import", import_id=job.id)
+    imports = MetricImport.objects.for_workspace(request.workspace)[:10]
+    return render(request, "content/upload.html", {"form": form, "imports": imports})
+
+
+@workspace_view
+def import_detail(request, import_id):
+    job = get_object_or_404(MetricImport.objects.for_workspace(request.workspace), pk=import_id)
+    if request.htmx:
+        return render(request, "content/import_detail.html#progress", {"job": job})
+    return render(request, "content/import_detail.html", {"job": job})
+
+
+@workspace_view
+def write_copy(request):
+    brands = Brand.objects.for_workspace(request.workspace).order_by("name")
+    form = WinnerSearchForm(request.GET or request.POST or None, brands=brands)
+    results = []
+    if form.is_bound and form.is_valid():
+        brand = None
+        if form.cleaned_data["brand_id"]:
+            brand = get_object_or_404(
+                Brand.objects.for_workspace(request.workspace), pk=form.cleaned_data["brand_id"]
+            )
+        results = winner_store.search_winners(
+            request.workspace,
+            form.cleaned_data["query_text"],
+            form.cleaned_data["limit"] or 5,
+            brand=brand,
+        )
+    context = {
+        "form": form,
+        "results": results,
+        "searched": bool(form.is_bound and form.data.get("query_text", "").strip()),
+        "stats": winner_store.winner_stats(request.workspace),
+    }
+    if request.htmx:
+        return render(request, "content/write.html#results", context)
+    return render(request, "content/write.html", context)
+
+
+@workspace_view(write=True)
+def policy(request):
+    current = winner_job.get_policy(request.workspace)
+    form = WinnerPolicyForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit.record(
+            request.workspace,
+            "content.policy.changed",
+            "winner policy",
+            actor=request.user,
+            metric=saved.metric,
+            threshold=saved.threshold,
+            min_impressions=saved.min_impressions,
+            weights=saved.weights,
+        )
+        messages.success(request, "Winner policy saved; the next run decides with it.")
+        return redirect("content:index")
+    return render(request, "content/policy.html", {"form": form})

@@ -96,9 +96,7 @@ class Decision:
 # --- posteriors -------------------------------------------------------------------------------
 
 
-def pooled_beta_prior(
-    successes: np.ndarray, trials: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def pooled_beta_prior(successes: np.ndarray, trials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Empirical-Bayes Beta prior per experiment, fitted by moments across its variants.
 
     Arrays have shape (..., K): the last axis holds the variants of one experiment. Returns the
@@ -168,14 +166,10 @@ def revenue_per_impression_draws(
     if not np.any(pooled_value > 0):
         return np.zeros_like(conv_rate)
     prior_shape = 2.0
-    prior_rate = np.maximum(pooled_value, 1e-9) * (
-        prior_shape - 1.0
-    )  # prior mean value = pooled
+    prior_rate = np.maximum(pooled_value, 1e-9) * (prior_shape - 1.0)  # prior mean value = pooled
     shape = prior_shape + conversions
     rate = prior_rate + revenue
-    value_rate = rng.gamma(
-        shape[..., None], 1.0 / rate[..., None], size=shape.shape + (n_draws,)
-    )
+    value_rate = rng.gamma(shape[..., None], 1.0 / rate[..., None], size=shape.shape + (n_draws,))
     return conv_rate / value_rate
 
 
@@ -196,9 +190,7 @@ def metric_draws(
     if metric == "conversion_rate":
         return beta_posterior_draws(conversions, clicks, n_draws, rng)
     if metric == "revenue_per_impression":
-        return revenue_per_impression_draws(
-            impressions, conversions, revenue, n_draws, rng
-        )
+        return revenue_per_impression_draws(impressions, conversions, revenue, n_draws, rng)
     if metric == "composite":
         weights = dict(weights or DEFAULT_COMPOSITE_WEIGHTS)
         total = np.zeros((len(counts), n_draws))
@@ -207,9 +199,7 @@ def metric_draws(
                 continue
             draws = metric_draws(counts, name, n_draws, rng)
             scale = draws.mean()
-            if (
-                scale > 0
-            ):  # each part relative to the experiment's average, so units don't matter
+            if scale > 0:  # each part relative to the experiment's average, so units don't matter
                 total += weight * draws / scale
         return total
     raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
@@ -263,9 +253,7 @@ def winners_batch(
     draws = beta_posterior_draws(successes, impressions, n_draws, rng)
     prob_best, _ = prob_best_and_loss(draws)
     top = prob_best.argmax(axis=-1)
-    ok = (prob_best.max(axis=-1) >= threshold) & (
-        impressions.min(axis=-1) >= min_impressions
-    )
+    ok = (prob_best.max(axis=-1) >= threshold) & (impressions.min(axis=-1) >= min_impressions)
     return np.where(ok, top, -1)
 
 
@@ -279,9 +267,7 @@ def _round_up_nicely(n: float) -> int:
     return int(math.ceil(n / magnitude) * magnitude)
 
 
-def _more_impressions_needed(
-    draws: np.ndarray, order: np.ndarray, current: float, threshold: float
-):
+def _more_impressions_needed(draws: np.ndarray, order: np.ndarray, current: float, threshold: float):
     """Rough impressions per variant still needed for the leader to reach the threshold.
 
     The posterior z-score of the leader over the runner-up grows with the square root of the
@@ -313,9 +299,7 @@ def decide_winner(
 ) -> Decision:
     """Decide one experiment: a winner only when the evidence is enough, else why not."""
     if metric not in METRICS:
-        raise ValueError(
-            f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}"
-        )
+        raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     counts = list(counts)
     base = {"metric": metric, "threshold": threshold, "min_impressions": min_impressions}
     label = METRIC_LABELS[metric]
@@ -333,8 +317,7 @@ def decide_winner(
     prob_best, loss = prob_best_and_loss(draws)
     low, high = np.percentile(draws, [2.5, 97.5], axis=-1)
     figures = [
-        _figures(c, draws[i].mean(), low[i], high[i], prob_best[i], loss[i])
-        for i, c in enumerate(counts)
+        _figures(c, draws[i].mean(), low[i], high[i], prob_best[i], loss[i]) for i, c in enumerate(counts)
     ]
     order = np.argsort(-prob_best, kind="stable")
     leader = counts[order[0]]
@@ -381,9 +364,7 @@ def decide_winner(
             ),
             **base,
         )
-    need = _more_impressions_needed(
-        draws, order, float(np.mean(impressions)), threshold
-    )
+    need = _more_impressions_needed(draws, order, float(np.mean(impressions)), threshold)
     if need is None:
         reason = (
             f"No winner yet: the leader {leader.label} is best with probability {p_leader:.1%} "

@@ -72,9 +72,7 @@ def test_index_returns_exact_top_k_in_order():
 
 def test_index_filters_by_group_and_handles_small_or_empty_sets():
     backend = LexicalBackend()
-    index = VectorIndex(
-        ["a", "b", "c", "d"], backend.embed(COPY), groups=["x", "y", "y", "x"]
-    )
+    index = VectorIndex(["a", "b", "c", "d"], backend.embed(COPY), groups=["x", "y", "y", "x"])
     query = backend.embed(["running shoes"])[0]
     hits = index.search(query, k=10, group="x")
     assert {h.key for h in hits} == {"a", "d"}
@@ -102,9 +100,7 @@ def test_index_cache_rebuilds_only_when_version_changes():
     assert len(builds) == 2
 
 
-@pytest.mark.skipif(
-    not SemanticBackend.available(), reason="semantic extras not installed"
-)
+@pytest.mark.skipif(not SemanticBackend.available(), reason="semantic extras not installed")
 def test_semantic_backend_places_paraphrases_close():
     backend = get_backend("semantic")
     vectors = backend.embed(

@@ -50,9 +50,7 @@ def test_batch_rule_and_single_decision_agree():
     rng = np.random.default_rng(5)
     for _ in range(20):
         clicks = rng.binomial(IMPRESSIONS, [0.05, 0.057])
-        counts = [
-            VariantCounts(lbl, IMPRESSIONS, int(c), 0) for lbl, c in zip("AB", clicks)
-        ]
+        counts = [VariantCounts(lbl, IMPRESSIONS, int(c), 0) for lbl, c in zip("AB", clicks, strict=True)]
         decision = decide_winner(counts, n_draws=20_000, seed=3)
         batch = winners_batch([[IMPRESSIONS] * 2], [clicks], n_draws=20_000, seed=3)[0]
         p = max(decision.prob_best.values())
@@ -93,9 +91,7 @@ def test_too_few_impressions_says_how_many_more_are_needed():
 
 
 def test_close_variants_estimate_more_impressions_needed():
-    decision = decide_winner(
-        [VariantCounts("A", 2000, 100, 5), VariantCounts("B", 2000, 112, 5)]
-    )
+    decision = decide_winner([VariantCounts("A", 2000, 100, 5), VariantCounts("B", 2000, 112, 5)])
     assert decision.winner is None
     assert decision.status == "no_winner"
     assert decision.needs_more_impressions > 2000
@@ -103,9 +99,7 @@ def test_close_variants_estimate_more_impressions_needed():
 
 
 def test_sample_ratio_mismatch_blocks_the_winner_and_says_why():
-    decision = decide_winner(
-        [VariantCounts("A", 30_000, 1500, 50), VariantCounts("B", 20_000, 1400, 60)]
-    )
+    decision = decide_winner([VariantCounts("A", 30_000, 1500, 50), VariantCounts("B", 20_000, 1400, 60)])
     assert decision.srm_flagged
     assert decision.srm_p_value < 0.001
     assert decision.winner is None
@@ -153,9 +147,7 @@ def test_composite_metric_weights_parts():
 
 def test_unknown_metric_is_rejected():
     with pytest.raises(ValueError, match="unknown metric"):
-        decide_winner(
-            [VariantCounts("A", 1, 0, 0), VariantCounts("B", 1, 0, 0)], metric="likes"
-        )
+        decide_winner([VariantCounts("A", 1, 0, 0), VariantCounts("B", 1, 0, 0)], metric="likes")
 
 
 def test_single_variant_has_no_winner():

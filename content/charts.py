@@ -1,0 +1,36 @@
+"""Chart.js configurations and their table alternatives for the brand page."""
+
+
+def rate_chart(series: dict, key: str, label: str) -> dict:
+    return {
+        "type": "line",
+        "data": {
+            "labels": series["dates"],
+            "datasets": [
+                {"label": variant, "data": values[key], "spanGaps": False, "fill": False}
+                for variant, values in series["variants"].items()
+            ],
+        },
+        "options": {
+            "scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": label}}},
+            "plugins": {"legend": {"position": "bottom"}},
+        },
+    }
+
+
+def series_rows(series: dict) -> list[dict]:
+    """One row per date and variant: the same figures as the charts, as text."""
+    rows = []
+    for variant, values in series["variants"].items():
+        for i, day in enumerate(series["dates"]):
+            if values["impressions"][i]:
+                rows.append(
+                    {
+                        "date": day,
+                        "variant": variant,
+                        "impressions": values["impressions"][i],
+                        "ctr": values["ctr"][i],
+                        "conversion_rate": values["conversion_rate"][i],
+                    }
+                )
+    return sorted(rows, key=lambda r: (r["date"], r["variant"]))

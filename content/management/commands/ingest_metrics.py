@@ -1,0 +1,51 @@
+"""python manage.py ingest_metrics FILE.csv --workspace SLUG"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from content.services.ingest import ingest_csv_text
+from workspaces.services import get_or_create_workspace
+
+
+class Command(BaseCommand):
+    help = "Ingest a CSV of post metrics (one row per post and day) into a workspace."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file",
+            help="CSV with post_id, brand, platform, variant, experiment, "
+            "text, date, impressions, clicks, conversions, revenue",
+        )
+        parser.add_argument("--workspace", required=True, help="Workspace slug (created if missing).")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text.") from exc
+        try:
+            workspace, created = get_or_create_workspace(options["workspace"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        if created:
+            self.stdout.write(f"Created workspace '{workspace.slug}'.")
+
+        def progress(processed, total, ingested, errors):
+            self.stderr.write(f"\r{processed}/{total} rows", ending="")
+
+        try:
+            result = ingest_csv_text(workspace, text, progress=progress if options["verbosity"] > 1 else None)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        for error in result["errors"]:
+            reasons = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error["errors"].items())
+            self.stderr.write(f"line {error['line']} ({error['post_id'] or 'no post_id'}): {reasons}")
+        self.stdout.write(
+            f"Ingested {result['ingested']} of {result['total_rows']} rows into '{workspace.slug}'; "
+            f"{len(result['errors'])} rejected."
+        )

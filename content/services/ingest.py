@@ -1,0 +1,239 @@
+"""Ingesting post metrics: one row (API), a batch (API), a CSV (upload page and command)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from content.metric_rows import CSV_COLUMNS, MetricRow, RowError, parse_metric_row
+from content.models import Brand, DailyMetric, Experiment, MetricImport, Post
+
+MAX_BATCH = 1000
+MAX_CSV_ROWS = 200_000
+REQUIRED_TO_CREATE = ("brand", "experiment", "variant")
+
+
+def local_today(workspace) -> dt.date:
+    try:
+        zone = zoneinfo.ZoneInfo(workspace.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return timezone.now().astimezone(zone).date()
+
+
+def _resolve_post(workspace, row: MetricRow, cache: dict | None = None) -> Post:
+    if cache is not None and row.post_id in cache:
+        post = cache[row.post_id]
+    else:
+        post = (
+            Post.objects.for_workspace(workspace)
+            .select_related("brand", "experiment")
+            .filter(external_id=row.post_id)
+            .first()
+        )
+    if post is None:
+        missing = [name for name in REQUIRED_TO_CREATE if not getattr(row, name)]
+        if missing:
+            raise ValidationError(
+                {
+                    "post_id": [
+                        f"Unknown post '{row.post_id}': send its {', '.join(missing)} "
+                        "(and text) to create it."
+                    ]
+                }
+            )
+        brand, _ = Brand.objects.get_or_create(workspace=workspace, name=row.brand)
+        experiment, _ = Experiment.objects.get_or_create(
+            workspace=workspace, brand=brand, name=row.experiment
+        )
+        post = Post.objects.create(
+            workspace=workspace,
+            brand=brand,
+            experiment=experiment,
+            external_id=row.post_id,
+            platform=row.platform,
+            variant=row.variant,
+            text=row.text,
+        )
+    else:
+        conflicts = {}
+        if row.brand and row.brand != post.brand.name:
+            conflicts["brand"] = [f"Post '{row.post_id}' belongs to brand '{post.brand.name}'."]
+        if row.experiment and row.experiment != post.experiment.name:
+            conflicts["experiment"] = [
+                f"Post '{row.post_id}' belongs to experiment '{post.experiment.name}'."
+            ]
+        if row.variant and row.variant != post.variant:
+            conflicts["variant"] = [f"Post '{row.post_id}' is variant '{post.variant}'."]
+        if conflicts:
+            raise ValidationError(conflicts)
+        changed = []
+        for name in ("platform", "text"):
+            value = getattr(row, name)
+            if value and value != getattr(post, name):
+                setattr(post, name, value)
+                changed.append(name)
+        if changed:
+            post.save(update_fields=changed)
+    if cache is not None:
+        cache[row.post_id] = post
+    return post
+
+
+def _store(workspace, row: MetricRow, cache: dict | None = None) -> DailyMetric:
+    with transaction.atomic():
+        post = _resolve_post(workspace, row, cache)
+        metric, _ = DailyMetric.objects.update_or_create(
+            post=post,
+            date=row.date,
+            defaults={
+                "workspace": workspace,
+                "impressions": row.impressions,
+                "clicks": row.clicks,
+                "conversions": row.conversions,
+                "revenue": row.revenue,
+            },
+        )
+    return metric
+
+
+def _parse(workspace, raw) -> MetricRow:
+    if not isinstance(raw, dict):
+        raise ValidationError({"__all__": ["Each metrics row must be an object."]})
+    try:
+        return parse_metric_row(raw, default_date=local_today(workspace))
+    except RowError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+def ingest_metric(workspace, raw: dict) -> DailyMetric:
+    """Store one post-day of metrics (replacing that day's row); ValidationError when bad."""
+    return _store(workspace, _parse(workspace, raw))
+
+
+def _messages(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
+def ingest_batch(workspace, raws: list[dict]) -> dict:
+    """Store each good row; report each bad row with its index and reasons (nothing else lost)."""
+    if len(raws) > MAX_BATCH:
+        raise ValidationError({"__all__": [f"At most {MAX_BATCH} rows per batch."]})
+    cache: dict = {}
+    ingested, errors = 0, []
+    for index, raw in enumerate(raws):
+        try:
+            _store(workspace, _parse(workspace, raw), cache)
+            ingested += 1
+        except ValidationError as exc:
+            post_id = raw.get("post_id") if isinstance(raw, dict) else None
+            errors.append({"index": index, "post_id": post_id, "errors": _messages(exc)})
+    return {"received": len(raws), "ingested": ingested, "errors": errors}
+
+
+def read_csv(text: str) -> list[dict]:
+    """Rows of a metrics CSV as dicts; ValidationError when the header lacks columns."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    required = {"post_id", "date", "impressions", "clicks"}
+    missing = [c for c in CSV_COLUMNS if c in required and c not in header]
+    if missing:
+        raise ValidationError(
+            {
+                "file": [
+                    f"The CSV lacks the column(s) {', '.join(missing)}. Expected: {', '.join(CSV_COLUMNS)}."
+                ]
+            }
+        )
+    rows = []
+    for raw in reader:
+        rows.append({(k or "").strip().lower(): v for k, v in raw.items()})
+        if len(rows) > MAX_CSV_ROWS:
+            raise ValidationError({"file": [f"At most {MAX_CSV_ROWS:,} rows per file."]})
+    return rows
+
+
+def ingest_csv_text(workspace, text: str, progress=None, every: int = 200) -> dict:
+    """Ingest a whole CSV; `progress(processed, total, ingested, errors)` is called as it goes.
+
+    Row numbers in errors are the file's line numbers (the header is line 1).
+    """
+    rows = read_csv(text)
+    total = len(rows)
+    cache: dict = {}
+    ingested, errors = 0, []
+    for number, raw in enumerate(rows, start=2):
+        try:
+            _store(workspace, _parse(workspace, raw), cache)
+            ingested += 1
+        except ValidationError as exc:
+            errors.append({"line": number, "post_id": raw.get("post_id") or "", "errors": _messages(exc)})
+        processed = number - 1
+        if progress and (processed % every == 0 or processed == total):
+            progress(processed, total, ingested, errors)
+    if progress and total == 0:
+        progress(0, 0, 0, errors)
+    return {"total_rows": total, "ingested": ingested, "errors": errors}
+
+
+def start_csv_import(workspace, user, uploaded_file) -> MetricImport:
+    """Save the uploaded CSV and queue its processing; ValidationError for unreadable files."""
+    from django.conf import settings
+
+    from content import tasks
+
+    limit = getattr(settings, "CONTENT_MAX_CSV_BYTES", 20 * 1024 * 1024)
+    if uploaded_file is None:
+        raise ValidationError({"file": ["Choose a CSV file."]})
+    if uploaded_file.size > limit:
+        raise ValidationError({"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]})
+    try:
+        text = uploaded_file.read().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": ["The file is not UTF-8 text (save it as CSV UTF-8)."]}) from exc
+    rows = read_csv(text)  # header problems are reported now, beside the field
+    with transaction.atomic():
+        job = MetricImport.objects.create(
+            workspace=workspace,
+            uploaded_by=user,
+            file_name=(uploaded_file.name or "metrics.csv")[:255],
+            csv_text=text,
+            total_rows=len(rows),
+        )
+        tasks.import_metrics_csv.delay_on_commit(str(job.id))
+    return job
+
+
+def run_csv_import(import_id) -> MetricImport | None:
+    job = MetricImport.objects.filter(pk=import_id).select_related("workspace").first()
+    if job is None or job.is_finished:
+        return job
+    job.status = MetricImport.Status.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(processed, total, ingested, errors):
+        MetricImport.objects.filter(pk=job.pk).update(
+            processed_rows=processed, total_rows=total, ingested_rows=ingested, row_errors=errors[:1000]
+        )
+
+    try:
+        result = ingest_csv_text(job.workspace, job.csv_text, progress=progress)
+    except ValidationError as exc:
+        job.status = MetricImport.Status.FAILED
+        job.error = " ".join(m for msgs in _messages(exc).values() for m in msgs)
+    else:
+        job.status = MetricImport.Status.DONE
+        job.total_rows = job.processed_rows = result["total_rows"]
+        job.ingested_rows = result["ingested"]
+        job.row_errors = result["errors"][:1000]
+    job.finished_at = timezone.now()
+    job.save()
+    return job

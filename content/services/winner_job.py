@@ -1,0 +1,208 @@
+"""The winner job: decide every experiment of a workspace, record each decision, store winners."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from analytics.intervals import wilson_interval
+from content import winners as rule
+from content.models import Brand, DailyMetric, Experiment, WinnerDecision, WinnerPolicy, WinnerRun
+from content.services.ingest import local_today
+from content.services.winner_store import store_winner
+from workspaces.locks import job_lease
+
+logger = logging.getLogger(__name__)
+LEASE_SECONDS = 900
+
+
+def get_policy(workspace) -> WinnerPolicy:
+    policy, _ = WinnerPolicy.objects.get_or_create(workspace=workspace)
+    return policy
+
+
+def variant_counts(experiment: Experiment, until: dt.date | None = None) -> list[rule.VariantCounts]:
+    rows = DailyMetric.objects.filter(post__experiment=experiment)
+    if until is not None:
+        rows = rows.filter(date__lte=until)
+    totals = (
+        rows.values("post__variant")
+        .annotate(
+            impressions=Sum("impressions"),
+            clicks=Sum("clicks"),
+            conversions=Sum("conversions"),
+            revenue=Sum("revenue"),
+        )
+        .order_by("post__variant")
+    )
+    return [
+        rule.VariantCounts(
+            label=t["post__variant"],
+            impressions=int(t["impressions"] or 0),
+            clicks=int(t["clicks"] or 0),
+            conversions=int(t["conversions"] or 0),
+            revenue=float(t["revenue"] or 0),
+        )
+        for t in totals
+    ]
+
+
+def _seed(experiment) -> int:
+    # the same experiment and data always give the same draws: re-running changes nothing
+    return experiment.id.int % (2**32)
+
+
+def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
+    counts = variant_counts(experiment)
+    decision = rule.decide_winner(
+        counts,
+        metric=policy.metric,
+        threshold=policy.threshold,
+        min_impressions=policy.min_impressions,
+        weights=policy.weights,
+        seed=_seed(experiment),
+    )
+    winner_post = None
+    with transaction.atomic():
+        if decision.winner is not None:
+            figures = decision.figures_for(decision.winner)
+            winner_post = (
+                experiment.posts.filter(variant=decision.winner)
+                .annotate(n=Sum("metrics__impressions"))
+                .order_by("-n", "external_id")
+                .first()
+            )
+            low, high = wilson_interval(figures.clicks, figures.impressions)
+            store_winner(
+                experiment=experiment,
+                post=winner_post,
+                figures=figures,
+                metric=policy.metric,
+                ctr_interval=(low, high),
+                decided_on=run_date,
+            )
+        record, _ = WinnerDecision.objects.update_or_create(
+            experiment=experiment,
+            decided_for=run_date,
+            defaults={
+                "workspace": experiment.workspace,
+                "run": run,
+                "status": decision.status,
+                "winner_variant": decision.winner or "",
+                "winner_post": winner_post,
+                "metric": decision.metric,
+                "threshold": decision.threshold,
+                "min_impressions": decision.min_impressions,
+                "reason": decision.reason,
+                "figures": [_clean(v) for v in decision.to_dict()["variants"]],
+                "srm_p_value": decision.srm_p_value,
+                "srm_flagged": decision.srm_flagged,
+                "needs_more_impressions": decision.needs_more_impressions,
+            },
+        )
+    return record
+
+
+def _clean(figures: dict) -> dict:
+    return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in figures.items()}
+
+
+def _already_ran_tonight(workspace, run_date) -> bool:
+    return (
+        WinnerRun.objects.for_workspace(workspace)
+        .filter(trigger=WinnerRun.Trigger.SCHEDULE, run_date=run_date, status=WinnerRun.Status.DONE)
+        .exists()
+    )
+
+
+def run_winner_job(workspace, trigger=WinnerRun.Trigger.MANUAL, run: WinnerRun | None = None):
+    """Decide every experiment of every brand; returns the WinnerRun with its stats."""
+    run_date = local_today(workspace)
+    if run is None:
+        run = WinnerRun.objects.create(workspace=workspace, trigger=trigger, run_date=run_date)
+    with job_lease(f"content-winners:{workspace.id}", LEASE_SECONDS) as acquired:
+        if not acquired:
+            return _skip(run, "Another winner run for this workspace is in progress.")
+        if trigger == WinnerRun.Trigger.SCHEDULE and _already_ran_tonight(workspace, run_date):
+            return _skip(run, f"The nightly run for {run_date} has already been done.")
+        policy = get_policy(workspace)
+        run.status, run.started_at, run.metric = WinnerRun.Status.RUNNING, timezone.now(), policy.metric
+        run.run_date = run_date
+        run.save()
+        stats = {"brands": 0, "experiments": 0, "winners": 0, "errors": []}
+        for brand in Brand.objects.for_workspace(workspace).order_by("name"):
+            stats["brands"] += 1
+            for experiment in brand.experiments.order_by("name"):
+                stats["experiments"] += 1
+                try:
+                    decision = decide_experiment(experiment, policy, run_date, run)
+                except Exception as exc:  # one bad experiment must not stop the others
+                    logger.exception("winner decision failed for %s", experiment.pk)
+                    stats["errors"].append(f"{experiment}: {exc}")
+                    continue
+                if decision.winner_variant:
+                    stats["winners"] += 1
+        run.brands_processed = stats["brands"]
+        run.experiments_processed = stats["experiments"]
+        run.winners_identified = stats["winners"]
+        run.errors = len(stats["errors"])
+        run.error_messages = stats["errors"][:100]
+        run.status = WinnerRun.Status.DONE
+        run.finished_at = timezone.now()
+        run.save()
+    from content.services.winner_store import queue_reembedding_if_needed
+
+    queue_reembedding_if_needed(workspace)
+    return run
+
+
+def _skip(run, message):
+    run.status = WinnerRun.Status.SKIPPED
+    run.error_messages = [message]
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def queue_winner_job(workspace) -> WinnerRun:
+    """The "Run now" button: record a queued run and hand it to the worker."""
+    from content import tasks
+
+    with transaction.atomic():
+        run = WinnerRun.objects.create(
+            workspace=workspace, trigger=WinnerRun.Trigger.MANUAL, run_date=local_today(workspace)
+        )
+        tasks.decide_workspace_winners.delay_on_commit(str(workspace.id), str(run.id))
+    return run
+
+
+def workspaces_due(workspaces, now=None, hour: int = 2):
+    """Workspaces where the local time is within the given hour (the hourly beat calls this)."""
+    now = now or timezone.now()
+    due = []
+    for workspace in workspaces:
+        try:
+            zone = zoneinfo.ZoneInfo(workspace.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = dt.UTC
+        if now.astimezone(zone).hour == hour:
+            due.append(workspace)
+    return due
+
+
+def latest_decisions(workspace, brand=None):
+    """Each experiment's most recent decision."""
+    decisions = WinnerDecision.objects.for_workspace(workspace).select_related(
+        "experiment", "experiment__brand", "winner_post"
+    )
+    if brand is not None:
+        decisions = decisions.filter(experiment__brand=brand)
+    latest = {}
+    for decision in decisions.order_by("experiment_id", "-decided_for"):
+        latest.setdefault(decision.experiment_id, decision)
+    return sorted(latest.values(), key=lambda d: (d.experiment.brand.name, d.experiment.name))

@@ -1,0 +1,184 @@
+"""The store of winning copy: embedding, the per-workspace index, similarity search, stats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max
+
+from content.embeddings import IndexCache, VectorIndex, from_bytes, get_backend, to_bytes
+from content.models import Brand, WinningCopy
+
+_indexes = IndexCache()
+MAX_LIMIT = 100
+MAX_QUERY = 5000
+
+
+def current_backend():
+    return get_backend(getattr(settings, "CONTENT_EMBEDDING_BACKEND", "lexical"))
+
+
+def store_winner(*, experiment, post, figures, metric, ctr_interval, decided_on) -> WinningCopy:
+    """Keep (or refresh) the winning post's copy; earlier winners of the experiment step down."""
+    backend = current_backend()
+    existing = WinningCopy.objects.filter(experiment=experiment, post=post).first()
+    needs_vector = (
+        existing is None
+        or existing.text != post.text
+        or existing.embedding_backend != backend.name
+        or existing.embedding_dimension != backend.dimension
+    )
+    values = {
+        "workspace": experiment.workspace,
+        "brand": experiment.brand,
+        "variant": post.variant,
+        "text": post.text,
+        "metric": metric,
+        "prob_best": round(float(figures.prob_best), 6),
+        "impressions": figures.impressions,
+        "clicks": figures.clicks,
+        "conversions": figures.conversions,
+        "revenue": Decimal(str(round(figures.revenue, 2))),
+        "ctr_low": round(ctr_interval[0], 6),
+        "ctr_high": round(ctr_interval[1], 6),
+        "is_current": True,
+    }
+    if needs_vector:
+        values.update(
+            embedding=to_bytes(backend.embed([post.text])[0]),
+            embedding_backend=backend.name,
+            embedding_dimension=backend.dimension,
+        )
+    if existing is None:
+        values["decided_on"] = decided_on
+        winner = WinningCopy.objects.create(experiment=experiment, post=post, **values)
+    else:
+        changed = [k for k, v in values.items() if getattr(existing, k) != v and k != "workspace"]
+        for key in changed:
+            setattr(existing, key, values[key])
+        if changed:  # an unchanged winner is left alone: running the job twice changes nothing
+            existing.decided_on = decided_on
+            existing.save()
+        winner = existing
+    WinningCopy.objects.filter(experiment=experiment, is_current=True).exclude(pk=winner.pk).update(
+        is_current=False
+    )
+    return winner
+
+
+def _index_for(workspace, backend) -> VectorIndex:
+    winners = WinningCopy.objects.for_workspace(workspace).filter(
+        is_current=True, embedding_backend=backend.name, embedding_dimension=backend.dimension
+    )
+    version = tuple(winners.aggregate(n=Count("id"), last=Max("updated_at")).values())
+
+    def build():
+        rows = list(winners.values_list("id", "brand_id", "embedding"))
+        matrix = (
+            np.vstack([from_bytes(bytes(r[2]), backend.dimension) for r in rows])
+            if rows
+            else np.zeros((0, backend.dimension), dtype=np.float32)
+        )
+        return VectorIndex([r[0] for r in rows], matrix, groups=[r[1] for r in rows])
+
+    return _indexes.get((workspace.id, backend.name), version, build)
+
+
+def winner_result(winner: WinningCopy, score: float) -> dict:
+    return {
+        "key": f"brand:{winner.brand_id}:winner:{winner.post_id}",
+        "similarity_score": round(float(score), 4),
+        "content": winner.text,
+        "metadata": {
+            "brand_id": str(winner.brand_id),
+            "brand": winner.brand.name,
+            "post_id": winner.post.external_id,
+            "experiment": winner.experiment.name,
+            "variant": winner.variant,
+            "platform": winner.post.platform,
+            "metric": winner.metric,
+            "prob_best": winner.prob_best,
+            "impressions": winner.impressions,
+            "clicks": winner.clicks,
+            "conversions": winner.conversions,
+            "revenue": float(winner.revenue),
+            "ctr": winner.ctr,
+            "ctr_interval": [winner.ctr_low, winner.ctr_high],
+            "conversion_rate": winner.conversion_rate,
+            "decided_on": winner.decided_on.isoformat(),
+            "created_at": winner.created_at.isoformat(),
+        },
+    }
+
+
+def search_winners(workspace, query_text: str, limit: int = 10, brand=None) -> list[dict]:
+    """Winning copy most similar to the text (exact cosine), each with its metrics."""
+    query_text = (query_text or "").strip()[:MAX_QUERY]
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    if not query_text:
+        return []
+    backend = current_backend()
+    index = _index_for(workspace, backend)
+    hits = index.search(backend.embed([query_text])[0], k=limit, group=brand.id if brand else None)
+    hits = [h for h in hits if h.score > 0]
+    found = WinningCopy.objects.select_related("brand", "post", "experiment").in_bulk([h.key for h in hits])
+    return [winner_result(found[h.key], h.score) for h in hits if h.key in found]
+
+
+def brand_winners(workspace, brand) -> list[dict]:
+    winners = (
+        WinningCopy.objects.for_workspace(workspace)
+        .filter(brand=brand, is_current=True)
+        .select_related("brand", "post", "experiment")
+    )
+    return [winner_result(w, 1.0) for w in winners]
+
+
+def winner_stats(workspace) -> dict:
+    winners = WinningCopy.objects.for_workspace(workspace).filter(is_current=True)
+    counts = dict(winners.values_list("brand__name").annotate(n=Count("id")).order_by("brand__name"))
+    backend = current_backend()
+    return {
+        "total_items": sum(counts.values()),
+        "brands_with_winners": len(counts),
+        "brand_counts": counts,
+        "brands": Brand.objects.for_workspace(workspace).count(),
+        "embedding_backend": backend.name,
+        "embedding_dimension": backend.dimension,
+        "awaiting_reembedding": winners.exclude(embedding_backend=backend.name).count(),
+    }
+
+
+def reembed_winners(workspace, batch: int = 256) -> int:
+    """Re-embed every winner stored with another backend than the configured one."""
+    backend = current_backend()
+    stale = WinningCopy.objects.for_workspace(workspace).exclude(
+        embedding_backend=backend.name, embedding_dimension=backend.dimension
+    )
+    done = 0
+    while True:
+        chunk = list(stale.order_by("id")[:batch])
+        if not chunk:
+            return done
+        vectors = backend.embed([w.text for w in chunk])
+        for winner, vector in zip(chunk, vectors, strict=True):
+            winner.embedding = to_bytes(vector)
+            winner.embedding_backend = backend.name
+            winner.embedding_dimension = backend.dimension
+        WinningCopy.objects.bulk_update(chunk, ["embedding", "embedding_backend", "embedding_dimension"])
+        done += len(chunk)
+
+
+def queue_reembedding_if_needed(workspace) -> bool:
+    backend = current_backend()
+    stale = WinningCopy.objects.for_workspace(workspace).exclude(
+        embedding_backend=backend.name, embedding_dimension=backend.dimension
+    )
+    if not stale.exists():
+        return False
+    from content import tasks
+
+    tasks.reembed_winners.delay_on_commit(str(workspace.id))
+    return True
