@@ -14,6 +14,8 @@ import pandas as pd
 from scipy.stats import norm
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
+from analytics.intervals import wilson_interval
+
 # Columns of the entries frame: prompt (str), rating (int 1-5), thumbs (+1 up, -1 down, 0 none),
 # tags (list of normalised tags), framework (str, "" if unknown), model (str, "" if unknown).
 ENTRY_COLUMNS = ("prompt", "rating", "thumbs", "tags", "framework", "model")
@@ -104,13 +106,9 @@ def wilson_bounds(successes, n, z: float = Z_95):
 
 
 def wilson(successes: int, n: int) -> tuple[float, float]:
-    """Wilson 95% interval for one proportion (the project's shared function when present)."""
-    try:
-        from analytics.intervals import wilson_interval
-    except ImportError:  # the analytics app is optional for this pure module
-        low, high = wilson_bounds(successes, n)
-        return float(low), float(high)
-    return tuple(float(x) for x in wilson_interval(int(successes), int(n)))
+    """Wilson 95% interval for one proportion (the project's shared function)."""
+    low, high = wilson_interval(int(successes), int(n))
+    return float(low), float(high)
 
 
 # --- frames -------------------------------------------------------------------------------

@@ -1,5 +1,210 @@
-"""JSON API routes of the feedback loop."""
+"""JSON API of the feedback loop under /api/v1/prompt-feedback/."""
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from feedback import services
+from feedback.analysis import InsufficientData
+from feedback.models import FeedbackEntry, FeedbackReport
+from workspaces.access import require_api_write
 
 router = Router(tags=["feedback"])
+
+
+class EntryIn(Schema):
+    prompt: str
+    output: str
+    rating: int
+    thumbs: str | None = Field(None, description="up, down or none")
+    thumbs_up: bool | None = Field(None, description="The seed's boolean; thumbs wins if both.")
+    tags: list[str] | str = []
+    context: dict[str, Any] = {}
+    framework: str | None = None
+    model: str | None = None
+    notes: str = ""
+    timestamp: str | None = Field(None, description="ISO time; default now.")
+
+
+class BatchIn(Schema):
+    entries: list[dict[str, Any]]
+
+
+class EntryOut(Schema):
+    feedback_id: str
+    prompt: str
+    output: str
+    rating: int
+    thumbs: str
+    thumbs_up: bool | None
+    tags: list[str]
+    context: dict[str, Any]
+    framework: str
+    model: str
+    notes: str
+    timestamp: str
+
+
+class BatchOut(Schema):
+    created: int
+    feedback_ids: list[str]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+THUMBS_NAMES = {1: "up", 0: "none", -1: "down"}
+
+
+def entry_out(entry: FeedbackEntry) -> dict:
+    return {
+        "feedback_id": str(entry.pk),
+        "prompt": entry.prompt,
+        "output": entry.output,
+        "rating": entry.rating,
+        "thumbs": THUMBS_NAMES[entry.thumbs],
+        "thumbs_up": None if entry.thumbs == 0 else entry.thumbs == 1,
+        "tags": entry.tags,
+        "context": entry.context,
+        "framework": entry.framework,
+        "model": entry.model_name,
+        "notes": entry.notes,
+        "timestamp": entry.created_at.isoformat(),
+    }
+
+
+def _entry_data(payload: dict) -> dict:
+    data = dict(payload)
+    if data.get("thumbs") in (None, "") and data.get("thumbs_up") is not None:
+        data["thumbs"] = data["thumbs_up"]
+    data.pop("thumbs_up", None)
+    return data
+
+
+def _insufficient(exc: InsufficientData):
+    return 409, {
+        "detail": f"Insufficient feedback data: {exc.count} entries, at least {exc.threshold} needed.",
+        "errors": {"min_samples": [f"{exc.count} entries found, {exc.threshold} needed."]},
+    }
+
+
+@router.post(
+    "/prompt-feedback/entries",
+    response={201: EntryOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Capture feedback on one generated output",
+)
+def create_entry(request, payload: EntryIn):
+    require_api_write(request)
+    entry = services.capture_entry(request.workspace, **_entry_data(payload.dict()))
+    return 201, entry_out(entry)
+
+
+@router.post(
+    "/prompt-feedback/entries/batch",
+    response={201: BatchOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Capture up to 1000 entries at once (all or nothing)",
+)
+def create_entries(request, payload: BatchIn):
+    require_api_write(request)
+    items = [_entry_data(item) if isinstance(item, dict) else {} for item in payload.entries]
+    entries = services.capture_batch(request.workspace, items)
+    return 201, {"created": len(entries), "feedback_ids": [str(e.pk) for e in entries]}
+
+
+@router.get(
+    "/prompt-feedback/entries",
+    response=list[EntryOut],
+    summary="Recent entries, newest first (filter by tag, framework, model)",
+)
+def list_entries(
+    request, tag: str = "", framework: str = "", model: str = "", limit: int = 50, offset: int = 0
+):
+    entries = services.filter_entries(
+        FeedbackEntry.objects.for_workspace(request.workspace), tag=tag, framework=framework, model=model
+    )
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    return [entry_out(e) for e in entries[offset : offset + limit]]
+
+
+@router.get("/prompt-feedback/entries/{entry_id}", response={200: EntryOut, 404: ErrorOut})
+def get_entry(request, entry_id: UUID):
+    entry = get_object_or_404(FeedbackEntry.objects.for_workspace(request.workspace), pk=entry_id)
+    return entry_out(entry)
+
+
+@router.get(
+    "/prompt-feedback/analysis",
+    response={200: dict[str, Any], 400: ErrorOut, 409: ErrorOut},
+    summary="Pattern analysis: rates by tag, framework and model, phrases, recommendations",
+)
+def get_analysis(request, days: int = 7, min_samples: int | None = None):
+    try:
+        return services.analyze_workspace(request.workspace, days=days, min_samples=min_samples)
+    except InsufficientData as exc:
+        return _insufficient(exc)
+
+
+class ReportIn(Schema):
+    period: str = "weekly"
+    date: dt.date | None = None
+
+
+def report_out(report: FeedbackReport) -> dict:
+    return {"report_id": str(report.pk), "created_at": report.created_at.isoformat(), **report.data}
+
+
+@router.get("/prompt-feedback/reports", response=list[dict[str, Any]], summary="Stored reports")
+def list_reports(request, period: str = "", limit: int = 20):
+    reports = FeedbackReport.objects.for_workspace(request.workspace)
+    if period:
+        reports = reports.filter(period_type=period)
+    return [report_out(r) for r in reports[: max(1, min(limit, 200))]]
+
+
+@router.post(
+    "/prompt-feedback/reports",
+    response={201: dict[str, Any], 400: ErrorOut, 403: ErrorOut},
+    summary="Write (or rewrite) the report of the period containing a date (default today)",
+)
+def create_report(request, payload: ReportIn):
+    require_api_write(request)
+    report = services.write_report(request.workspace, payload.period, payload.date)
+    return 201, report_out(report)
+
+
+@router.get("/prompt-feedback/reports/{report_id}", response={200: dict[str, Any], 404: ErrorOut})
+def get_report(request, report_id: UUID):
+    report = get_object_or_404(FeedbackReport.objects.for_workspace(request.workspace), pk=report_id)
+    return report_out(report)
+
+
+@router.get(
+    "/prompt-feedback/suggestions",
+    response={200: dict[str, Any], 400: ErrorOut, 409: ErrorOut},
+    summary="Prompt suggestions (AI when configured, else rule-based, with a note)",
+)
+def get_suggestions(request, framework: str = "", days: int = 7, limit: int = 5):
+    try:
+        return services.suggestions_for(
+            request.workspace, framework=framework or None, days=days, limit=limit
+        )
+    except InsufficientData as exc:
+        return _insufficient(exc)
+
+
+@router.get(
+    "/prompt-feedback/route",
+    response={200: dict[str, Any], 400: ErrorOut},
+    summary="Recommend a framework and model for a task's tags (Thompson sampling)",
+)
+def route(request, tags: str = ""):
+    if len(tags) > 2000:
+        raise ValidationError({"tags": ["At most 2000 characters."]})
+    return services.recommend_route(request.workspace, tags)

@@ -1,10 +1,222 @@
-"""Pages of the feedback loop."""
+"""Pages of the feedback loop: entries and the rating widget, import, analysis, reports,
+suggestions and the router."""
 
-from django.shortcuts import render
+import json
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from feedback import charts, services
+from feedback.analysis import InsufficientData
+from feedback.forms import (
+    AnalysisForm,
+    EntryForm,
+    ImportForm,
+    ReportForm,
+    RouteForm,
+    SuggestionForm,
+)
+from feedback.models import FeedbackEntry, FeedbackReport
 from workspaces.access import workspace_view
+
+
+def _form_errors(form, exc: ValidationError):
+    for field, messages_ in exc.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
 
 
 @workspace_view
 def index(request):
-    return render(request, "feedback/index.html")
+    entries = services.filter_entries(
+        FeedbackEntry.objects.for_workspace(request.workspace),
+        tag=request.GET.get("tag", "")[:100],
+        framework=request.GET.get("framework", "")[:100],
+    )
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "overview": services.overview(request.workspace, days=30),
+        "tag": request.GET.get("tag", ""),
+        "framework": request.GET.get("framework", ""),
+    }
+    template = "feedback/index.html#entry-table" if request.htmx else "feedback/index.html"
+    return render(request, template, context)
+
+
+@workspace_view(write=True)
+def entry_create(request):
+    form = EntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.capture_entry(request.workspace, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Feedback captured.")
+            return redirect("feedback:entry_detail", entry_id=entry.pk)
+    return render(request, "feedback/entry_form.html", {"form": form})
+
+
+@workspace_view
+def entry_detail(request, entry_id):
+    entry = get_object_or_404(FeedbackEntry.objects.for_workspace(request.workspace), pk=entry_id)
+    return render(request, "feedback/entry_detail.html", {"entry": entry, "stars": range(1, 6)})
+
+
+@require_POST
+@workspace_view(write=True)
+def entry_rate(request, entry_id):
+    entry = get_object_or_404(FeedbackEntry.objects.for_workspace(request.workspace), pk=entry_id)
+    error = None
+    try:
+        services.rate_entry(
+            request.workspace,
+            entry,
+            rating=request.POST.get("rating") or None,
+            thumbs=request.POST.get("thumbs") or None,
+        )
+    except ValidationError as exc:
+        error = " ".join(m for ms in exc.message_dict.values() for m in ms)
+        entry.refresh_from_db()
+    if request.htmx:
+        return render(
+            request,
+            "feedback/_rating_widget.html",
+            {"entry": entry, "stars": range(1, 6), "saved": error is None, "error": error},
+            status=200 if error is None else 400,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Rating saved.")
+    return redirect("feedback:entry_detail", entry_id=entry.pk)
+
+
+@workspace_view(write=True)
+def import_entries(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_entries(request.workspace, upload, upload.name)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Imported {result['imported']} entries.")
+            return redirect("feedback:index")
+    return render(request, "feedback/import.html", {"form": form})
+
+
+@workspace_view
+def analysis(request):
+    form = AnalysisForm(
+        request.GET or None, initial={"days": 30, "min_samples": services.min_samples_default()}
+    )
+    days, min_samples = 30, services.min_samples_default()
+    if form.is_bound and form.is_valid():
+        days, min_samples = form.cleaned_data["days"], form.cleaned_data["min_samples"]
+    context = {"form": form, "days": days, "min_samples": min_samples, "result": None}
+    if not form.is_bound or form.is_valid():
+        try:
+            result = services.analyze_workspace(request.workspace, days=days, min_samples=min_samples)
+        except InsufficientData as exc:
+            context["insufficient"] = exc
+        else:
+            context["result"] = result
+            context["charts"] = {
+                "framework": charts.rates_bar(result["framework_performance"], "framework"),
+                "tag": charts.rates_bar(result["tag_performance"], "tag"),
+            }
+    template = "feedback/analysis.html#analysis-results" if request.htmx else "feedback/analysis.html"
+    return render(request, template, context)
+
+
+@workspace_view
+def reports(request):
+    form = ReportForm(request.POST or None)
+    if request.method == "POST":
+        if not request.membership.can_write:
+            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
+        if form.is_valid():
+            try:
+                report = services.write_report(
+                    request.workspace, form.cleaned_data["period"], form.cleaned_data["date"]
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"Report {report.period} written.")
+                return redirect("feedback:report_detail", report_id=report.pk)
+    stored = FeedbackReport.objects.for_workspace(request.workspace)
+    weekly = list(stored.filter(period_type="weekly")[:26])
+    context = {
+        "form": form,
+        "reports": stored[:100],
+        "history_chart": charts.history_lines(weekly) if weekly else None,
+        "weekly": weekly,
+        "alert": services.latest_alert(request.workspace),
+    }
+    return render(request, "feedback/reports.html", context)
+
+
+@workspace_view
+def report_detail(request, report_id):
+    report = get_object_or_404(FeedbackReport.objects.for_workspace(request.workspace), pk=report_id)
+    data = report.data
+    return render(
+        request,
+        "feedback/report_detail.html",
+        {
+            "report": report,
+            "data": data,
+            "daily_chart": charts.daily_lines(data.get("daily", [])),
+            "fell": services.latest_alert(request.workspace) == report,
+        },
+    )
+
+
+@workspace_view
+def report_json(request, report_id):
+    report = get_object_or_404(FeedbackReport.objects.for_workspace(request.workspace), pk=report_id)
+    response = HttpResponse(json.dumps(report.data, indent=2), content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="feedback-report-{report.period_type}-{report.period}.json"'
+    )
+    return response
+
+
+@workspace_view
+def suggestions(request):
+    form = SuggestionForm(request.GET or None)
+    context = {"form": form, "answer": None}
+    if form.is_bound and form.is_valid():
+        try:
+            context["answer"] = services.suggestions_for(
+                request.workspace,
+                framework=form.cleaned_data["framework"] or None,
+                days=form.cleaned_data["days"],
+                limit=form.cleaned_data["limit"],
+            )
+        except InsufficientData as exc:
+            context["insufficient"] = exc
+    template = "feedback/suggestions.html#suggestion-list" if request.htmx else "feedback/suggestions.html"
+    return render(request, template, context)
+
+
+@workspace_view
+def route(request):
+    form = RouteForm(request.GET or None)
+    context = {"form": form, "answer": None}
+    if form.is_bound and form.is_valid():
+        try:
+            context["answer"] = services.recommend_route(request.workspace, form.cleaned_data["tags"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    template = "feedback/route.html#route-result" if request.htmx else "feedback/route.html"
+    return render(request, template, context)

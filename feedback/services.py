@@ -1,0 +1,500 @@
+"""Feedback services: capture, import, analysis (cached per day), reports, suggestions, routing.
+
+Pages, API routes, the management command and the tasks all call these functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from feedback import analysis as patterns
+from feedback import reports as report_builder
+from feedback.models import FeedbackEntry, FeedbackReport, PatternCache, Thumbs
+from feedback.router import BanditRouter
+from feedback.suggestions import AIConfig, suggest
+
+MAX_TEXT = 100_000
+MAX_TAGS = 20
+MAX_CONTEXT_BYTES = 20_000
+MAX_BATCH = 1000
+MAX_IMPORT_ROWS = 100_000
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def success_rule() -> patterns.SuccessRule:
+    return patterns.SuccessRule(
+        min_rating=settings.FEEDBACK_SUCCESS_MIN_RATING,
+        thumbs_up_counts=settings.FEEDBACK_THUMBS_UP_COUNTS,
+    )
+
+
+def ai_config() -> AIConfig | None:
+    if not settings.FEEDBACK_ANTHROPIC_API_KEY:
+        return None
+    return AIConfig(
+        api_key=settings.FEEDBACK_ANTHROPIC_API_KEY,
+        base_url=settings.FEEDBACK_ANTHROPIC_BASE_URL or None,
+        model=settings.FEEDBACK_ANTHROPIC_MODEL,
+        timeout=settings.FEEDBACK_ANTHROPIC_TIMEOUT,
+    )
+
+
+# --- capture ------------------------------------------------------------------------------
+
+
+def parse_thumbs(value) -> int:
+    """'up'/'down'/'none', True/False, 1/-1/0 or blank -> Thumbs value."""
+    if value is None or value == "":
+        return Thumbs.NONE
+    if isinstance(value, bool):
+        return Thumbs.UP if value else Thumbs.DOWN
+    text = str(value).strip().lower()
+    mapping = {
+        "up": Thumbs.UP, "1": Thumbs.UP, "true": Thumbs.UP, "yes": Thumbs.UP, "+1": Thumbs.UP,
+        "down": Thumbs.DOWN, "-1": Thumbs.DOWN, "false": Thumbs.DOWN, "no": Thumbs.DOWN,
+        "none": Thumbs.NONE, "0": Thumbs.NONE,
+    }  # fmt: skip
+    if text not in mapping:
+        raise ValidationError({"thumbs": ["Use up, down or none."]})
+    return mapping[text]
+
+
+def _parse_rating(value) -> int:
+    if isinstance(value, bool) or value is None or value == "":
+        raise ValidationError({"rating": ["A rating from 1 to 5 is required."]})
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError({"rating": ["The rating must be a whole number from 1 to 5."]}) from None
+    if not math.isfinite(number) or number != int(number) or not 1 <= number <= 5:
+        raise ValidationError({"rating": ["The rating must be a whole number from 1 to 5."]})
+    return int(number)
+
+
+def _parse_timestamp(value):
+    if value in (None, ""):
+        return timezone.now()
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        moment = parse_datetime(str(value).strip())
+        if moment is None:
+            try:
+                moment = datetime.combine(date.fromisoformat(str(value).strip()), datetime.min.time())
+            except ValueError:
+                raise ValidationError(
+                    {"timestamp": ["Use an ISO date or time, e.g. 2026-11-25T10:30:00Z."]}
+                ) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    if moment > timezone.now() + timedelta(days=1):
+        raise ValidationError({"timestamp": ["The timestamp is in the future."]})
+    return moment
+
+
+def _clean_entry(data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    prompt = str(data.get("prompt") or "").strip()
+    output = str(data.get("output") or "").strip()
+    if not prompt:
+        errors["prompt"] = ["The prompt is required."]
+    if not output:
+        errors["output"] = ["The output is required."]
+    for name, text in (("prompt", prompt), ("output", output)):
+        if len(text) > MAX_TEXT:
+            errors[name] = [f"At most {MAX_TEXT:,} characters."]
+    cleaned: dict = {"prompt": prompt, "output": output}
+    for name, parse in (("rating", _parse_rating), ("thumbs", parse_thumbs)):
+        try:
+            cleaned[name] = parse(data.get(name))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    tags = patterns.normalise_tags(data.get("tags"))
+    if len(tags) > MAX_TAGS or any(len(t) > 50 for t in tags):
+        errors["tags"] = [f"At most {MAX_TAGS} tags of at most 50 characters each."]
+    context = data.get("context") or {}
+    if not isinstance(context, dict):
+        errors["context"] = ["The context must be a JSON object."]
+        context = {}
+    try:
+        encoded = json.dumps(context, allow_nan=False)
+    except (TypeError, ValueError):
+        errors["context"] = ["The context must hold plain JSON values (no NaN or infinity)."]
+    else:
+        if len(encoded) > MAX_CONTEXT_BYTES:
+            errors["context"] = [f"The context is larger than {MAX_CONTEXT_BYTES:,} bytes."]
+    context = dict(context)
+    for key in ("framework", "model"):
+        value = data.get(key)
+        if value not in (None, ""):
+            context[key] = str(value).strip()
+    framework = str(context.get("framework") or "").strip()
+    model_name = str(context.get("model") or "").strip()
+    if len(framework) > 100:
+        errors["framework"] = ["At most 100 characters."]
+    if len(model_name) > 100:
+        errors["model"] = ["At most 100 characters."]
+    try:
+        created_at = _parse_timestamp(data.get("timestamp"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        created_at = None
+    if errors:
+        raise ValidationError(errors)
+    cleaned.update(
+        tags=tags,
+        context=context,
+        framework=framework,
+        model_name=model_name,
+        notes=str(data.get("notes") or "").strip()[:MAX_TEXT],
+        created_at=created_at,
+    )
+    return cleaned
+
+
+def invalidate_patterns(workspace) -> None:
+    PatternCache.objects.for_workspace(workspace).delete()
+
+
+@transaction.atomic
+def capture_entry(workspace, **data) -> FeedbackEntry:
+    """Store one rated output (keys: prompt, output, rating, thumbs, tags, context, framework,
+    model, notes, timestamp)."""
+    entry = FeedbackEntry.objects.create(workspace=workspace, **_clean_entry(data))
+    invalidate_patterns(workspace)
+    return entry
+
+
+@transaction.atomic
+def capture_batch(workspace, items: list[dict], *, prefix: str = "entries") -> list[FeedbackEntry]:
+    """Store several entries at once; nothing is stored when any of them is invalid."""
+    if len(items) > MAX_BATCH:
+        raise ValidationError({prefix: [f"At most {MAX_BATCH} entries per batch."]})
+    if not items:
+        raise ValidationError({prefix: ["Send at least one entry."]})
+    cleaned, errors = [], {}
+    for index, item in enumerate(items):
+        try:
+            cleaned.append(_clean_entry(item if isinstance(item, dict) else {}))
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"{prefix}.{index}.{field}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    entries = FeedbackEntry.objects.bulk_create(
+        [FeedbackEntry(workspace=workspace, **row) for row in cleaned], batch_size=500
+    )
+    invalidate_patterns(workspace)
+    return entries
+
+
+@transaction.atomic
+def rate_entry(workspace, entry: FeedbackEntry, *, rating=None, thumbs=None) -> FeedbackEntry:
+    """Change an entry's rating and/or thumbs (the rating widget)."""
+    if entry.workspace_id != workspace.id:
+        raise ValidationError({"entry": ["This entry belongs to another workspace."]})
+    if rating is not None:
+        entry.rating = _parse_rating(rating)
+    if thumbs is not None:
+        entry.thumbs = parse_thumbs(thumbs)
+    entry.save(update_fields=["rating", "thumbs", "updated_at"])
+    invalidate_patterns(workspace)
+    return entry
+
+
+def _rows_from_upload(upload, name: str):
+    raw = upload.read(settings.MAX_UPLOAD_SIZE + 1)
+    if len(raw) > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError({"file": ["The file is too large."]})
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": ["The file is not UTF-8 text."]}) from None
+    if name.lower().endswith((".jsonl", ".ndjson", ".json")):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                raise ValidationError({"file": [f"Line {number} is not valid JSON."]}) from None
+            if not isinstance(row, dict):
+                raise ValidationError({"file": [f"Line {number} is not a JSON object."]})
+            yield number, row
+        return
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"prompt", "output", "rating"} <= set(reader.fieldnames):
+        raise ValidationError({"file": ["The CSV needs at least the columns prompt, output, rating."]})
+    for number, row in enumerate(reader, start=2):
+        context = {}
+        if row.get("context"):
+            try:
+                context = json.loads(row["context"])
+            except json.JSONDecodeError:
+                raise ValidationError(
+                    {"file": [f"Line {number}: the context column is not valid JSON."]}
+                ) from None
+        thumbs = row.get("thumbs")
+        if thumbs in (None, "") and row.get("thumbs_up") not in (None, ""):
+            thumbs = row["thumbs_up"]
+        yield number, {**row, "context": context, "thumbs": thumbs}
+
+
+def import_entries(workspace, upload, name: str = "") -> dict:
+    """Import a CSV or JSON Lines file; all rows or none. Returns {"imported": n}."""
+    name = name or getattr(upload, "name", "") or ""
+    rows, errors = [], {}
+    for number, row in _rows_from_upload(upload, name):
+        if len(rows) >= MAX_IMPORT_ROWS:
+            raise ValidationError({"file": [f"At most {MAX_IMPORT_ROWS:,} rows per file."]})
+        try:
+            rows.append(_clean_entry(row))
+        except ValidationError as exc:
+            if len(errors) < 20:
+                errors[f"line {number}"] = [
+                    f"{field}: {message}"
+                    for field, messages in exc.message_dict.items()
+                    for message in messages
+                ]
+    if errors:
+        raise ValidationError({"file": [f"{k}: {'; '.join(v)}" for k, v in errors.items()]})
+    if not rows:
+        raise ValidationError({"file": ["The file holds no entries."]})
+    with transaction.atomic():
+        FeedbackEntry.objects.bulk_create(
+            [FeedbackEntry(workspace=workspace, **row) for row in rows], batch_size=500
+        )
+        invalidate_patterns(workspace)
+    return {"imported": len(rows)}
+
+
+# --- reading ------------------------------------------------------------------------------
+
+FRAME_FIELDS = ("prompt", "rating", "thumbs", "tags", "framework", "model_name", "created_at")
+
+
+def entries_frame(workspace, since=None, until=None) -> pd.DataFrame:
+    """The workspace's entries in [since, until) as the analysis frame."""
+    entries = FeedbackEntry.objects.for_workspace(workspace)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+    if until is not None:
+        entries = entries.filter(created_at__lt=until)
+    rows = list(entries.order_by().values_list(*FRAME_FIELDS))
+    frame = pd.DataFrame(rows, columns=list(FRAME_FIELDS)).rename(columns={"model_name": "model"})
+    frame["tags"] = frame["tags"].map(lambda t: t if isinstance(t, list) else [])
+    return frame
+
+
+def min_samples_default() -> int:
+    return settings.FEEDBACK_MIN_SAMPLES
+
+
+def _check_window(days, min_samples):
+    errors = {}
+    if not isinstance(days, int) or not 1 <= days <= 3660:
+        errors["days"] = ["Days must be a whole number from 1 to 3660."]
+    if not isinstance(min_samples, int) or not 1 <= min_samples <= 100_000:
+        errors["min_samples"] = ["The minimum sample size must be from 1 to 100000."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def analyze_workspace(workspace, days: int = 7, min_samples: int | None = None) -> dict:
+    """Pattern analysis of the last ``days`` days, cached for the day until new entries arrive.
+
+    Raises feedback.analysis.InsufficientData when there are too few entries.
+    """
+    min_samples = min_samples_default() if min_samples is None else min_samples
+    _check_window(days, min_samples)
+    rule = success_rule()
+    today = timezone.localdate()
+    key = f"{days}:{min_samples}:{rule.min_rating}:{int(rule.thumbs_up_counts)}"
+    cached = PatternCache.objects.for_workspace(workspace).filter(day=today, key=key).first()
+    if cached is not None:
+        return cached.result
+    since = timezone.now() - timedelta(days=days)
+    frame = entries_frame(workspace, since=since)
+    result = patterns.analyze(frame, rule=rule, min_samples=min_samples)
+    result["days"] = days
+    result["computed_at"] = timezone.now().isoformat()
+    PatternCache.objects.update_or_create(
+        workspace=workspace, day=today, key=key, defaults={"result": result}
+    )
+    return result
+
+
+def overview(workspace, days: int = 30) -> dict:
+    """Counts and success rate over the last ``days`` days, for list pages and the dashboard."""
+    from analytics.intervals import rate_with_interval
+
+    entries = FeedbackEntry.objects.for_workspace(workspace).filter(
+        created_at__gte=timezone.now() - timedelta(days=days)
+    )
+    rule = success_rule()
+    n = entries.count()
+    successes = entries.filter(success_filter(rule)).count()
+    return {
+        "days": days,
+        "n": n,
+        "stat": rate_with_interval(successes, n),
+        "rule": rule.describe(),
+    }
+
+
+def success_filter(rule):
+    from django.db.models import Q
+
+    condition = Q(rating__gte=rule.min_rating)
+    if rule.thumbs_up_counts:
+        condition |= Q(thumbs=Thumbs.UP)
+    return condition
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+def write_report(workspace, period: str = "weekly", day: date | None = None) -> FeedbackReport:
+    """Build and store the report of the period containing ``day`` (today by default)."""
+    if period not in report_builder.PERIODS:
+        raise ValidationError({"period": ["Choose weekly or monthly."]})
+    day = day or timezone.localdate()
+    label, start, end = report_builder.period_bounds(period, day)
+    _prev_label, prev_start, prev_end = report_builder.previous_period(period, day)
+
+    def at(d):
+        return timezone.make_aware(datetime.combine(d, datetime.min.time()))
+
+    current = entries_frame(workspace, since=at(start), until=at(end))
+    previous = entries_frame(workspace, since=at(prev_start), until=at(prev_end))
+    rule = success_rule()
+    advice = []
+    if len(current) >= min_samples_default():
+        advice = patterns.analyze(current, rule=rule, min_samples=min_samples_default())["recommendations"]
+    data = report_builder.build_report(
+        period,
+        label,
+        start,
+        end,
+        current,
+        previous,
+        rule=rule,
+        min_samples=min_samples_default(),
+        recommendations=advice,
+    )
+    report, _created = FeedbackReport.objects.update_or_create(
+        workspace=workspace,
+        period_type=period,
+        period=label,
+        defaults={
+            "start_date": start,
+            "end_date": end - timedelta(days=1),
+            "total_prompts": data["total_prompts"],
+            "success_rate": data["success_rate"],
+            "improvement_vs_previous": data["improvement_vs_previous"],
+            "data": data,
+        },
+    )
+    return report
+
+
+def latest_alert(workspace) -> FeedbackReport | None:
+    """The latest weekly report when its success rate fell by more than the alert threshold."""
+    report = FeedbackReport.objects.for_workspace(workspace).filter(period_type="weekly").first()
+    if report and report_builder.success_rate_fell(report.data, settings.FEEDBACK_ALERT_DROP_POINTS):
+        return report
+    return None
+
+
+# --- suggestions and routing --------------------------------------------------------------
+
+
+def suggestions_for(workspace, framework=None, days: int = 7, limit: int = 5) -> dict:
+    """Suggestions (AI when configured, else rule-based) from the last ``days`` days."""
+    if not isinstance(limit, int) or not 1 <= limit <= 20:
+        raise ValidationError({"limit": ["The limit must be from 1 to 20."]})
+    result = analyze_workspace(workspace, days=days)
+    low_rated = list(
+        FeedbackEntry.objects.for_workspace(workspace)
+        .filter(created_at__gte=timezone.now() - timedelta(days=days), rating__lte=2)
+        .filter(**({"framework": framework} if framework else {}))
+        .values("prompt", "rating", "tags", "framework", "model_name", "notes")[:10]
+    )
+    for row in low_rated:
+        row["prompt"] = row["prompt"][:500]
+    answer = suggest(result, ai_config(), framework=framework or None, limit=limit, examples=low_rated)
+    answer["analysis"] = {
+        "total_feedback": result["total_feedback"],
+        "success_rate": result["success_rate"],
+        "days": days,
+    }
+    return answer
+
+
+def build_router(workspace, days: int | None = None) -> BanditRouter:
+    entries = FeedbackEntry.objects.for_workspace(workspace).exclude(framework="").exclude(model_name="")
+    if days:
+        entries = entries.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    rule = success_rule()
+    router = BanditRouter(pool_strength=settings.FEEDBACK_ROUTER_POOL_STRENGTH)
+    for tags, framework, model_name, rating, thumbs in (
+        entries.order_by()
+        .values_list("tags", "framework", "model_name", "rating", "thumbs")
+        .iterator(chunk_size=5000)
+    ):
+        ok = rating >= rule.min_rating or (rule.thumbs_up_counts and thumbs == Thumbs.UP)
+        router.update(tags or [], (framework, model_name), ok)
+    return router
+
+
+def recommend_route(workspace, tags) -> dict:
+    """Framework and model for a task with these tags, by Thompson sampling on the ratings."""
+    tags = patterns.normalise_tags(tags)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError({"tags": [f"At most {MAX_TAGS} tags."]})
+    router = build_router(workspace)
+    recommendation = router.recommend(tags)
+    if recommendation is None:
+        return {
+            "tags": tags,
+            "recommendation": None,
+            "reasoning": "No rated output names both a framework and a model yet: capture "
+            "feedback with context framework and model first.",
+        }
+    return {"tags": tags, "recommendation": recommendation.as_dict(), "reasoning": recommendation.reasoning}
+
+
+def workspaces_with_feedback() -> list:
+    return list(FeedbackEntry.objects.order_by().values_list("workspace_id", flat=True).distinct())
+
+
+def filter_entries(entries, *, tag: str = "", framework: str = "", model: str = "", rating=None):
+    """Narrow an entries queryset by normalised tag, framework, model and rating."""
+    from django.db import connection
+
+    tag = patterns.normalise_tag(tag) if tag else ""
+    if tag:
+        if connection.vendor == "postgresql":
+            entries = entries.filter(tags__contains=[tag])
+        else:  # SQLite has no JSON containment; the quoted tag inside the JSON text is exact
+            entries = entries.filter(tags__icontains=json.dumps(tag))
+    if framework:
+        entries = entries.filter(framework=framework)
+    if model:
+        entries = entries.filter(model_name=model)
+    if rating not in (None, ""):
+        entries = entries.filter(rating=rating)
+    return entries

@@ -1,0 +1,125 @@
+"""Capturing feedback: one entry, batches, imports, the rating change, cache invalidation."""
+
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from feedback import services
+from feedback.models import FeedbackEntry, PatternCache
+from tests.feedback.factories import FeedbackEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_capture_normalises_tags_and_copies_framework_and_model(workspace):
+    entry = services.capture_entry(
+        workspace,
+        prompt="Explain quantum computing",
+        output="Quantum computing uses...",
+        rating=5,
+        thumbs=True,
+        tags="Code Review, code-review, Technical",
+        context={"framework": "chain-of-thought", "confidence": 0.8},
+        model="claude-sonnet-5",
+    )
+    assert entry.tags == ["code-review", "technical"]
+    assert entry.thumbs == 1
+    assert (entry.framework, entry.model_name) == ("chain-of-thought", "claude-sonnet-5")
+    assert entry.context == {
+        "framework": "chain-of-thought",
+        "confidence": 0.8,
+        "model": "claude-sonnet-5",
+    }
+
+
+@pytest.mark.parametrize("rating", [0, 6, 3.5, "five", None, True, float("nan")])
+def test_rating_outside_one_to_five_is_refused(workspace, rating):
+    with pytest.raises(ValidationError) as info:
+        services.capture_entry(workspace, prompt="p", output="o", rating=rating)
+    assert "rating" in info.value.message_dict
+    assert not FeedbackEntry.objects.exists()
+
+
+def test_context_with_infinity_is_refused(workspace):
+    with pytest.raises(ValidationError) as info:
+        services.capture_entry(workspace, prompt="p", output="o", rating=3, context={"x": float("inf")})
+    assert "context" in info.value.message_dict
+
+
+def test_batch_with_one_bad_entry_stores_nothing_and_names_it(workspace):
+    items = [{"prompt": "a", "output": "b", "rating": 4}, {"prompt": "a", "output": "", "rating": 9}]
+    with pytest.raises(ValidationError) as info:
+        services.capture_batch(workspace, items)
+    assert set(info.value.message_dict) == {"entries.1.output", "entries.1.rating"}
+    assert not FeedbackEntry.objects.exists()
+
+
+def test_csv_import_stores_every_row(workspace):
+    text = (
+        "prompt,output,rating,thumbs,tags,framework,model,notes,timestamp\n"
+        'Explain X,Out,5,up,"Technical, Code Review",cot,sonnet,,2026-11-20T10:00:00Z\n'
+        "Explain Y,Out,2,down,creative,few-shot,haiku,too long,\n"
+    )
+    result = services.import_entries(workspace, io.BytesIO(text.encode()), "feedback.csv")
+    assert result == {"imported": 2}
+    first = FeedbackEntry.objects.get(prompt="Explain X")
+    assert first.tags == ["technical", "code-review"] and first.thumbs == 1
+    assert first.created_at.isoformat().startswith("2026-11-20T10:00")
+
+
+def test_jsonl_import_with_a_bad_line_imports_nothing_and_names_the_line(workspace):
+    lines = [
+        json.dumps({"prompt": "a", "output": "b", "rating": 4, "tags": ["x"]}),
+        json.dumps({"prompt": "a", "output": "b", "rating": 7}),
+    ]
+    upload = io.BytesIO("\n".join(lines).encode())
+    with pytest.raises(ValidationError) as info:
+        services.import_entries(workspace, upload, "feedback.jsonl")
+    assert "line 2" in " ".join(info.value.messages)
+    assert not FeedbackEntry.objects.exists()
+
+
+def test_csv_without_the_required_columns_is_refused(workspace):
+    with pytest.raises(ValidationError) as info:
+        services.import_entries(workspace, io.BytesIO(b"a,b\n1,2\n"), "x.csv")
+    assert "prompt, output, rating" in " ".join(info.value.messages)
+
+
+def test_new_entry_invalidates_the_cached_analysis(workspace):
+    FeedbackEntryFactory.create_batch(6, workspace=workspace, rating=5)
+    first = services.analyze_workspace(workspace, days=7, min_samples=5)
+    assert PatternCache.objects.filter(workspace=workspace).count() == 1
+    assert services.analyze_workspace(workspace, days=7, min_samples=5) == first
+    services.capture_entry(workspace, prompt="p", output="o", rating=1)
+    assert not PatternCache.objects.filter(workspace=workspace).exists()
+    assert services.analyze_workspace(workspace, days=7, min_samples=5)["total_feedback"] == 7
+
+
+def test_rate_entry_changes_rating_and_thumbs(workspace):
+    entry = FeedbackEntryFactory(workspace=workspace, rating=2, thumbs=0)
+    services.rate_entry(workspace, entry, rating="5", thumbs="up")
+    entry.refresh_from_db()
+    assert (entry.rating, entry.thumbs) == (5, 1)
+
+
+def test_router_recommends_the_pair_that_works_on_the_tag(workspace):
+    for _ in range(20):
+        FeedbackEntryFactory(
+            workspace=workspace, tags=["analytical"], framework="cot", model_name="sonnet", rating=5
+        )
+        FeedbackEntryFactory(
+            workspace=workspace, tags=["analytical"], framework="few-shot", model_name="haiku", rating=1
+        )
+    answer = services.recommend_route(workspace, "Analytical")
+    rec = answer["recommendation"]
+    assert answer["tags"] == ["analytical"]
+    assert (rec["framework"], rec["model"]) == ("cot", "sonnet")
+    assert rec["confidence"] > 0.9 and rec["n"] == 20
+
+
+def test_router_without_framework_data_says_why(workspace):
+    FeedbackEntryFactory(workspace=workspace, framework="", model_name="")
+    answer = services.recommend_route(workspace, "x")
+    assert answer["recommendation"] is None and "framework and a model" in answer["reasoning"]
