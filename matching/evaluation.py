@@ -38,17 +38,9 @@ def learned_utilities(
     """Ranking utilities on `data` as the product ranks: the session's segment weights past the
     minimum sample size, else the global weights, else the defaults; position is left out."""
     z = model.standardiser.transform(data.values)
-    segments = (
-        data.segment
-        if data.segment is not None
-        else np.full(data.n_sessions, "", dtype=object)
-    )
+    segments = data.segment if data.segment is not None else np.full(data.n_sessions, "", dtype=object)
     u = np.empty(len(z))
-    alt_names = (
-        np.array(data.alternative_names, dtype=object)
-        if data.alternative is not None
-        else None
-    )
+    alt_names = np.array(data.alternative_names, dtype=object) if data.alternative is not None else None
     row_segment = np.asarray(segments, dtype=object)[data.session]
     for label in set(row_segment.tolist()):
         rows = row_segment == label
@@ -102,9 +94,7 @@ def cross_validate(
         test_rows = test[data.session]
         std = Standardiser.fit(train_data.values, data.factor_names, higher_is_better)
         default_u[test_rows] = std.transform(test_data.values) @ default_weights
-        learned_u[test_rows] = learned_utilities(
-            model, test_data, min_segment_sessions, default_weights
-        )
+        learned_u[test_rows] = learned_utilities(model, test_data, min_segment_sessions, default_weights)
         per_fold.append(
             {
                 "fold": fold + 1,
@@ -122,6 +112,4 @@ def cross_validate(
 
 
 def _only_metrics(m: dict) -> dict:
-    return {
-        key: round(m[key], 4) for key in ("top1", "mean_chosen_rank", "log_likelihood")
-    }
+    return {key: round(m[key], 4) for key in ("top1", "mean_chosen_rank", "log_likelihood")}

@@ -75,9 +75,7 @@ class ChoiceSet:
             alternative_names=list(self.alternative_names),
             rank=None if self.rank is None else self.rank[rows],
             segment=None if self.segment is None else self.segment[session_mask],
-            session_ids=None
-            if self.session_ids is None
-            else self.session_ids[session_mask],
+            session_ids=None if self.session_ids is None else self.session_ids[session_mask],
         )
 
 
@@ -118,19 +116,13 @@ def choice_set_from_frame(
     if not factor_columns:
         raise ValueError("no numeric factor columns")
     frame = frame.reset_index(drop=True)
-    values = (
-        frame[factor_columns]
-        .apply(pd.to_numeric, errors="coerce")
-        .to_numpy(dtype=float, copy=True)
-    )
+    values = frame[factor_columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, copy=True)
     values[~np.isfinite(values)] = np.nan
     missing_cells = int(np.isnan(values).sum())
     medians = np.nanmedian(np.where(np.isnan(values).all(axis=0), 0.0, values), axis=0)
     medians = np.where(np.isfinite(medians), medians, 0.0)
     values = np.where(np.isnan(values), medians, values)
-    chosen = (
-        pd.to_numeric(frame[chosen_column], errors="coerce").fillna(0).to_numpy() > 0
-    )
+    chosen = pd.to_numeric(frame[chosen_column], errors="coerce").fillna(0).to_numpy() > 0
     session_keys = frame[session_column].astype(str).to_numpy()
     codes, uniques = pd.factorize(session_keys, sort=False)
     n_chosen = np.bincount(codes, weights=chosen.astype(float), minlength=len(uniques))
@@ -161,9 +153,7 @@ def choice_set_from_frame(
         alternative_names = [str(a) for a in alt_uniques]
     rank = None
     if rank_column and rank_column in frame.columns:
-        rank = pd.to_numeric(frame[rank_column], errors="coerce").to_numpy(dtype=float)[
-            row_index
-        ]
+        rank = pd.to_numeric(frame[rank_column], errors="coerce").to_numpy(dtype=float)[row_index]
         rank = np.where(np.isfinite(rank) & (rank >= 1), rank, np.nan)
         if np.isnan(rank).all():
             rank = None
@@ -200,9 +190,7 @@ class Standardiser:
     scale: np.ndarray
 
     @classmethod
-    def fit(
-        cls, values: np.ndarray, names: list[str], higher_is_better
-    ) -> Standardiser:
+    def fit(cls, values: np.ndarray, names: list[str], higher_is_better) -> Standardiser:
         direction = np.array([1.0 if h else -1.0 for h in higher_is_better])
         oriented = np.asarray(values, dtype=float) * direction
         mean = oriented.mean(axis=0) if len(oriented) else np.zeros(len(names))
@@ -211,9 +199,7 @@ class Standardiser:
         return cls(list(names), direction, mean, scale)
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        return (
-            np.asarray(values, dtype=float) * self.direction - self.mean
-        ) / self.scale
+        return (np.asarray(values, dtype=float) * self.direction - self.mean) / self.scale
 
     def to_dict(self) -> dict:
         return {
@@ -291,9 +277,7 @@ class ChoiceModel:
             "format_version": FORMAT_VERSION,
             "standardiser": self.standardiser.to_dict(),
             "global_weights": self.global_weights.to_dict(),
-            "segment_weights": {
-                k: v.to_dict() for k, v in self.segment_weights.items()
-            },
+            "segment_weights": {k: v.to_dict() for k, v in self.segment_weights.items()},
             "position_mean": self.position_mean,
             "position_scale": self.position_scale,
             "options": dict(self.options),
@@ -307,9 +291,7 @@ class ChoiceModel:
         return cls(
             standardiser=Standardiser.from_dict(d["standardiser"]),
             global_weights=WeightSet.from_dict(d["global_weights"]),
-            segment_weights={
-                k: WeightSet.from_dict(v) for k, v in d["segment_weights"].items()
-            },
+            segment_weights={k: WeightSet.from_dict(v) for k, v in d["segment_weights"].items()},
             position_mean=float(d.get("position_mean", 0.0)),
             position_scale=float(d.get("position_scale", 1.0)),
             options=dict(d.get("options", {})),
@@ -359,9 +341,7 @@ class _Problem:
         grad = np.empty_like(theta)
         grad[: self.k] = -(self.design.T @ resid)
         if self.j:
-            grad[self.k :] = -np.bincount(
-                self.alternative, weights=resid, minlength=self.j
-            )
+            grad[self.k :] = -np.bincount(self.alternative, weights=resid, minlength=self.j)
         diff = theta - centre
         return -log_lik + 0.5 * float(penalty @ (diff * diff)), grad + penalty * diff
 
@@ -377,9 +357,7 @@ class _Problem:
             )
             z = sparse.hstack([z, onehot], format="csr")
         pz = sparse.diags(p) @ z
-        group = sparse.csr_matrix(
-            (np.ones(rows), (self.session - self.session[0], np.arange(rows)))
-        )
+        group = sparse.csr_matrix((np.ones(rows), (self.session - self.session[0], np.arange(rows))))
         m = group @ pz
         info = (z.T @ pz) - (m.T @ m)
         return np.asarray(info.todense())
@@ -398,9 +376,7 @@ def _confidence(weights: np.ndarray, se: np.ndarray, n_sessions: int) -> float:
     if size.sum() <= 0:
         return 0.0
     certainty = special.erf(size / (np.maximum(se, 1e-12) * math.sqrt(2)))
-    score = (
-        float((size * certainty).sum() / size.sum()) * n_sessions / (n_sessions + 20.0)
-    )
+    score = float((size * certainty).sum() / size.sum()) * n_sessions / (n_sessions + 20.0)
     return max(0.0, min(1.0, score))
 
 
@@ -408,9 +384,7 @@ def _position_feature(rank: np.ndarray) -> np.ndarray:
     return -np.log(np.maximum(rank, 1.0))
 
 
-def _fit_one(
-    problem: _Problem, penalty: np.ndarray, centre: np.ndarray, start: np.ndarray
-):
+def _fit_one(problem: _Problem, penalty: np.ndarray, centre: np.ndarray, start: np.ndarray):
     result = optimize.minimize(
         problem.objective,
         start,
@@ -430,9 +404,7 @@ def _fit_one(
     return theta, se, log_lik, bool(result.success)
 
 
-def _weight_set(
-    segment, problem, theta, se, log_lik, converged, names, alt_names, has_position
-) -> WeightSet:
+def _weight_set(segment, problem, theta, se, log_lik, converged, names, alt_names, has_position) -> WeightSet:
     k_factors = len(names)
     factor_w = theta[:k_factors]
     factor_se = se[:k_factors]
@@ -443,12 +415,8 @@ def _weight_set(
         n_sessions=int(problem.n_sessions),
         factor_weights={n: float(w) for n, w in zip(names, factor_w, strict=True)},
         factor_se={n: float(s) for n, s in zip(names, factor_se, strict=True)},
-        alternative_effects={a: float(w) for a, w in zip(alt_names, alt, strict=False)}
-        if problem.j
-        else {},
-        alternative_se={a: float(s) for a, s in zip(alt_names, alt_se, strict=False)}
-        if problem.j
-        else {},
+        alternative_effects={a: float(w) for a, w in zip(alt_names, alt, strict=False)} if problem.j else {},
+        alternative_se={a: float(s) for a, s in zip(alt_names, alt_se, strict=False)} if problem.j else {},
         position_weight=float(theta[k_factors]) if has_position else None,
         position_se=float(se[k_factors]) if has_position else None,
         log_likelihood=log_lik / max(problem.n_sessions, 1),
@@ -474,17 +442,13 @@ def fit_choice_model(
     scale); `segment_shrinkage` the penalty pulling a segment's parameters to the global ones.
     """
     if data.n_sessions == 0:
-        raise ValueError(
-            "no usable sessions (each needs one chosen candidate among at least two)"
-        )
+        raise ValueError("no usable sessions (each needs one chosen candidate among at least two)")
     names = list(data.factor_names)
     if higher_is_better is None:
         higher_is_better = [True] * len(names)
     standardiser = Standardiser.fit(data.values, names, higher_is_better)
     design = standardiser.transform(data.values)
-    has_position = bool(
-        position_bias and data.rank is not None and np.ptp(data.rank) > 0
-    )
+    has_position = bool(position_bias and data.rank is not None and np.ptp(data.rank) > 0)
     position_mean, position_scale = 0.0, 1.0
     if has_position:
         pos = _position_feature(data.rank)
@@ -492,9 +456,7 @@ def fit_choice_model(
         position_scale = float(pos.std()) or 1.0
         design = np.column_stack([design, (pos - position_mean) / position_scale])
     use_alternatives = bool(
-        alternative_effects
-        and data.alternative is not None
-        and len(data.alternative_names) > 1
+        alternative_effects and data.alternative is not None and len(data.alternative_names) > 1
     )
     alternative = data.alternative if use_alternatives else None
     alt_names = data.alternative_names if use_alternatives else []
@@ -502,12 +464,8 @@ def fit_choice_model(
     problem = _Problem(design, alternative, len(alt_names), data.chosen, data.session)
     n_params = design.shape[1] + len(alt_names)
     penalty = np.full(n_params, float(l2))
-    theta, se, log_lik, ok = _fit_one(
-        problem, penalty, np.zeros(n_params), np.zeros(n_params)
-    )
-    global_weights = _weight_set(
-        GLOBAL, problem, theta, se, log_lik, ok, names, alt_names, has_position
-    )
+    theta, se, log_lik, ok = _fit_one(problem, penalty, np.zeros(n_params), np.zeros(n_params))
+    global_weights = _weight_set(GLOBAL, problem, theta, se, log_lik, ok, names, alt_names, has_position)
 
     segment_weights: dict[str, WeightSet] = {}
     if data.segment is not None:

@@ -15,9 +15,7 @@ class RankedCandidate:
     rank: int  # 1 = recommended first
     score: float  # utility relative to the list average; the contributions add up to it
     probability: float  # the model's chance that this one is chosen from the list
-    contributions: dict[
-        str, float
-    ]  # per factor (and "candidate effect"), relative to the list average
+    contributions: dict[str, float]  # per factor (and "candidate effect"), relative to the list average
     explanation: str
 
 
@@ -28,9 +26,7 @@ def utilities(
     values: np.ndarray, standardiser: Standardiser, weights: np.ndarray, effects=None
 ) -> np.ndarray:
     """Weighted score of each candidate: sum of weight x standardised factor (+ its own effect)."""
-    z = standardiser.transform(
-        np.asarray(values, dtype=float).reshape(-1, len(standardiser.names))
-    )
+    z = standardiser.transform(np.asarray(values, dtype=float).reshape(-1, len(standardiser.names)))
     u = z @ np.asarray(weights, dtype=float)
     if effects is not None:
         u = u + np.asarray(effects, dtype=float)
@@ -126,9 +122,7 @@ def explain(
 ) -> str:
     """Say in words which factors lift a candidate above the list average and which hold it back."""
     labels = labels or {}
-    helps = sorted(
-        ((v, k) for k, v in contributions.items() if v > threshold), reverse=True
-    )
+    helps = sorted(((v, k) for k, v in contributions.items() if v > threshold), reverse=True)
     hurts = sorted((v, k) for k, v in contributions.items() if v < -threshold)
 
     def phrases(items):

@@ -87,15 +87,11 @@ def chosen_standing(
     for k, dim in enumerate(dimensions):
         if dim not in DIMENSIONS or not np.isfinite(spread[k]) or spread[k] <= 0:
             continue
-        standing.setdefault(dim, []).append(
-            float((oriented[chosen_index, k] - lo[k]) / spread[k])
-        )
+        standing.setdefault(dim, []).append(float((oriented[chosen_index, k] - lo[k]) / spread[k]))
     return {dim: float(np.mean(v)) for dim, v in standing.items()}
 
 
-def assign_segment(
-    stated: dict | None, past_standings: list[dict] | None = None
-) -> SegmentAssignment:
+def assign_segment(stated: dict | None, past_standings: list[dict] | None = None) -> SegmentAssignment:
     """Apply the rules in the module docstring."""
     stated_part = stated_interest(stated or {})
     past_standings = past_standings or []
@@ -104,9 +100,7 @@ def assign_segment(
         seen = [p[dim] for p in past_standings if dim in p]
         n = len(seen)
         if dim in stated_part:
-            interest[dim] = (STATED_WEIGHT * stated_part[dim] + sum(seen)) / (
-                STATED_WEIGHT + n
-            )
+            interest[dim] = (STATED_WEIGHT * stated_part[dim] + sum(seen)) / (STATED_WEIGHT + n)
         elif n:
             interest[dim] = sum(seen) / n
         else:
@@ -128,6 +122,4 @@ def assign_segment(
             f"{top_dim.capitalize()} is the clear priority ({top:.2f}, next {second:.2f}), from {source}.",
             interest,
         )
-    return SegmentAssignment(
-        BALANCED, f"No single strong priority, from {source}.", interest
-    )
+    return SegmentAssignment(BALANCED, f"No single strong priority, from {source}.", interest)

@@ -6,4 +6,19 @@ app_name = "matching"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("start/", views.start, name="start"),
+    path("analytics/", views.analytics, name="analytics"),
+    path("sessions/<uuid:session_id>/", views.session_detail, name="session"),
+    path("sessions/<uuid:session_id>/choose/", views.choose, name="choose"),
+    path("sessions/<uuid:session_id>/compare/", views.compare, name="compare"),
+    path(
+        "recommendations/<uuid:recommendation_id>/expand/",
+        views.expand,
+        name="expand",
+    ),
+    path(
+        "recommendations/<uuid:recommendation_id>/rate/",
+        views.rate_explanation,
+        name="rate",
+    ),
 ]

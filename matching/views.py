@@ -1,10 +1,238 @@
-"""Pages of the matching loop."""
+"""Pages of the matching loop: sessions with ranked, explained recommendations, and analytics."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from matching import services
+from matching.charts import analytics_charts
+from matching.forms import ChoiceForm, StartSessionForm
+from matching.models import (
+    Candidate,
+    Choice,
+    InteractionType,
+    MatchingSession,
+    Recommendation,
+    WeightVersion,
+)
+from matching.performance import matching_analytics
 from workspaces.access import workspace_view
+
+
+def _index_context(request, form):
+    workspace = request.workspace
+    sessions = (
+        MatchingSession.objects.for_workspace(workspace)
+        .filter(imported=False)
+        .select_related("choice", "choice__candidate", "weights_version")
+        .order_by("-created_at")
+    )
+    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    return {
+        "form": form,
+        "page_obj": page,
+        "factors": services.factors_for(workspace),
+        "candidate_count": Candidate.objects.for_workspace(workspace).filter(active=True).count(),
+        "imported_count": MatchingSession.objects.for_workspace(workspace).filter(imported=True).count(),
+        "latest_version": WeightVersion.objects.for_workspace(workspace).order_by("-number").first(),
+    }
 
 
 @workspace_view
 def index(request):
-    return render(request, "matching/index.html")
+    return render(request, "matching/index.html", _index_context(request, StartSessionForm()))
+
+
+@require_POST
+@workspace_view(write=True)
+def start(request):
+    form = StartSessionForm(request.POST)
+    if form.is_valid():
+        try:
+            session = services.start_session(
+                request.workspace,
+                customer_ref=form.cleaned_data["customer_ref"],
+                details={"request": form.cleaned_data["request"]} if form.cleaned_data["request"] else {},
+                complexity=form.cleaned_data["complexity"],
+                stated_preferences=form.stated_preferences(),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("matching:session", session_id=session.id)
+    template = "matching/index.html#start-form" if request.htmx else "matching/index.html"
+    return render(request, template, _index_context(request, form), status=400)
+
+
+def _session_context(request, session):
+    recs = list(session.recommendations.select_related("candidate").order_by("rank"))
+    factors = services.factors_for(request.workspace)
+    choice = Choice.objects.filter(session=session).select_related("candidate").first()
+    return {
+        "session": session,
+        "recommendations": recs,
+        "factors": factors,
+        "choice": choice,
+        "choice_form": ChoiceForm(initial={"candidate_id": choice.candidate_id if choice else ""}),
+    }
+
+
+@workspace_view
+def session_detail(request, session_id):
+    session = get_object_or_404(
+        MatchingSession.objects.for_workspace(request.workspace).select_related("weights_version"),
+        pk=session_id,
+    )
+    return render(request, "matching/session.html", _session_context(request, session))
+
+
+def _recommendation(request, recommendation_id):
+    rec = get_object_or_404(
+        Recommendation.objects.for_workspace(request.workspace).select_related("candidate", "session"),
+        pk=recommendation_id,
+    )
+    return rec.session, rec
+
+
+def _explanation_rows(rec, factors):
+    return [
+        {
+            "label": f.label,
+            "value": rec.factor_values.get(f.key),
+            "better": "higher" if f.higher_is_better else "lower",
+            "contribution": rec.contributions.get(f.key, 0.0),
+        }
+        for f in factors
+    ]
+
+
+@require_POST
+@workspace_view(write=True)
+def expand(request, recommendation_id):
+    """Show why a candidate is ranked where it is; recorded as an `expanded` interaction."""
+    session, rec = _recommendation(request, recommendation_id)
+    services.record_interaction(
+        request.workspace,
+        session,
+        interaction_type=InteractionType.EXPANDED,
+        candidate_id=rec.candidate_id,
+        viewed_explanation_level="detailed",
+        expanded_sections=["factor contributions"],
+    )
+    context = {
+        "session": session,
+        "rec": rec,
+        "rows": _explanation_rows(rec, services.factors_for(request.workspace)),
+        "effect": rec.contributions.get("candidate effect"),
+    }
+    if request.htmx:
+        return render(request, "matching/session.html#explanation", context)
+    return redirect("matching:session", session_id=session.id)
+
+
+@require_POST
+@workspace_view(write=True)
+def rate_explanation(request, recommendation_id):
+    session, rec = _recommendation(request, recommendation_id)
+    try:
+        services.record_interaction(
+            request.workspace,
+            session,
+            interaction_type=InteractionType.VIEWED,
+            candidate_id=rec.candidate_id,
+            viewed_explanation_level="detailed",
+            helpful_rating=request.POST.get("helpful_rating"),
+        )
+        error = None
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    context = {"rec": rec, "session": session, "error": error, "rating": request.POST.get("helpful_rating")}
+    if request.htmx:
+        return render(request, "matching/session.html#rating", context, status=400 if error else 200)
+    return redirect("matching:session", session_id=session.id)
+
+
+@require_POST
+@workspace_view(write=True)
+def compare(request, session_id):
+    """Side by side of the ticked candidates; each one recorded as a `compared` interaction."""
+    session = get_object_or_404(MatchingSession.objects.for_workspace(request.workspace), pk=session_id)
+    ids = request.POST.getlist("candidate_id")
+    recs = list(
+        session.recommendations.select_related("candidate")
+        .filter(candidate_id__in=[i for i in ids if services.is_uuid(i)])
+        .order_by("rank")
+    )
+    error = None
+    if len(recs) < 2:
+        error = "Tick at least two candidates to compare."
+    else:
+        for rec in recs:
+            services.record_interaction(
+                request.workspace,
+                session,
+                interaction_type=InteractionType.COMPARED,
+                candidate_id=rec.candidate_id,
+                expanded_sections=["comparison"],
+            )
+    factors = services.factors_for(request.workspace)
+    rows = [
+        {
+            "label": f.label,
+            "better": "higher" if f.higher_is_better else "lower",
+            "values": [r.factor_values.get(f.key) for r in recs],
+        }
+        for f in factors
+    ]
+    context = {"session": session, "compared": recs, "rows": rows, "error": error}
+    if request.htmx:
+        return render(request, "matching/session.html#comparison", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect("matching:session", session_id=session.id)
+
+
+@require_POST
+@workspace_view(write=True)
+def choose(request, session_id):
+    session = get_object_or_404(MatchingSession.objects.for_workspace(request.workspace), pk=session_id)
+    form = ChoiceForm(request.POST)
+    error = None
+    if form.is_valid():
+        candidate_id = form.cleaned_data["candidate_id"]
+        try:
+            services.record_choice(
+                request.workspace,
+                session,
+                candidate_id=None if candidate_id in ("", "none") else candidate_id,
+                satisfaction=form.cleaned_data["satisfaction"],
+                reasoning=form.cleaned_data["reasoning"],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(m for errors in form.errors.values() for m in errors)
+    if request.htmx:
+        context = _session_context(request, session)
+        context["choice_error"] = error
+        return render(request, "matching/session.html#choice", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Choice recorded.")
+    return redirect("matching:session", session_id=session.id)
+
+
+@workspace_view
+def analytics(request):
+    try:
+        days = max(1, min(int(request.GET.get("days", 90)), 3650))
+    except ValueError:
+        days = 90
+    figures = matching_analytics(request.workspace, days=days)
+    context = {"figures": figures, "days": days, "charts": analytics_charts(figures)}
+    return render(request, "matching/analytics.html", context)

@@ -32,9 +32,7 @@ def simulate(
     k = len(true_w)
     rows = n_sessions * n_alts
     values = rng.normal(size=(rows, k)) * np.arange(1, k + 1) * 3 + 10
-    alt = np.concatenate(
-        [rng.choice(n_alternatives, n_alts, replace=False) for _ in range(n_sessions)]
-    )
+    alt = np.concatenate([rng.choice(n_alternatives, n_alts, replace=False) for _ in range(n_sessions)])
     rank = np.tile(np.arange(1, n_alts + 1), n_sessions).astype(float)
     session = np.repeat(np.arange(n_sessions), n_alts)
     segment = SEGMENTS[rng.integers(0, len(SEGMENTS), n_sessions)]
@@ -46,9 +44,7 @@ def simulate(
     if alt_effects is not None:
         u += np.asarray(alt_effects)[alt]
     chosen = np.zeros(rows, bool)
-    chosen[
-        u.reshape(n_sessions, n_alts).argmax(axis=1) + np.arange(n_sessions) * n_alts
-    ] = True
+    chosen[u.reshape(n_sessions, n_alts).argmax(axis=1) + np.arange(n_sessions) * n_alts] = True
     return ChoiceSet(
         values=values,
         session=session,
@@ -71,10 +67,7 @@ def test_recovers_known_weights_within_standard_errors():
     data = simulate(4000, true_w, seed=1)
     model = fit_choice_model(data, position_bias=False, alternative_effects=False)
     w = raw_weights(model, model.global_weights)
-    se = (
-        np.array([model.global_weights.factor_se[n] for n in data.factor_names])
-        / model.standardiser.scale
-    )
+    se = np.array([model.global_weights.factor_se[n] for n in data.factor_names]) / model.standardiser.scale
     assert np.all(np.abs(w - true_w) < 4 * se)
     assert se[0] > 0
 
@@ -100,10 +93,7 @@ def test_position_bias_is_separated_from_factor_weights():
     model = fit_choice_model(data, alternative_effects=False)
     ws = model.global_weights
     assert ws.position_weight > 3 * ws.position_se
-    assert (
-        abs(raw_weights(model, ws)[1])
-        < 4 * ws.factor_se["f1"] / model.standardiser.scale[1]
-    )
+    assert abs(raw_weights(model, ws)[1]) < 4 * ws.factor_se["f1"] / model.standardiser.scale[1]
 
 
 def test_small_segment_is_shrunk_toward_global_weights():
@@ -112,9 +102,7 @@ def test_small_segment_is_shrunk_toward_global_weights():
     # relabel 15 sessions as a tiny segment whose choices are noise
     small.segment = small.segment.copy()
     small.segment[:15] = "tiny"
-    model = fit_choice_model(
-        small, position_bias=False, alternative_effects=False, segment_shrinkage=10.0
-    )
+    model = fit_choice_model(small, position_bias=False, alternative_effects=False, segment_shrinkage=10.0)
     g = model.global_weights.weight_vector(data.factor_names)
     t = model.segment_weights["tiny"].weight_vector(data.factor_names)
     unshrunk = fit_choice_model(
@@ -147,9 +135,7 @@ def test_weights_for_falls_back_below_minimum_sample_size():
 
 def test_confidence_grows_with_sample_size():
     small = fit_choice_model(simulate(40, [0.2, 0.1], seed=8)).global_weights.confidence
-    large = fit_choice_model(
-        simulate(3000, [0.2, 0.1], seed=8)
-    ).global_weights.confidence
+    large = fit_choice_model(simulate(3000, [0.2, 0.1], seed=8)).global_weights.confidence
     assert 0 <= small < large <= 1
 
 
@@ -179,9 +165,7 @@ def test_frame_import_drops_sessions_that_cannot_inform_the_model():
 
 
 def test_learning_on_100000_sessions_is_fast():
-    data = simulate(
-        100_000, [0.3, -0.2, 0.1], n_alts=4, n_alternatives=30, position=0.3, seed=10
-    )
+    data = simulate(100_000, [0.3, -0.2, 0.1], n_alts=4, n_alternatives=30, position=0.3, seed=10)
     start = time.perf_counter()
     model = fit_choice_model(data)
     assert time.perf_counter() - start < 30

@@ -13,9 +13,7 @@ def make_standardiser():
 
 def test_cheaper_candidate_ranks_first_when_price_dominates():
     std = make_standardiser()
-    ranked = rank_candidates(
-        np.array([[200.0, 5.0], [100.0, 3.0]]), std, np.array([1.0, 0.1])
-    )
+    ranked = rank_candidates(np.array([[200.0, 5.0], [100.0, 3.0]]), std, np.array([1.0, 0.1]))
     assert [r.index for r in ranked] == [1, 0]
     assert ranked[0].rank == 1
     assert "lower price" in ranked[0].explanation

@@ -38,9 +38,7 @@ def test_past_behaviour_can_outweigh_a_stated_preference():
 
 
 def test_garbage_statements_are_ignored():
-    assert (
-        assign_segment({"price": "lots", "quality": float("nan")}).segment == "balanced"
-    )
+    assert assign_segment({"price": "lots", "quality": float("nan")}).segment == "balanced"
 
 
 def test_chosen_standing_orients_lower_is_better():

@@ -1,0 +1,51 @@
+"""Chart.js configurations for the matching analytics page (drawn by static/js/app.js)."""
+
+
+def _line(labels, datasets, y_title, y_min=None, y_max=None):
+    scale = {"title": {"display": True, "text": y_title}}
+    if y_min is not None:
+        scale["min"] = y_min
+    if y_max is not None:
+        scale["max"] = y_max
+    return {
+        "type": "line",
+        "data": {"labels": labels, "datasets": datasets},
+        "options": {"responsive": True, "scales": {"y": scale}, "spanGaps": True},
+    }
+
+
+def analytics_charts(figures: dict) -> dict:
+    periods = figures["over_time"]
+    labels = [p["period"] for p in periods]
+    conversion = [p["conversion"]["rate"] for p in periods]
+    rank = [p["chosen_rank"]["mean"] for p in periods]
+    history = figures["weights"]["history"]
+    return {
+        "conversion": _line(
+            labels,
+            [
+                {"label": "Conversion", "data": conversion},
+                {
+                    "label": "95% CI low",
+                    "data": [p["conversion"]["low"] for p in periods],
+                    "borderDash": [4, 4],
+                },
+                {
+                    "label": "95% CI high",
+                    "data": [p["conversion"]["high"] for p in periods],
+                    "borderDash": [4, 4],
+                },
+            ],
+            "share of sessions with a choice",
+            0,
+            1,
+        ),
+        "rank": _line(labels, [{"label": "Mean chosen rank", "data": rank}], "rank (1 = top)", 1),
+        "confidence": _line(
+            [f"v{v['version']}" for v in history],
+            [{"label": "Learning confidence (all segments)", "data": [v["confidence"] for v in history]}],
+            "confidence (0-1)",
+            0,
+            1,
+        ),
+    }

@@ -1,0 +1,45 @@
+"""Forms of the matching pages."""
+
+from django import forms
+
+from matching.models import Complexity
+
+IMPORTANCE = [("", "not stated")] + [(str(i), str(i)) for i in range(1, 6)]
+
+
+class StartSessionForm(forms.Form):
+    customer_ref = forms.CharField(
+        label="Customer",
+        max_length=200,
+        required=False,
+        help_text="A name or id; past choices refine the segment.",
+    )
+    request = forms.CharField(
+        label="Request details", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    complexity = forms.ChoiceField(choices=Complexity.choices, initial=Complexity.MEDIUM)
+    price = forms.ChoiceField(label="Importance of price (1-5)", choices=IMPORTANCE, required=False)
+    quality = forms.ChoiceField(label="Importance of quality (1-5)", choices=IMPORTANCE, required=False)
+    speed = forms.ChoiceField(label="Importance of speed (1-5)", choices=IMPORTANCE, required=False)
+    proximity = forms.ChoiceField(label="Importance of proximity (1-5)", choices=IMPORTANCE, required=False)
+
+    def stated_preferences(self):
+        return {
+            key: int(self.cleaned_data[key])
+            for key in ("price", "quality", "speed", "proximity")
+            if self.cleaned_data.get(key)
+        }
+
+
+class ChoiceForm(forms.Form):
+    candidate_id = forms.CharField(required=False)
+    satisfaction = forms.TypedChoiceField(
+        label="Satisfaction (1-5)",
+        choices=[("", "–")] + [(str(i), str(i)) for i in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reasoning = forms.CharField(
+        label="Why this one?", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,46 @@
+"""python manage.py import_choices FILE.csv --workspace SLUG"""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from matching.importing import import_choices, read_choice_csv
+from workspaces.services import get_or_create_workspace
+
+
+class Command(BaseCommand):
+    help = (
+        "Import past choices from a long CSV (session_id, alternative, chosen 0/1, one numeric "
+        "column per factor, optional segment). Every alternative becomes a candidate."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--workspace", required=True, help="workspace slug (created if missing)")
+
+    def handle(self, *args, **options):
+        try:
+            workspace, created = get_or_create_workspace(options["workspace"])
+            if created:
+                self.stdout.write(f"Created workspace {workspace.slug}.")
+            report = import_choices(workspace, read_choice_csv(options["file"]))
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        skipped = report["sessions"] - report["sessions_imported"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {report['sessions_imported']} sessions ({report['rows']} rows) into "
+                f"{workspace.slug}; factors: {', '.join(report['factors'])}; "
+                f"{report['candidates_created']} new candidates; {skipped} sessions skipped "
+                f"({report['sessions_without_choice']} without a choice, "
+                f"{report['sessions_with_several_choices']} with several, "
+                f"{report['sessions_with_one_candidate']} with one candidate)."
+            )
+        )
+        if report["missing_values_filled"]:
+            self.stdout.write(
+                f"{report['missing_values_filled']} missing values filled with the factor median."
+            )
+        self.stdout.write(
+            "Factors are created as higher-is-better with default weight 1: set lower-is-better "
+            "factors (e.g. price) in the admin. Run learning with the matching page or the worker."
+        )

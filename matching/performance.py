@@ -1,0 +1,196 @@
+"""Matching analytics: conversion, chosen rank, satisfaction, helpfulness, confidence, alerts."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from scipy import stats
+
+from analytics.intervals import rate_with_interval
+from matching.models import Choice, Complexity, Interaction, MatchingSession, WeightVersion
+from matching.segments import SEGMENTS
+
+
+def mean_with_interval(values, confidence=0.95) -> dict:
+    """Mean with its n and a t-interval (None when there is no data)."""
+    values = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    n = len(values)
+    if n == 0:
+        return {"n": 0, "mean": None, "low": None, "high": None}
+    mean = sum(values) / n
+    if n == 1:
+        return {"n": 1, "mean": mean, "low": None, "high": None}
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    return {"n": n, "mean": mean, "low": mean - half, "high": mean + half}
+
+
+def _group_figures(rows: list[dict]) -> dict:
+    converted = [r for r in rows if r["chosen"]]
+    return {
+        "sessions": len(rows),
+        "conversion": rate_with_interval(len(converted), len(rows)),
+        "chosen_rank": mean_with_interval(r["rank"] for r in converted),
+        "satisfaction": mean_with_interval(r["satisfaction"] for r in rows),
+        "helpfulness": mean_with_interval(h for r in rows for h in r["helpful"]),
+    }
+
+
+def _session_rows(workspace, since):
+    sessions = list(
+        MatchingSession.objects.for_workspace(workspace)
+        .filter(imported=False, created_at__gte=since)
+        .values("id", "created_at", "segment", "complexity")
+    )
+    ids = [s["id"] for s in sessions]
+    choices = {
+        c["session_id"]: c
+        for c in Choice.objects.for_workspace(workspace)
+        .filter(session_id__in=ids)
+        .values("session_id", "candidate_id", "chosen_rank", "satisfaction")
+    }
+    helpful = defaultdict(list)
+    for session_id, rating in (
+        Interaction.objects.for_workspace(workspace)
+        .filter(session_id__in=ids, helpful_rating__isnull=False)
+        .values_list("session_id", "helpful_rating")
+    ):
+        helpful[session_id].append(rating)
+    rows = []
+    for s in sessions:
+        c = choices.get(s["id"], {})
+        rows.append(
+            {
+                **s,
+                "chosen": c.get("candidate_id") is not None,
+                "rank": c.get("chosen_rank"),
+                "satisfaction": c.get("satisfaction"),
+                "helpful": helpful.get(s["id"], []),
+            }
+        )
+    return rows
+
+
+def _period_start(moment, daily: bool):
+    day = timezone.localtime(moment).date()
+    return day if daily else day - timedelta(days=day.weekday())
+
+
+def matching_analytics(workspace, days: int = 90) -> dict:
+    """All the figures of the analytics page and the API, each with its sample size."""
+    days = max(1, min(int(days), 3650))
+    now = timezone.now()
+    rows = _session_rows(workspace, now - timedelta(days=days))
+    daily = days <= 31
+    by_segment = defaultdict(list)
+    by_complexity = defaultdict(list)
+    by_period = defaultdict(list)
+    for r in rows:
+        by_segment[r["segment"]].append(r)
+        by_complexity[r["complexity"]].append(r)
+        by_period[_period_start(r["created_at"], daily)].append(r)
+    versions = list(
+        WeightVersion.objects.for_workspace(workspace)
+        .order_by("number")
+        .values("number", "created_at", "n_sessions", "confidence", "segments")
+    )
+    latest = versions[-1] if versions else None
+    min_n = settings.MATCHING_MIN_SEGMENT_SESSIONS
+    segments = []
+    for key, label in SEGMENTS.items():
+        learned = (latest or {}).get("segments", {}).get(key) if latest else None
+        segments.append(
+            {
+                "segment": key,
+                "label": label,
+                **_group_figures(by_segment.get(key, [])),
+                "confidence": learned["confidence"] if learned else None,
+                "learned_sessions": learned["n_sessions"] if learned else 0,
+                "uses_own_weights": bool(learned and learned["n_sessions"] >= min_n),
+            }
+        )
+    complexity = [
+        {"complexity": key, "label": label, **_group_figures(by_complexity.get(key, []))}
+        for key, label in Complexity.choices
+    ]
+    over_time = [
+        {"period": period.isoformat(), **_group_figures(by_period[period])} for period in sorted(by_period)
+    ]
+    confidence_history = [
+        {
+            "version": v["number"],
+            "created_at": v["created_at"].isoformat(),
+            "n_sessions": v["n_sessions"],
+            "confidence": v["confidence"],
+        }
+        for v in versions
+    ]
+    result = {
+        "days": days,
+        "period": "day" if daily else "week",
+        "overall": _group_figures(rows),
+        "by_segment": segments,
+        "by_complexity": complexity,
+        "over_time": over_time,
+        "weights": {
+            "latest_version": latest["number"] if latest else None,
+            "n_sessions": latest["n_sessions"] if latest else 0,
+            "confidence": latest["confidence"] if latest else None,
+            "min_segment_sessions": min_n,
+            "history": confidence_history,
+        },
+    }
+    result["alerts"] = alerts(result, versions, now)
+    return result
+
+
+def alerts(figures: dict, versions: list[dict], now) -> list[dict]:
+    """The thresholds of the settings, checked on the figures (only where there is data)."""
+    found = []
+    overall = figures["overall"]
+    conv = overall["conversion"]
+    if conv["n"] and conv["rate"] < settings.MATCHING_ALERT_MIN_CONVERSION:
+        found.append(
+            {
+                "metric": "conversion",
+                "message": f"Conversion is {conv['rate']:.0%} (n={conv['n']}), below "
+                f"{settings.MATCHING_ALERT_MIN_CONVERSION:.0%}.",
+            }
+        )
+    rank = overall["chosen_rank"]
+    if rank["n"] and rank["mean"] > settings.MATCHING_ALERT_MAX_MEAN_RANK:
+        found.append(
+            {
+                "metric": "chosen_rank",
+                "message": f"Customers choose on average the candidate ranked {rank['mean']:.2f} "
+                f"(n={rank['n']}), above {settings.MATCHING_ALERT_MAX_MEAN_RANK:.1f}.",
+            }
+        )
+    sat = overall["satisfaction"]
+    if sat["n"] and sat["mean"] < settings.MATCHING_ALERT_MIN_SATISFACTION:
+        found.append(
+            {
+                "metric": "satisfaction",
+                "message": f"Satisfaction averages {sat['mean']:.2f}/5 (n={sat['n']}), below "
+                f"{settings.MATCHING_ALERT_MIN_SATISFACTION:.1f}.",
+            }
+        )
+    days = settings.MATCHING_ALERT_CONFIDENCE_DAYS
+    threshold = settings.MATCHING_ALERT_MIN_CONFIDENCE
+    cutoff = now - timedelta(days=days)
+    in_effect = [v for v in versions if v["created_at"] <= cutoff][-1:]
+    recent = [v for v in versions if v["created_at"] > cutoff]
+    window = in_effect + recent
+    if in_effect and all(v["confidence"] < threshold for v in window):
+        found.append(
+            {
+                "metric": "confidence",
+                "message": f"Learning confidence has stayed below {threshold:.2f} for {days} days "
+                f"(latest {window[-1]['confidence']:.2f}, n={window[-1]['n_sessions']}).",
+            }
+        )
+    return found

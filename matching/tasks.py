@@ -1,0 +1,24 @@
+"""Celery tasks of the matching loop (queue `ml`)."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from workspaces.models import Workspace
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def learn_weights(self, workspace_id):
+    """Learn new factor weights from every recorded choice of the workspace."""
+    from matching import services
+
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None:
+        return None
+    version = services.learn_weights(workspace)
+    return version.number if version else None

@@ -1,0 +1,8 @@
+"""Objects of a workspace for the tenant isolation test, by URL kwarg name."""
+
+from tests.matching.factories import MatchingSessionFactory, RecommendationFactory
+
+OBJECT_FACTORIES = {
+    "session_id": lambda workspace: MatchingSessionFactory(workspace=workspace).id,
+    "recommendation_id": lambda workspace: RecommendationFactory(workspace=workspace).id,
+}
