@@ -9,6 +9,25 @@ from leads.services.preferences import get_preferences, preference_history, upda
 from workspaces.access import workspace_view
 
 
+def _shown(value):
+    if value in (None, [], ""):
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _history_rows(workspace):
+    rows = []
+    for revision in preference_history(workspace):
+        revision.change_rows = [
+            (name.replace("_", " "), _shown(before), _shown(after))
+            for name, (before, after) in revision.changed.items()
+        ]
+        rows.append(revision)
+    return rows
+
+
 @workspace_view
 def preferences(request):
     current = get_preferences(request.workspace)
@@ -28,5 +47,5 @@ def preferences(request):
     else:
         form = PreferencesForm(initial=PreferencesForm.initial_from(current))
         status = 200
-    context = {"form": form, "preferences": current, "history": preference_history(request.workspace)}
+    context = {"form": form, "preferences": current, "history": _history_rows(request.workspace)}
     return render(request, "leads/preferences.html", context, status=status)
