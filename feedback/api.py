@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from feedback import services
 from feedback.analysis import InsufficientData
@@ -88,10 +88,13 @@ def _entry_data(payload: dict) -> dict:
 
 
 def _insufficient(exc: InsufficientData):
-    return 409, {
-        "detail": f"Insufficient feedback data: {exc.count} entries, at least {exc.threshold} needed.",
-        "errors": {"min_samples": [f"{exc.count} entries found, {exc.threshold} needed."]},
-    }
+    return Status(
+        409,
+        {
+            "detail": f"Insufficient feedback data: {exc.count} entries, at least {exc.threshold} needed.",
+            "errors": {"min_samples": [f"{exc.count} entries found, {exc.threshold} needed."]},
+        },
+    )
 
 
 @router.post(
@@ -102,7 +105,7 @@ def _insufficient(exc: InsufficientData):
 def create_entry(request, payload: EntryIn):
     require_api_write(request)
     entry = services.capture_entry(request.workspace, **_entry_data(payload.dict()))
-    return 201, entry_out(entry)
+    return Status(201, entry_out(entry))
 
 
 @router.post(
@@ -114,7 +117,7 @@ def create_entries(request, payload: BatchIn):
     require_api_write(request)
     items = [_entry_data(item) if isinstance(item, dict) else {} for item in payload.entries]
     entries = services.capture_batch(request.workspace, items)
-    return 201, {"created": len(entries), "feedback_ids": [str(e.pk) for e in entries]}
+    return Status(201, {"created": len(entries), "feedback_ids": [str(e.pk) for e in entries]})
 
 
 @router.get(
@@ -176,7 +179,7 @@ def list_reports(request, period: str = "", limit: int = 20):
 def create_report(request, payload: ReportIn):
     require_api_write(request)
     report = services.write_report(request.workspace, payload.period, payload.date)
-    return 201, report_out(report)
+    return Status(201, report_out(report))
 
 
 @router.get("/prompt-feedback/reports/{report_id}", response={200: dict[str, Any], 404: ErrorOut})
