@@ -31,7 +31,7 @@ CATALOGUE = {
     "Trailhead Outdoor": {
         "running-shoes": [
             ("primary", "Running shoes built for long trails. Summer sale: 30% off.", 0.035, 0.05, 95.0),
-            ("A", "Summer sale on trail running shoes: 30% off this weekend only.", 0.047, 0.05, 95.0),
+            ("A", "Summer sale on trail running shoes: 30% off this weekend only.", 0.055, 0.05, 95.0),
         ],
         "tents": [
             ("primary", "Lightweight tents for two, pitched in three minutes.", 0.028, 0.03, 210.0),
@@ -52,7 +52,8 @@ def seed(workspace, user) -> None:
         brand, _ = Brand.objects.get_or_create(workspace=workspace, name=brand_name)
         for exp_name, variants in experiments.items():
             experiment, _ = Experiment.objects.get_or_create(workspace=workspace, brand=brand, name=exp_name)
-            for i, (variant, text, ctr, cvr, value) in enumerate(variants):
+            posts = []
+            for i, (variant, text, _ctr, _cvr, _value) in enumerate(variants):
                 platform = PLATFORMS[i % len(PLATFORMS)]
                 post, created = Post.objects.get_or_create(
                     workspace=workspace,
@@ -65,25 +66,32 @@ def seed(workspace, user) -> None:
                         "text": text,
                     },
                 )
-                if not created:
-                    continue
-                for day in range(DAYS):
-                    date = today - dt.timedelta(days=DAYS - day)
-                    # the first winner of running-shoes fades in its last two weeks
-                    fade = 0.6 if exp_name == "running-shoes" and variant == "A" and day >= DAYS - 14 else 1.0
-                    impressions = int(rng.integers(600, 1400))
-                    clicks = int(rng.binomial(impressions, ctr * fade))
+                posts.append(post if created else None)
+            if not all(posts):
+                continue  # seeded before
+            for day in range(DAYS):
+                date = today - dt.timedelta(days=DAYS - day)
+                # the platform splits each day's audience evenly between the variants
+                split = rng.multinomial(
+                    int(rng.integers(900, 1500)) * len(variants), [1 / len(variants)] * len(variants)
+                )
+                for post, impressions, (variant, _text, ctr, cvr, value) in zip(
+                    posts, split, variants, strict=True
+                ):
+                    # the running-shoes winner fades in the last two weeks
+                    fades = exp_name == "running-shoes" and variant == "A" and day >= DAYS - 14
+                    clicks = int(rng.binomial(int(impressions), ctr * (0.6 if fades else 1.0)))
                     conversions = int(rng.binomial(clicks, cvr))
-                    revenue = Decimal(str(round(float(rng.gamma(4.0, value / 4.0, conversions).sum()), 2)))
+                    revenue = round(float(rng.gamma(4.0, value / 4.0, conversions).sum()), 2)
                     metrics.append(
                         DailyMetric(
                             workspace=workspace,
                             post=post,
                             date=date,
-                            impressions=impressions,
+                            impressions=int(impressions),
                             clicks=clicks,
                             conversions=conversions,
-                            revenue=revenue,
+                            revenue=Decimal(str(revenue)),
                         )
                     )
     DailyMetric.objects.bulk_create(metrics, ignore_conflicts=True)

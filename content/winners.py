@@ -260,6 +260,18 @@ def winners_batch(
 # --- the decision ---------------------------------------------------------------------------
 
 
+def _probability(p: float) -> str:
+    return ">99.9%" if p >= 0.9995 else f"{p:.1%}"
+
+
+def _loss(loss: float, metric: str) -> str:
+    if metric in ("ctr", "conversion_rate"):
+        return f"{loss * 100:.3f} percentage points of {METRIC_LABELS[metric]}"
+    if metric == "revenue_per_impression":
+        return f"{loss:.4g} revenue per impression"
+    return f"{loss:.3g} (composite units: 1 = the experiment's average)"
+
+
 def _round_up_nicely(n: float) -> int:
     if n <= 0:
         return 0
@@ -358,21 +370,21 @@ def decide_winner(
             winner=leader.label,
             status="winner",
             reason=(
-                f"{leader.label} wins on {label}: probability to be best {p_leader:.1%} "
+                f"{leader.label} wins on {label}: probability to be best {_probability(p_leader)} "
                 f"(threshold {threshold:.0%}); expected loss of shipping it "
-                f"{float(loss[order[0]]):.3g} {label}."
+                f"{_loss(float(loss[order[0]]), metric)}."
             ),
             **base,
         )
     need = _more_impressions_needed(draws, order, float(np.mean(impressions)), threshold)
     if need is None:
         reason = (
-            f"No winner yet: the leader {leader.label} is best with probability {p_leader:.1%} "
+            f"No winner yet: the leader {leader.label} is best with probability {_probability(p_leader)} "
             f"(threshold {threshold:.0%}); the variants perform alike on {label} so far."
         )
     else:
         reason = (
-            f"No winner yet: the leader {leader.label} is best with probability {p_leader:.1%} "
+            f"No winner yet: the leader {leader.label} is best with probability {_probability(p_leader)} "
             f"(threshold {threshold:.0%}); needs about {need:,} more impressions per variant."
         )
     return Decision(
