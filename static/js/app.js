@@ -2,8 +2,34 @@
 document.addEventListener("change", function (event) {
   var el = event.target;
   if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+    // Choosing a preset period replaces a custom range.
+    Array.prototype.forEach.call(el.form.querySelectorAll("[data-cleared-by-preset]"), function (input) {
+      input.value = "";
+    });
     el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
   }
+});
+
+// Forms marked data-omit-empty leave empty fields out of the URL.
+document.addEventListener("htmx:configRequest", function (event) {
+  var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-omit-empty]");
+  if (!form) { return; }
+  var params = event.detail.parameters;
+  var keys = params.keys ? Array.from(params.keys()) : Object.keys(params);
+  keys.forEach(function (key) {
+    var value = params.get ? params.get(key) : params[key];
+    if (value === "" || value === null) { params.delete ? params.delete(key) : delete params[key]; }
+  });
+});
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.matches || !form.matches("form[data-omit-empty]")) { return; }
+  Array.prototype.forEach.call(form.elements, function (input) {
+    if (input.name && input.value === "") { input.disabled = true; }
+  });
+  setTimeout(function () {
+    Array.prototype.forEach.call(form.elements, function (input) { input.disabled = false; });
+  }, 0);
 });
 
 // Charts: every <canvas data-chart="ID"> is drawn from the Chart.js config in <script id="ID" type="application/json">.

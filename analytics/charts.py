@@ -1,0 +1,20 @@
+"""Chart.js configurations for the dashboard's trend charts."""
+
+
+def trend_chart(figure):
+    """A small line chart of the figure's trend (rates in percent)."""
+    scale = 100 if figure.kind == "rate" else 1
+    values = [None if point["v"] is None else round(point["v"] * scale, 2) for point in figure.trend]
+    return {
+        "type": "line",
+        "data": {
+            "labels": [point["t"] for point in figure.trend],
+            "datasets": [
+                {"label": figure.title + (" (%)" if scale == 100 else ""), "data": values, "spanGaps": True}
+            ],
+        },
+        "options": {
+            "plugins": {"legend": {"display": False}},
+            "scales": {"x": {"ticks": {"maxTicksLimit": 6}}, "y": {"beginAtZero": True}},
+        },
+    }
