@@ -1,0 +1,25 @@
+"""The loop 1 demo data: runs that went through the real pipeline, feedback, one honest failure."""
+
+import time
+
+import pytest
+
+from leads.demo_loop1 import seed_loop1
+from leads.models import Execution, LeadFeedback, PreferenceSet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_is_fast_and_gives_every_page_something_to_show(workspace, owner, owner_client):
+    started = time.monotonic()
+    seed_loop1(workspace, owner)
+    assert time.monotonic() - started < 10
+    assert PreferenceSet.objects.get(workspace=workspace).max_leads_per_execution == 8
+    runs = Execution.objects.for_workspace(workspace)
+    assert runs.filter(status="succeeded").count() >= 12
+    failed = runs.get(status="failed")
+    assert "Could not reach the agent" in failed.error
+    assert all(run.leads_kept <= 8 for run in runs)
+    assert LeadFeedback.objects.for_workspace(workspace).exists()
+    for url in ("/leads/", "/leads/agents/", "/leads/preferences/", f"/leads/executions/{failed.id}/"):
+        assert owner_client.get(url).status_code == 200
