@@ -1,0 +1,126 @@
+"""Two workspaces with data for the reliability tests: A with every loop's demo data, B beside it."""
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+
+import tests
+from tests.workspaces.factories import ApiTokenFactory, MembershipFactory, UserFactory, WorkspaceFactory
+from workspaces.models import Role, WorkspaceScopedModel
+
+DEMO_APPS = ["leads", "content", "matching", "feedback", "analytics"]
+# Distinctive names: if one of them shows up in another workspace's answer, data leaked.
+NAME_A = "Reliability Alpha Corp"
+NAME_B = "Reliability Beta Ltd"
+
+
+def object_factories():
+    """Every tests/<app>/isolation.py OBJECT_FACTORIES, merged (URL kwarg -> f(workspace) -> id)."""
+    factories = {}
+    for module in pkgutil.iter_modules(tests.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            isolation = importlib.import_module(f"tests.{module.name}.isolation")
+        except ModuleNotFoundError as error:
+            if error.name != f"tests.{module.name}.isolation":
+                raise
+            continue
+        factories.update(isolation.OBJECT_FACTORIES)
+    return factories
+
+
+def seed_demo_data(workspace, user):
+    """What `seed_demo` puts in a workspace: each app's demo.seed(workspace, user)."""
+    for app in DEMO_APPS:
+        if find_spec(f"{app}.demo"):
+            importlib.import_module(f"{app}.demo").seed(workspace, user)
+
+
+def workspace_ids(workspace):
+    """The ids (as strings) of every domain row that belongs to `workspace`."""
+    ids = {str(workspace.id)}
+    for model in apps.get_models():
+        if issubclass(model, WorkspaceScopedModel):
+            ids.update(
+                str(pk) for pk in model.objects.filter(workspace=workspace).values_list("pk", flat=True)
+            )
+    return ids
+
+
+@dataclass
+class World:
+    a: object
+    b: object
+    owner_a: object
+    member_a: object
+    viewer_a: object
+    member_b: object
+    token_a: str
+    readonly_token_a: str
+    token_b: str
+    ids_a: dict = field(default_factory=dict)  # URL kwarg -> an object id of A
+    ids_b: dict = field(default_factory=dict)
+    all_ids_a: set = field(default_factory=set)
+
+    def client(self, user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def api_client(self, raw_token):
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}") if raw_token else Client()
+
+
+def _token(workspace, raw, can_write=True):
+    ApiTokenFactory(workspace=workspace, raw=raw, can_write=can_write)
+    return raw
+
+
+def build_world(with_demo_data=True):
+    a = WorkspaceFactory(name=NAME_A, slug="reliability-alpha")
+    b = WorkspaceFactory(name=NAME_B, slug="reliability-beta")
+    owner_a = MembershipFactory(workspace=a, user=UserFactory(username="rel-owner-a"), role=Role.OWNER).user
+    member_a = MembershipFactory(
+        workspace=a, user=UserFactory(username="rel-member-a"), role=Role.MEMBER
+    ).user
+    viewer_a = MembershipFactory(
+        workspace=a, user=UserFactory(username="rel-viewer-a"), role=Role.VIEWER
+    ).user
+    member_b = MembershipFactory(workspace=b, user=UserFactory(username="rel-member-b"), role=Role.OWNER).user
+    if with_demo_data:
+        seed_demo_data(a, owner_a)
+    factories = object_factories()
+    ids_a = {name: make(a) for name, make in sorted(factories.items())}
+    ids_b = {name: make(b) for name, make in sorted(factories.items())}
+    return World(
+        a=a,
+        b=b,
+        owner_a=owner_a,
+        member_a=member_a,
+        viewer_a=viewer_a,
+        member_b=member_b,
+        token_a=_token(a, "fl_relA0001_alpha-read-write-token"),
+        readonly_token_a=_token(a, "fl_relA0002_alpha-read-only-token", can_write=False),
+        token_b=_token(b, "fl_relB0001_beta-read-write-token"),
+        ids_a=ids_a,
+        ids_b=ids_b,
+        all_ids_a=workspace_ids(a),
+    )
+
+
+def isolated(call):
+    """Run one request in a savepoint that is rolled back: each request sees the seeded world as
+    built, and a database error in one request cannot poison the next (PostgreSQL aborts the whole
+    transaction on an error, which the tests' transaction would otherwise turn into false 500s)."""
+    sid = transaction.savepoint()
+    try:
+        return call()
+    finally:
+        transaction.savepoint_rollback(sid)
