@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max
+from django.utils import timezone
 
-from content.embeddings import IndexCache, VectorIndex, from_bytes, get_backend, to_bytes
+from content.embeddings import (
+    IndexCache,
+    SemanticBackend,
+    VectorIndex,
+    from_bytes,
+    get_backend,
+    to_bytes,
+)
 from content.models import Brand, WinningCopy
 
+logger = logging.getLogger(__name__)
 _indexes = IndexCache()
 MAX_LIMIT = 100
 MAX_QUERY = 5000
 
 
 def current_backend():
-    return get_backend(getattr(settings, "CONTENT_EMBEDDING_BACKEND", "lexical"))
+    """The configured backend; lexical when the semantic extras are not installed here."""
+    name = getattr(settings, "CONTENT_EMBEDDING_BACKEND", "lexical")
+    if name == SemanticBackend.name and not SemanticBackend.available():
+        logger.warning("CONTENT_EMBEDDING_BACKEND=semantic but its packages are missing; using lexical")
+        name = "lexical"
+    return get_backend(name)
 
 
 def store_winner(*, experiment, post, figures, metric, ctr_interval, decided_on) -> WinningCopy:
@@ -62,8 +77,9 @@ def store_winner(*, experiment, post, figures, metric, ctr_interval, decided_on)
             existing.decided_on = decided_on
             existing.save()
         winner = existing
+    # updated_at moves so every process's search index notices the change
     WinningCopy.objects.filter(experiment=experiment, is_current=True).exclude(pk=winner.pk).update(
-        is_current=False
+        is_current=False, updated_at=timezone.now()
     )
     return winner
 
@@ -167,7 +183,10 @@ def reembed_winners(workspace, batch: int = 256) -> int:
             winner.embedding = to_bytes(vector)
             winner.embedding_backend = backend.name
             winner.embedding_dimension = backend.dimension
-        WinningCopy.objects.bulk_update(chunk, ["embedding", "embedding_backend", "embedding_dimension"])
+            winner.updated_at = timezone.now()
+        WinningCopy.objects.bulk_update(
+            chunk, ["embedding", "embedding_backend", "embedding_dimension", "updated_at"]
+        )
         done += len(chunk)
 
 

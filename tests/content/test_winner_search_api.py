@@ -2,6 +2,7 @@
 
 import pytest
 
+from content.embeddings import SemanticBackend
 from content.models import WinningCopy
 from content.services.winner_store import reembed_winners, search_winners
 from tests.content.factories import BrandFactory, PostFactory, WinningCopyFactory
@@ -93,3 +94,25 @@ def test_read_only_token_can_search_but_not_run_the_job(readonly_api_client, win
     assert search(readonly_api_client, query_text="shoes").status_code == 200
     response = readonly_api_client.post("/api/v1/feedback-loop/jobs/nightly-winner")
     assert response.status_code == 403
+
+
+@pytest.mark.skipif(
+    not SemanticBackend.available(), reason="semantic extras (requirements-semantic.txt) not installed"
+)
+def test_switching_to_the_semantic_backend_reembeds_in_the_task(workspace, winners, settings):
+    from content.tasks import reembed_winners as reembed_task
+
+    settings.CONTENT_EMBEDDING_BACKEND = "semantic"
+    assert reembed_task(str(workspace.id)) == 3
+    stored = WinningCopy.objects.first()
+    assert (stored.embedding_backend, stored.embedding_dimension) == ("semantic", 384)
+    results = search_winners(workspace, "discounted sneakers for jogging")
+    assert results[0]["content"].startswith("Summer sale on trail running shoes")
+
+
+def test_semantic_setting_without_its_packages_falls_back_to_lexical(settings, monkeypatch):
+    from content.services.winner_store import current_backend
+
+    settings.CONTENT_EMBEDDING_BACKEND = "semantic"
+    monkeypatch.setattr(SemanticBackend, "available", staticmethod(lambda: False))
+    assert current_backend().name == "lexical"
