@@ -20,6 +20,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from .features import FeatureSpec, infer_feature_spec, prepare_frame
 
@@ -150,7 +151,8 @@ class ScoringModel:
         return f"{self.name}, {self.calibrator.method} calibration"
 
     def raw_proba(self, frame: pd.DataFrame) -> np.ndarray:
-        return self.pipeline.predict_proba(prepare_frame(frame, self.spec))[:, 1]
+        with threadpool_limits(1):
+            return self.pipeline.predict_proba(prepare_frame(frame, self.spec))[:, 1]
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         if len(frame) == 0:
@@ -204,6 +206,13 @@ def train_scoring_model(
     random_state: int = 0,
 ) -> ScoringModel:
     """Infer features, choose the best candidate by internal validation, calibrate, refit on all rows."""
+    # One thread: on a shared machine OpenMP's spinning threads make tree fits 50x slower,
+    # and web workers and the ml queue already run in parallel processes.
+    with threadpool_limits(1):
+        return _train(frame, y, excluded_columns, random_state)
+
+
+def _train(frame, y, excluded_columns, random_state) -> ScoringModel:
     started = time.monotonic()
     y = np.asarray(y, dtype=int)
     if len(y) != len(frame):
