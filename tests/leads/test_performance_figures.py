@@ -13,19 +13,18 @@ from tests.leads.factories_loop1 import (
     LeadFeedbackFactory,
     RecipeFactory,
 )
-from tests.workspaces.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def history(workspace, owner):
+def history(workspace, owner, teammate):
     """A random but fixed history: two recipes of one agent, runs of every status, mixed feedback."""
     rng = random.Random(4)
     agent = AgentFactory(workspace=workspace, name="Hunter")
     other_agent = AgentFactory(workspace=workspace, name="Other")
     recipes = [RecipeFactory(agent=agent, name=f"R{i}") for i in range(2)]
-    users = [owner] + [MembershipFactory(workspace=workspace).user for _ in range(2)]
+    users = [owner, teammate]
     for _ in range(9):
         recipe = rng.choice(recipes)
         status = rng.choice(["succeeded", "succeeded", "partial", "failed", "running"])
@@ -36,7 +35,7 @@ def history(workspace, owner):
         if status in ("succeeded", "partial"):
             for _ in range(rng.randint(1, 4)):
                 lead = KeptLeadFactory(execution=execution)
-                for user in rng.sample(users, rng.randint(0, 3)):
+                for user in rng.sample(users, rng.randint(0, 2)):
                     LeadFeedbackFactory(
                         lead=lead, user=user, useful=rng.choice([True, False, None]),
                         conversion_status=rng.choice(["pending", "interested", "not_interested", "converted"]),
