@@ -203,15 +203,15 @@ def distinctive_phrases(
     limit: int = 10,
     min_count: int = 3,
     max_documents: int = 100_000,
-    prior_scale: float = 1.0,
+    prior_scale: float = 0.1,
     false_discovery_rate: float = 0.1,
     seed: int = 0,
 ) -> dict:
     """Words and two-word phrases most distinctive of successful vs failed prompts.
 
     Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 22):
-    the prior is the phrase's count in both groups together (times ``prior_scale``), so rare
-    phrases are shrunk towards no difference; the z-score is the estimate over its standard
+    the prior is the phrase's count in both groups together times ``prior_scale`` (a tenth by
+    default: enough to pull small counts towards the pooled rate without halving real effects); the z-score is the estimate over its standard
     deviation. Hundreds of phrases are tested at once, so only those passing the
     Benjamini-Hochberg procedure at ``false_discovery_rate`` are reported. Counts are the number of prompts containing the phrase (identical prompts are
     counted once per entry). Above ``max_documents`` distinct prompts a seeded random sample
@@ -264,6 +264,13 @@ def distinctive_phrases(
             if order_sign * z[i] <= 0:
                 break
             if not (significant[i] and informative[i]):
+                continue
+            words = set(vocab[i].split())
+            if any(
+                (r["success_count"], r["failure_count"]) == (y_s[i], y_f[i])
+                and words & set(r["phrase"].split())
+                for r in rows
+            ):  # "concrete" inside "concrete examples" with the same counts says nothing new
                 continue
             rows.append(
                 {

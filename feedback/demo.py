@@ -63,7 +63,7 @@ RATES = {
 
 
 def seed(workspace, user) -> None:
-    rng = random.Random(f"feedback-demo-{workspace.pk}")
+    rng = random.Random("feedback-demo")  # the same story in every demo workspace
     now = timezone.now()
     rows = []
     for i in range(480):
@@ -73,13 +73,22 @@ def seed(workspace, user) -> None:
         p = RATES[(framework, tag)]
         if age_days < 7 and tag == "creative":  # last week the creative outputs got worse
             p -= 0.25
+        prompt = rng.choice(prompts)
+        # Wording matters too: asking for concrete examples helps, asking for brevity hurts.
+        extra = rng.random()
+        if extra < 0.3:
+            prompt += ". Give concrete examples."
+            p += 0.2
+        elif extra < 0.5:
+            prompt += ". Keep it brief."
+            p -= 0.2
         ok = rng.random() < p
         rating = rng.choice([4, 5, 5]) if ok else rng.choice([1, 2, 2, 3])
         thumbs = 1 if ok and rng.random() < 0.6 else (-1 if not ok and rng.random() < 0.5 else 0)
         rows.append(
             FeedbackEntry(
                 workspace=workspace,
-                prompt=rng.choice(prompts) + f" (#{i})",
+                prompt=f"{prompt} (#{i})",
                 output=output,
                 rating=rating,
                 thumbs=thumbs,

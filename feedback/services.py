@@ -15,6 +15,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -450,13 +451,19 @@ def build_router(workspace, days: int | None = None) -> BanditRouter:
         entries = entries.filter(created_at__gte=timezone.now() - timedelta(days=days))
     rule = success_rule()
     router = BanditRouter(pool_strength=settings.FEEDBACK_ROUTER_POOL_STRENGTH)
-    for tags, framework, model_name, rating, thumbs in (
+    # Counted in the database per (tags, framework, model): the router sees totals, not rows.
+    groups = (
         entries.order_by()
-        .values_list("tags", "framework", "model_name", "rating", "thumbs")
-        .iterator(chunk_size=5000)
-    ):
-        ok = rating >= rule.min_rating or (rule.thumbs_up_counts and thumbs == Thumbs.UP)
-        router.update(tags or [], (framework, model_name), ok)
+        .values("tags", "framework", "model_name")
+        .annotate(n=Count("id"), successes=Count("id", filter=success_filter(rule)))
+    )
+    for row in groups:
+        arm = (row["framework"], row["model_name"])
+        tags = row["tags"] if isinstance(row["tags"], list) else []
+        if row["successes"]:
+            router.update(tags, arm, True, weight=row["successes"])
+        if row["n"] - row["successes"]:
+            router.update(tags, arm, False, weight=row["n"] - row["successes"])
     return router
 
 

@@ -1,11 +1,5 @@
 """Suggestions: rule-based always; Claude through the SDK against a local stub, with fallback."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
-
 from feedback.analysis import analyze, entries_frame
 from feedback.suggestions import AIConfig, rule_based_suggestions, suggest
 
@@ -35,49 +29,6 @@ def _analysis():
     return analyze(entries_frame(rows), min_samples=5)
 
 
-class _StubMessages(BaseHTTPRequestHandler):
-    """Speaks the shape of the Anthropic Messages API; behaviour set on the server."""
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        self.server.requests.append({"path": self.path, "body": body, "headers": headers})
-        status, text = self.server.answer
-        payload = {
-            "id": "msg_stub",
-            "type": "message",
-            "role": "assistant",
-            "model": body["model"],
-            "content": [{"type": "text", "text": text}],
-            "stop_reason": "end_turn",
-            "stop_sequence": None,
-            "usage": {"input_tokens": 12, "output_tokens": 34},
-        }
-        if status != 200:
-            payload = {"type": "error", "error": {"type": "api_error", "message": text}}
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def stub():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _StubMessages)
-    server.requests = []
-    server.answer = (200, "[]")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 def _config(server):
     return AIConfig(api_key="test-key", base_url=f"http://127.0.0.1:{server.server_port}", timeout=5)
 
@@ -93,31 +44,31 @@ def test_without_a_key_suggestions_are_rule_based_with_a_note():
     assert result["source"] == "rules" and "No Anthropic API key" in result["note"]
 
 
-def test_ai_suggestions_come_from_the_messages_api(stub):
-    stub.answer = (
+def test_ai_suggestions_come_from_the_messages_api(anthropic_stub):
+    anthropic_stub.answer = (
         200,
         'Here you go: [{"title": "Ask for structure", "suggestion": "Request a numbered outline '
         'first.", "evidence": "creative 0% (n=20)"}]',
     )
-    result = suggest(_analysis(), _config(stub), framework="cot", limit=3)
+    result = suggest(_analysis(), _config(anthropic_stub), framework="cot", limit=3)
     assert result["source"] == "ai" and result["note"] is None
     assert result["suggestions"][0]["suggestion"] == "Request a numbered outline first."
-    request = stub.requests[0]
+    request = anthropic_stub.requests[0]
     assert request["path"] == "/v1/messages"
     assert "test-key" in str(request["headers"]), request["headers"]
     assert "cot" in request["body"]["messages"][0]["content"]
 
 
-def test_server_error_falls_back_to_rules_with_a_note(stub):
-    stub.answer = (500, "overloaded")
-    result = suggest(_analysis(), _config(stub))
+def test_server_error_falls_back_to_rules_with_a_note(anthropic_stub):
+    anthropic_stub.answer = (500, "overloaded")
+    result = suggest(_analysis(), _config(anthropic_stub))
     assert result["source"] == "rules" and result["suggestions"]
     assert "AI suggestion failed" in result["note"]
 
 
-def test_unusable_answer_falls_back_to_rules(stub):
-    stub.answer = (200, "I cannot answer in JSON today.")
-    result = suggest(_analysis(), _config(stub))
+def test_unusable_answer_falls_back_to_rules(anthropic_stub):
+    anthropic_stub.answer = (200, "I cannot answer in JSON today.")
+    result = suggest(_analysis(), _config(anthropic_stub))
     assert result["source"] == "rules" and "no JSON list" in result["note"]
 
 
