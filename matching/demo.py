@@ -86,11 +86,11 @@ def seed(workspace, user) -> None:
     directions = np.array([1.0 if f.higher_is_better else -1.0 for f in factors])
     now = timezone.now()
     segments = list(TASTES)
-    for i in range(180):
+    for i in range(120):
         segment = segments[i % len(segments)]
         session = services.start_session(
             workspace,
-            customer_ref=f"customer-{i % 60:02d}",
+            customer_ref=f"customer-{i % 80:02d}",
             complexity=["low", "medium", "high"][int(rng.integers(0, 3))],
             stated_preferences=STATED[segment],
             limit=6,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from scipy import stats
 
 from analytics.intervals import rate_with_interval
-from matching.models import Choice, Complexity, Interaction, MatchingSession, WeightVersion
+from matching.models import Choice, Complexity, Factor, Interaction, MatchingSession, WeightVersion
 from matching.segments import SEGMENTS
 
 
@@ -130,6 +130,7 @@ def matching_analytics(workspace, days: int = 90) -> dict:
         for v in versions
     ]
     result = {
+        "learned_weights": learned_weight_table(workspace, latest, min_n),
         "days": days,
         "period": "day" if daily else "week",
         "overall": _group_figures(rows),
@@ -146,6 +147,35 @@ def matching_analytics(workspace, days: int = 90) -> dict:
     }
     result["alerts"] = alerts(result, versions, now)
     return result
+
+
+def learned_weight_table(workspace, latest: dict | None, min_n: int) -> list[dict]:
+    """The latest version's weights per segment with 95% intervals (weight +- 1.96 SE)."""
+    if not latest:
+        return []
+    labels = dict(Factor.objects.for_workspace(workspace).values_list("key", "label"))
+    table = []
+    for key, entry in sorted(latest["segments"].items(), key=lambda kv: (kv[0] != "all", kv[0])):
+        weights = [
+            {
+                "factor": labels.get(name, name),
+                "weight": w,
+                "low": w - 1.96 * entry["se"].get(name, 0.0),
+                "high": w + 1.96 * entry["se"].get(name, 0.0),
+            }
+            for name, w in entry["weights"].items()
+        ]
+        table.append(
+            {
+                "segment": key,
+                "label": "All segments" if key == "all" else SEGMENTS.get(key, key),
+                "n_sessions": entry["n_sessions"],
+                "confidence": entry["confidence"],
+                "in_use": entry["n_sessions"] >= min_n,
+                "weights": weights,
+            }
+        )
+    return table
 
 
 def alerts(figures: dict, versions: list[dict], now) -> list[dict]:
