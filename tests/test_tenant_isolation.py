@@ -9,6 +9,7 @@ import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import UUIDConverter
 
 import tests
 
@@ -29,13 +30,20 @@ def _object_factories():
     return factories
 
 
+def _is_object_kwarg(name, converter):
+    """Kwargs that name a workspace's object; others (an export's dataset name) are fixed choices."""
+    return isinstance(converter, UUIDConverter) or name.endswith("_id") or name == "workspace"
+
+
 def _routes(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             yield from _routes(pattern, route)
-        elif isinstance(pattern, URLPattern) and pattern.pattern.converters:
+        elif isinstance(pattern, URLPattern) and any(
+            _is_object_kwarg(name, converter) for name, converter in pattern.pattern.converters.items()
+        ):
             if not route.startswith(SKIP_PREFIXES):
                 yield route, pattern
 
