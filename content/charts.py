@@ -1,18 +1,23 @@
 """Chart.js configurations and their table alternatives for the brand page."""
 
 
+def _percent(values):
+    return [None if v is None else round(100 * v, 3) for v in values]
+
+
 def rate_chart(series: dict, key: str, label: str) -> dict:
+    """A line per variant of the daily rate, in percent; days without data are gaps."""
     return {
         "type": "line",
         "data": {
             "labels": series["dates"],
             "datasets": [
-                {"label": variant, "data": values[key], "spanGaps": False, "fill": False}
+                {"label": variant, "data": _percent(values[key]), "spanGaps": False, "fill": False}
                 for variant, values in series["variants"].items()
             ],
         },
         "options": {
-            "scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": label}}},
+            "scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": f"{label} (%)"}}},
             "plugins": {"legend": {"position": "bottom"}},
         },
     }

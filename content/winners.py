@@ -266,7 +266,10 @@ def _probability(p: float) -> str:
 
 def _loss(loss: float, metric: str) -> str:
     if metric in ("ctr", "conversion_rate"):
-        return f"{loss * 100:.3f} percentage points of {METRIC_LABELS[metric]}"
+        points = loss * 100
+        if points < 0.001:
+            return f"under 0.001 percentage points of {METRIC_LABELS[metric]}"
+        return f"{points:.3f} percentage points of {METRIC_LABELS[metric]}"
     if metric == "revenue_per_impression":
         return f"{loss:.4g} revenue per impression"
     return f"{loss:.3g} (composite units: 1 = the experiment's average)"

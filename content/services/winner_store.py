@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from analytics.intervals import wilson_interval
 from content.embeddings import (
     IndexCache,
     SemanticBackend,
@@ -123,6 +124,7 @@ def winner_result(winner: WinningCopy, score: float) -> dict:
             "ctr": winner.ctr,
             "ctr_interval": [winner.ctr_low, winner.ctr_high],
             "conversion_rate": winner.conversion_rate,
+            "conversion_rate_interval": list(wilson_interval(winner.conversions, winner.clicks)),
             "decided_on": winner.decided_on.isoformat(),
             "created_at": winner.created_at.isoformat(),
         },

@@ -14,3 +14,16 @@ def percent(value, digits=2):
         return f"{float(value) * 100:.{int(digits)}f}%"
     except (TypeError, ValueError):
         return "–"
+
+
+@register.filter
+def probability(value):
+    """A probability to be best: 0.99996 -> ">99.9%", 0.5 -> "50.0%"; None -> "–"."""
+    if value is None or value == "":
+        return "–"
+    value = float(value)
+    if value >= 0.9995:
+        return ">99.9%"
+    if 0 < value < 0.0005:
+        return "<0.1%"
+    return f"{value * 100:.1f}%"
