@@ -1,0 +1,248 @@
+"""Reading a CSV of leads (and outcomes): decoding, column mapping and per-row checks. No database.
+
+Every column becomes a core lead field (matched by name) or a free attribute; the id column
+gives the CRM's lead id (without one, rows are numbered); the outcome column, with the value
+that means "won", gives outcomes. A bad value rejects its row with (row, column, reason);
+good rows go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+
+ROW_NUMBER_PREFIX = "row-"
+MAX_TEXT = 200
+
+
+class ImportProblem(ValueError):
+    """The file as a whole cannot be imported (encoding, header, missing columns)."""
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+
+
+# Core lead fields by normalised column name, with the kind of value each takes.
+TEXT_FIELDS = ("name", "company", "industry", "location", "title", "source")
+COUNT_FIELDS = ("company_size", "email_opens", "website_visits", "content_downloads", "days_since_contact")
+SHARE_FIELDS = ("engagement_score", "quality_score")
+ALIASES = {"lead_source": "source", "email_address": "email", "employees": "company_size"}
+
+
+def core_field_for(column: str) -> str | None:
+    name = _norm(column)
+    name = ALIASES.get(name, name)
+    if name in TEXT_FIELDS or name in COUNT_FIELDS or name in SHARE_FIELDS or name == "email":
+        return name
+    return None
+
+
+def decode_csv(data: bytes) -> str:
+    """Text of an uploaded CSV: UTF-8 (with or without BOM) or UTF-16 with BOM; else a clear error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ImportProblem("The file says it is UTF-16 but is not valid UTF-16.") from error
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportProblem(
+            f"The file is not UTF-8 text (first bad byte on line {line}). Save it as "
+            "'CSV UTF-8' in your spreadsheet and upload it again."
+        ) from error
+
+
+@dataclass
+class ImportMapping:
+    header: list[str]
+    id_column: str = ""
+    outcome_column: str = ""
+    positive: str = ""
+    roles: dict[str, str] = field(default_factory=dict)  # column -> what it becomes, in words
+
+    @property
+    def has_outcomes(self) -> bool:
+        return bool(self.outcome_column)
+
+
+def read_header(text: str) -> tuple[list[str], csv.reader]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration as error:
+        raise ImportProblem("The file is empty.") from error
+    except csv.Error as error:
+        raise ImportProblem(f"The file is not a readable CSV: {error}.") from error
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise ImportProblem("The first line must name the columns.")
+    seen = set()
+    for name in header:
+        if not name:
+            raise ImportProblem("Every column needs a name in the first line.")
+        if name in seen:
+            raise ImportProblem(f"The column '{name}' appears twice in the first line.")
+        seen.add(name)
+    return header, reader
+
+
+def build_mapping(header: list[str], id_column="", outcome_column="", positive="") -> ImportMapping:
+    """Check the chosen columns exist and say what each column becomes."""
+    missing = [c for c in (id_column, outcome_column) if c and c not in header]
+    if missing:
+        raise ImportProblem(
+            f"Column(s) not in the file: {', '.join(missing)}. The file has: {', '.join(header)}."
+        )
+    if outcome_column and not str(positive).strip():
+        raise ImportProblem("Say which value of the outcome column means won (e.g. --positive Yes).")
+    mapping = ImportMapping(header, id_column, outcome_column, str(positive).strip())
+    taken = set()
+    for column in header:
+        if column == id_column:
+            mapping.roles[column] = "lead id"
+        elif column == outcome_column:
+            mapping.roles[column] = f"outcome (won when '{mapping.positive}')"
+        else:
+            core = core_field_for(column)
+            if core and core not in taken:
+                taken.add(core)
+                mapping.roles[column] = f"lead field: {core}"
+            else:
+                mapping.roles[column] = "attribute"
+    return mapping
+
+
+def _attribute_value(text: str):
+    try:
+        number = float(text)
+    except ValueError:
+        return text[:2000]
+    if not math.isfinite(number):
+        return text[:2000]
+    return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+
+
+@dataclass
+class MappedRow:
+    row: int  # line in the file (the header is line 1)
+    external_id: str
+    fields: dict
+    attributes: dict
+    outcome: bool | None
+
+
+def map_row(mapping: ImportMapping, line: int, values: list[str]):
+    """(MappedRow, []) for a good row, (None, [(line, column, reason), ...]) for a bad one."""
+    errors = []
+    if len(values) != len(mapping.header):
+        return None, [(line, "", f"has {len(values)} values, the header has {len(mapping.header)}")]
+    fields, attributes, outcome = {}, {}, None
+    external_id = f"{ROW_NUMBER_PREFIX}{line - 1}"
+    for column, raw in zip(mapping.header, values, strict=True):
+        text = raw.strip()
+        role = mapping.roles[column]
+        if role == "lead id":
+            if not text:
+                errors.append((line, column, "the lead id is empty"))
+            elif len(text) > MAX_TEXT:
+                errors.append((line, column, f"the lead id is longer than {MAX_TEXT} characters"))
+            external_id = text
+            continue
+        if role.startswith("outcome"):
+            if text:
+                outcome = text.lower() == mapping.positive.lower()
+            continue
+        if not text:
+            continue
+        if role.startswith("lead field: "):
+            name = role.removeprefix("lead field: ")
+            value, reason = _core_value(name, text)
+            if reason:
+                errors.append((line, column, reason))
+            else:
+                fields[name] = value
+        else:
+            attributes[column] = _attribute_value(text)
+    if errors:
+        return None, errors
+    return MappedRow(line, external_id, fields, attributes, outcome), []
+
+
+def _core_value(name: str, text: str):
+    if name in COUNT_FIELDS:
+        try:
+            number = float(text.replace(",", "")) if re.fullmatch(r"[\d,]+(\.0*)?", text) else float(text)
+        except ValueError:
+            return None, f"'{text[:40]}' is not a whole number"
+        if (
+            not math.isfinite(number)
+            or number < 0
+            or not float(number).is_integer()
+            or number > 2_000_000_000
+        ):
+            return None, f"'{text[:40]}' is not a whole number from 0 up"
+        return int(number), None
+    if name in SHARE_FIELDS:
+        try:
+            number = float(text)
+        except ValueError:
+            return None, f"'{text[:40]}' is not a number"
+        if not math.isfinite(number) or not 0 <= number <= 1:
+            return None, f"'{text[:40]}' is not between 0 and 1"
+        return number, None
+    if name == "email":
+        if len(text) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+            return None, f"'{text[:40]}' is not an email address"
+        return text, None
+    if len(text) > MAX_TEXT:
+        return None, f"longer than {MAX_TEXT} characters"
+    return text, None
+
+
+def iter_rows(mapping: ImportMapping, reader):
+    """Yield (MappedRow or None, errors) per data line; duplicates of a lead id are errors."""
+    first_line = {}
+    line = 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line += 1
+            yield None, [(line, "", f"unreadable CSV line: {error}")]
+            continue
+        line += 1
+        if not values or not any(v.strip() for v in values):
+            continue
+        mapped, errors = map_row(mapping, line, values)
+        if mapped is not None:
+            if mapped.external_id in first_line:
+                mapped, errors = (
+                    None,
+                    [
+                        (
+                            line,
+                            mapping.id_column,
+                            f"lead id '{mapped.external_id}' already on line "
+                            f"{first_line[mapped.external_id]}",
+                        )
+                    ],
+                )
+            else:
+                first_line[mapped.external_id] = line
+        yield mapped, errors
+
+
+def errors_as_csv(errors) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "column", "reason"])
+    writer.writerows(errors)
+    return out.getvalue()

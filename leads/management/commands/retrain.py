@@ -1,0 +1,26 @@
+"""`retrain --workspace SLUG`: one retraining now, the same procedure as the automatic one."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from leads.services.scoring import retrain
+from workspaces.locks import job_lease
+from workspaces.models import Workspace
+
+
+class Command(BaseCommand):
+    help = "Train a challenger now, compare it with the champion and promote it or keep the champion."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workspace", required=True)
+
+    def handle(self, *args, **options):
+        from django.conf import settings
+
+        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
+        if workspace is None:
+            raise CommandError(f"No workspace '{options['workspace']}'.")
+        with job_lease(f"retrain:{workspace.id}", settings.LEADS_RETRAIN_LEASE_SECONDS) as acquired:
+            if not acquired:
+                raise CommandError("A retraining of this workspace is running; try again when it ends.")
+            version = retrain(workspace, trigger="command")
+        self.stdout.write(f"{version.label}: {version.reason}")
