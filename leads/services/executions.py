@@ -37,11 +37,14 @@ def _check_input(input_data):
     return input_data
 
 
-def start_execution(workspace, recipe, input_data=None, leads=None, csv_content=None, actor=None, token=None):
+def start_execution(
+    workspace, recipe, input_data=None, leads=None, csv_content=None, actor=None, token=None, dispatch=True
+):
     """Create a queued execution of ``recipe`` and queue the worker task once committed.
 
     ``leads`` (a list pushed through the API) or ``csv_content`` (an uploaded file) make the
-    execution use those leads instead of asking the agent.
+    execution use those leads instead of asking the agent. With ``dispatch=False`` the caller runs
+    it (the ``run_recipe`` command does, in its own process).
     """
     from leads.tasks.executions import run_execution_task
 
@@ -84,7 +87,8 @@ def start_execution(workspace, recipe, input_data=None, leads=None, csv_content=
             token=token,
             progress_message="Waiting for a worker…",
         )
-        run_execution_task.delay_on_commit(str(execution.id))
+        if dispatch:
+            run_execution_task.delay_on_commit(str(execution.id))
     return execution
 
 
