@@ -28,6 +28,8 @@ POST_FIELDS = ("brand", "platform", "variant", "experiment", "text")
 MAX_COUNT = 10**12
 MAX_REVENUE = Decimal("1e12")
 MAX_TEXT = 5000
+# the longest value each field may hold (the database columns' sizes)
+FIELD_LIMITS = {"brand": 200, "experiment": 200, "platform": 50, "variant": 50, "text": MAX_TEXT}
 
 
 class RowError(ValueError):
@@ -102,7 +104,9 @@ def _money(value, errors) -> Decimal:
         errors.setdefault("revenue", []).append("Must not be negative.")
     elif amount > MAX_REVENUE:
         errors.setdefault("revenue", []).append("Is implausibly large.")
-    return amount.quantize(Decimal("0.01"))
+    else:
+        return amount.quantize(Decimal("0.01"))
+    return Decimal(0)
 
 
 def _date(value, default: dt.date | None, errors) -> dt.date | None:
@@ -150,8 +154,7 @@ def parse_metric_row(raw: Mapping, default_date: dt.date | None = None) -> Metri
         errors.setdefault("conversions", []).append(
             f"Conversions ({conversions}) cannot exceed clicks ({clicks})."
         )
-    fields = {name: _text(raw.get(name), name, errors) for name in POST_FIELDS if name != "text"}
-    fields["text"] = _text(raw.get("text"), "text", errors, limit=MAX_TEXT)
+    fields = {name: _text(raw.get(name), name, errors, limit=FIELD_LIMITS[name]) for name in POST_FIELDS}
     if errors:
         raise RowError(errors)
     return MetricRow(

@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from content.metric_rows import RowError, parse_metric_row
 
@@ -48,6 +50,8 @@ def test_missing_date_takes_the_default():
         ("impressions", "10.5", "whole number"),
         ("date", "01/03/2026", "not a date"),
         ("post_id", "", "required"),
+        ("variant", "V" * 51, "At most 50 characters"),
+        ("brand", "B" * 201, "At most 200 characters"),
     ],
 )
 def test_bad_values_are_rejected_with_the_reason(field, value, message):
@@ -60,3 +64,23 @@ def test_float_nan_from_pandas_is_rejected():
     with pytest.raises(RowError) as caught:
         parse_metric_row({**GOOD, "impressions": float("nan")})
     assert "impressions" in caught.value.errors
+
+
+values = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({}, optional={name: values for name in GOOD}))
+def test_any_input_gives_a_row_or_reasons_never_a_crash(raw):
+    try:
+        row = parse_metric_row(raw, default_date=dt.date(2026, 1, 1))
+    except RowError as error:
+        assert error.errors and all(error.errors.values())
+    else:
+        assert 0 <= row.conversions <= row.clicks <= row.impressions
+        assert row.revenue >= 0
