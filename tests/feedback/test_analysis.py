@@ -136,7 +136,8 @@ def test_million_entries_are_analysed_in_under_ten_seconds():
             "model": rng.choice(["sonnet", "haiku"], n),
         }
     )
-    started = time.perf_counter()
+    # CPU time of this process: other test runs share the machine, so wall time would be noise.
+    started = time.process_time()
     result = analyze(frame, min_samples=10)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert result["total_feedback"] == n

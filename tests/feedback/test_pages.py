@@ -146,7 +146,7 @@ def test_analysis_page_shows_rates_chart_table_and_phrases(owner_client, workspa
     body = owner_client.get(reverse("feedback:analysis")).content.decode()
     assert 'data-chart="chart-framework"' in body
     assert "<td>cot</td><td>100%</td>" in body
-    assert "“analyse”" in body or "“step by”" in body
+    assert "“analyse" in body or "step by”" in body
 
 
 def test_analysis_page_says_insufficient_data_with_count_and_threshold(owner_client, workspace):
