@@ -158,6 +158,9 @@ def winner_stats(workspace) -> dict:
     winners = WinningCopy.objects.for_workspace(workspace).filter(is_current=True)
     counts = dict(winners.values_list("brand__name").annotate(n=Count("id")).order_by("brand__name"))
     backend = current_backend()
+    awaiting = winners.exclude(embedding_backend=backend.name, embedding_dimension=backend.dimension).count()
+    if awaiting:  # the backend setting changed: bring the stored vectors over in the worker
+        queue_reembedding_if_needed(workspace)
     return {
         "total_items": sum(counts.values()),
         "brands_with_winners": len(counts),
@@ -165,7 +168,7 @@ def winner_stats(workspace) -> dict:
         "brands": Brand.objects.for_workspace(workspace).count(),
         "embedding_backend": backend.name,
         "embedding_dimension": backend.dimension,
-        "awaiting_reembedding": winners.exclude(embedding_backend=backend.name).count(),
+        "awaiting_reembedding": awaiting,
     }
 
 

@@ -83,8 +83,14 @@ def test_stats_count_winners_per_brand(api_client, winners):
     assert stats["brand_counts"] == {"Northwind": 1, "Trailhead": 2}
 
 
-def test_switching_backend_reembeds_stored_winners(workspace, winners, settings):
+def test_switching_backend_reembeds_stored_winners(
+    workspace, winners, api_client, django_capture_on_commit_callbacks
+):
     WinningCopy.objects.update(embedding_backend="old", embedding_dimension=3, embedding=b"\0" * 12)
+    with django_capture_on_commit_callbacks() as callbacks:
+        stats = api_client.get("/api/v1/feedback-loop/stats").json()["stats"]
+    assert stats["awaiting_reembedding"] == 3
+    assert len(callbacks) == 1  # the re-embedding task is queued
     assert search_winners(workspace, "running shoes") == []  # vectors of another backend are never compared
     assert reembed_winners(workspace) == 3
     assert search_winners(workspace, "running shoes")[0]["content"].startswith("Summer sale")
