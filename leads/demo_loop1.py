@@ -37,7 +37,7 @@ def seed_loop1(workspace, user):
         agent, _ = Agent.objects.get_or_create(
             workspace=workspace,
             name=agent_name,
-            defaults={"source": source, "description": "Built-in demo generator"},
+            defaults={"source": source, "description": "Makes up plausible leads so the demo has data"},
         )
         recipe = Recipe.objects.create(
             workspace=workspace,

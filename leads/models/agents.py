@@ -1,5 +1,7 @@
 """Lead-generating agents and the recipes (named searches) they run."""
 
+import json
+
 from django.db import models
 
 from workspaces.models import WorkspaceScopedModel
@@ -46,3 +48,7 @@ class Recipe(WorkspaceScopedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def input_json(self):
+        return json.dumps(self.input_data or {}, ensure_ascii=False)

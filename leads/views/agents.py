@@ -18,6 +18,31 @@ def _performance(workspace, **scope):
     return {"summary": summarize_performance(counts), "rates": performance_rates(counts), "counts": counts}
 
 
+def _conversion_chart(recipe_rows):
+    """Conversion rate per recipe with its 95% interval (floating bar) and point; None without data."""
+    rows = [row for row in recipe_rows if row["rates"]["conversion"].n]
+    if not rows:
+        return None
+    labels = [f"{row['recipe'].name} (n={row['rates']['conversion'].n})" for row in rows]
+    intervals = [
+        [round(100 * r["rates"]["conversion"].low, 1), round(100 * r["rates"]["conversion"].high, 1)]
+        for r in rows
+    ]
+    points = [round(100 * row["rates"]["conversion"].value, 1) for row in rows]
+    return {
+        "type": "bar",
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {"type": "line", "label": "Conversion rate (%)", "data": points, "showLine": False,
+                 "pointRadius": 6, "borderColor": "#c62828", "backgroundColor": "#c62828"},
+                {"label": "95% interval (%)", "data": intervals, "backgroundColor": "rgba(21, 101, 192, 0.35)"},
+            ],
+        },
+        "options": {"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},
+    }  # fmt: skip
+
+
 @workspace_view
 def agent_list(request):
     form = AgentForm(workspace=request.workspace)
@@ -58,9 +83,11 @@ def agent_detail(request, agent_id):
             messages.success(request, f"Recipe {recipe} created.")
             return redirect("leads:recipe_detail", recipe_id=recipe.id)
     recipes = Recipe.objects.for_workspace(request.workspace).filter(agent=agent)
+    recipe_rows = [{"recipe": r, **_performance(request.workspace, recipe=r)} for r in recipes]
     context = {
         "agent": agent,
-        "recipes": [{"recipe": r, **_performance(request.workspace, recipe=r)} for r in recipes],
+        "recipes": recipe_rows,
+        "chart": _conversion_chart(recipe_rows),
         "recipe_form": recipe_form,
         "executions": Execution.objects.for_workspace(request.workspace)
         .filter(agent=agent)
@@ -95,7 +122,10 @@ def recipe_detail(request, recipe_id):
             "labels": ["Pending", "Interested", "Not interested", "Converted"],
             "datasets": [{"label": "Feedback rows", "data": list(breakdown.values())}],
         },
-        "options": {"plugins": {"legend": {"display": False}}},
+        "options": {
+            "plugins": {"legend": {"display": False}},
+            "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}},
+        },
     }
     context = {
         "recipe": recipe,

@@ -115,6 +115,7 @@ def test_agent_page_shows_the_same_figures_with_n_and_interval(owner_client, his
     low, high = wilson_interval(expected["successful_executions"], expected["success_rate_n"])
     assert f"n={expected['success_rate_n']}, 95% CI {round(100 * low)}–{round(100 * high)}%" in page
     assert f"{expected['total_leads_generated']} generated" in page
+    assert 'data-chart="agent-recipe-conversions"' in page
 
 
 def test_feedback_moves_the_agent_and_recipe_figures(api_client, workspace):
