@@ -52,6 +52,17 @@ class SourceResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def strip_nul(value: Any) -> Any:
+    """The same JSON-like value without NUL characters, which PostgreSQL cannot store in text."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, Mapping):
+        return {strip_nul(str(k)): strip_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strip_nul(v) for v in value]
+    return value
+
+
 def _number(value: Any) -> float | int | None:
     if value is None or isinstance(value, bool):
         return None
@@ -83,6 +94,7 @@ def normalize_lead(raw: Mapping[str, Any]) -> dict[str, Any] | None:
     """
     if not isinstance(raw, Mapping):
         return None
+    raw = strip_nul(raw)
     lowered = {str(k).strip().lower(): v for k, v in raw.items()}
     lead: dict[str, Any] = {}
     used: set[str] = set()
@@ -90,9 +102,7 @@ def normalize_lead(raw: Mapping[str, Any]) -> dict[str, Any] | None:
         for alias in names:
             if alias in lowered and lowered[alias] not in (None, ""):
                 value = lowered[alias]
-                lead[canonical] = (
-                    _number(value) if canonical in NUMERIC_FIELDS else _text(value)
-                )
+                lead[canonical] = _number(value) if canonical in NUMERIC_FIELDS else _text(value)
                 used.add(alias)
                 break
         else:
@@ -105,9 +115,7 @@ def normalize_lead(raw: Mapping[str, Any]) -> dict[str, Any] | None:
         if lead[score] is not None and not 0 <= lead[score] <= 1:
             lead[score] = None
     extra = {k: v for k, v in lowered.items() if k not in used}
-    lead["extra"] = json.loads(
-        json.dumps(extra, default=str)
-    )  # JSON-safe, whatever came in
+    lead["extra"] = json.loads(json.dumps(extra, default=str))  # JSON-safe, whatever came in
     return lead
 
 
@@ -125,9 +133,7 @@ def normalize_leads(items: Iterable[Any], max_leads: int) -> SourceResult:
         else:
             result.leads.append(lead)
     if result.skipped:
-        result.warnings.append(
-            f"{result.skipped} item(s) were not lead objects and were skipped."
-        )
+        result.warnings.append(f"{result.skipped} item(s) were not lead objects and were skipped.")
     if result.truncated:
         result.warnings.append(
             f"The source returned {result.received} leads; only the first {max_leads} were processed "
@@ -170,25 +176,17 @@ def fetch_from_http_agent(
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read(max_bytes + 1)
     except urllib.error.HTTPError as error:
-        raise SourceError(
-            f"The agent answered HTTP {error.code} {error.reason}."
-        ) from None
+        raise SourceError(f"The agent answered HTTP {error.code} {error.reason}.") from None
     except TimeoutError:
-        raise SourceError(
-            f"The agent did not answer within {timeout:g} s (timeout)."
-        ) from None
+        raise SourceError(f"The agent did not answer within {timeout:g} s (timeout).") from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, (TimeoutError, socket.timeout)):
-            raise SourceError(
-                f"The agent did not answer within {timeout:g} s (timeout)."
-            ) from None
+            raise SourceError(f"The agent did not answer within {timeout:g} s (timeout).") from None
         raise SourceError(f"Could not reach the agent: {error.reason}.") from None
     except (OSError, ValueError) as error:
         raise SourceError(f"Could not reach the agent: {error}.") from None
     if len(raw) > max_bytes:
-        raise SourceError(
-            f"The agent's answer is larger than {max_bytes} bytes; nothing was processed."
-        )
+        raise SourceError(f"The agent's answer is larger than {max_bytes} bytes; nothing was processed.")
     try:
         parsed = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -203,6 +201,7 @@ def parse_leads_csv(content: bytes | str, *, max_leads: int) -> SourceResult:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SourceError("The CSV file is not UTF-8 text.") from None
+    content = content.replace("\x00", "")
     try:
         reader = csv.DictReader(io.StringIO(content))
         if not reader.fieldnames:
@@ -265,9 +264,7 @@ COMPANY_WORDS = [
 ]
 
 
-def generate_demo_leads(
-    query: str, count: int, seed: int | None = None
-) -> list[dict[str, Any]]:
+def generate_demo_leads(query: str, count: int, seed: int | None = None) -> list[dict[str, Any]]:
     """Plausible made-up leads for the demo agent (deterministic for a given seed)."""
     rng = random.Random(seed)
     leads = []

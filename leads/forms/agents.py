@@ -3,6 +3,7 @@
 from django import forms
 
 from leads.models.agents import Agent, Recipe
+from leads.sources import strip_nul
 
 
 class AgentForm(forms.ModelForm):
@@ -58,7 +59,7 @@ class RecipeForm(forms.ModelForm):
             return {}
         if not isinstance(value, dict):
             raise forms.ValidationError('Give a JSON object, e.g. {"search_query": "AI founders"}.')
-        return value
+        return strip_nul(value)
 
     def clean(self):
         cleaned = super().clean()

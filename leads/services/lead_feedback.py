@@ -45,7 +45,7 @@ def clean_feedback(data):
                 errors[name] = ["Must be a number between 0 and 1."]
             cleaned[name] = number
         elif name == "feedback_text":
-            text = "" if value is None else str(value)
+            text = "" if value is None else str(value).replace("\x00", "")
             if len(text) > 1000:
                 errors[name] = [f"At most 1000 characters (this has {len(text)})."]
             cleaned[name] = text
@@ -108,7 +108,7 @@ def find_execution_lead(workspace, execution, lead_id=None, lead_name=None):
         return lead
     if not lead_name:
         raise ValidationError({"lead_id": ["Give lead_id or lead_name."]})
-    matches = list(leads.filter(name=lead_name)[:2])
+    matches = list(leads.filter(name=lead_name.replace("\x00", ""))[:2])
     if not matches:
         raise ValidationError({"lead_name": ["No lead of that name was kept in this execution."]})
     if len(matches) > 1:

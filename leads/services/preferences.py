@@ -34,7 +34,7 @@ def _clean_list(name, value, errors):
         if not isinstance(item, str):
             errors[name] = ["Every entry must be a text."]
             return None
-        item = " ".join(item.split())
+        item = " ".join(item.replace("\x00", "").split())
         if len(item) > MAX_ITEM_LENGTH:
             errors[name] = [f"Entries can be at most {MAX_ITEM_LENGTH} characters long."]
             return None

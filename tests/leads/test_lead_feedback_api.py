@@ -81,3 +81,11 @@ def test_execution_feedback_lists_what_was_given(api_client, lead):
 def test_read_only_token_cannot_give_feedback(readonly_api_client, lead):
     response = post(readonly_api_client, {"execution_id": str(lead.execution_id), **SEED_FEEDBACK})
     assert response.status_code == 403
+
+
+def test_nul_characters_in_feedback_are_dropped_not_a_crash(api_client, lead):
+    body = {"execution_id": str(lead.execution_id), **SEED_FEEDBACK, "lead_name": "Sarah Chen\u0000",
+            "feedback_text": "fine\u0000"}  # fmt: skip
+    response = post(api_client, body)
+    assert response.status_code == 200
+    assert LeadFeedback.objects.get().feedback_text == "fine"
