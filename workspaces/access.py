@@ -23,6 +23,8 @@ def workspace_view(view=None, *, write=False):
                 raise PermissionDenied("Viewers can look but not change anything in this workspace.")
             return view_func(request, *args, **kwargs)
 
+        # Lets the tests' access matrix know which pages change data (viewers must get 403).
+        wrapped.requires_write = write
         return wrapped
 
     if view is not None:

@@ -9,8 +9,6 @@ import re
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -29,17 +27,6 @@ UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]
 # Known loop bugs found by these tests, reported in /work/reliability_findings.md; the xfail is
 # strict, so the test fails (and the entry must go) the moment the loop is fixed.
 KNOWN_FINDINGS = {}
-
-
-@pytest.fixture(autouse=True)
-def _keep_test_connection_open():
-    """Django closes the database connection after each WSGI request; its test client turns that
-    off, and so must we, or the test's transaction (and the seeded world) would go with it."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def _settings(examples):

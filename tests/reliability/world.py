@@ -2,15 +2,18 @@
 
 import importlib
 import pkgutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 
 import tests
-from tests.workspaces.factories import ApiTokenFactory, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.workspaces.factories import ApiTokenFactory, MembershipFactory, WorkspaceFactory
 from workspaces.models import Role, WorkspaceScopedModel
 
 DEMO_APPS = ["leads", "content", "matching", "feedback", "analytics"]
@@ -83,17 +86,21 @@ def _token(workspace, raw, can_write=True):
     return raw
 
 
+def _user(username):
+    # No password: the tests log in with force_login, and hashing one costs a second.
+    user = get_user_model()(username=username, email=f"{username}@example.com")
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 def build_world(with_demo_data=True):
     a = WorkspaceFactory(name=NAME_A, slug="reliability-alpha")
     b = WorkspaceFactory(name=NAME_B, slug="reliability-beta")
-    owner_a = MembershipFactory(workspace=a, user=UserFactory(username="rel-owner-a"), role=Role.OWNER).user
-    member_a = MembershipFactory(
-        workspace=a, user=UserFactory(username="rel-member-a"), role=Role.MEMBER
-    ).user
-    viewer_a = MembershipFactory(
-        workspace=a, user=UserFactory(username="rel-viewer-a"), role=Role.VIEWER
-    ).user
-    member_b = MembershipFactory(workspace=b, user=UserFactory(username="rel-member-b"), role=Role.OWNER).user
+    owner_a = MembershipFactory(workspace=a, user=_user("rel-owner-a"), role=Role.OWNER).user
+    member_a = MembershipFactory(workspace=a, user=_user("rel-member-a"), role=Role.MEMBER).user
+    viewer_a = MembershipFactory(workspace=a, user=_user("rel-viewer-a"), role=Role.VIEWER).user
+    member_b = MembershipFactory(workspace=b, user=_user("rel-member-b"), role=Role.OWNER).user
     if with_demo_data:
         seed_demo_data(a, owner_a)
     factories = object_factories()
@@ -115,12 +122,33 @@ def build_world(with_demo_data=True):
     )
 
 
-def isolated(call):
-    """Run one request in a savepoint that is rolled back: each request sees the seeded world as
-    built, and a database error in one request cannot poison the next (PostgreSQL aborts the whole
-    transaction on an error, which the tests' transaction would otherwise turn into false 500s)."""
+@contextmanager
+def connection_kept_open():
+    """Django closes the database connection when a WSGI request finishes; its test client turns
+    that off around each request, and so must calls through other WSGI clients (schemathesis),
+    or the test's transaction and the seeded world would go with the connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def isolated(call, keep=False):
+    """Run one request in a savepoint, rolled back unless `keep`: each request sees the seeded
+    world as built, and a database error in one request cannot poison the next (PostgreSQL aborts
+    the whole transaction on an error, which the tests' transaction would turn into false 500s)."""
     sid = transaction.savepoint()
     try:
-        return call()
-    finally:
+        with connection_kept_open():
+            result = call()
+    except BaseException:
         transaction.savepoint_rollback(sid)
+        raise
+    if keep:
+        transaction.savepoint_commit(sid)
+    else:
+        transaction.savepoint_rollback(sid)
+    return result
