@@ -243,3 +243,31 @@ def run_lead_import(import_id) -> LeadImport | None:
         Path(job.file_path).unlink(missing_ok=True)
     job.refresh_from_db()
     return job
+
+
+def stash_upload(workspace, data: bytes) -> str:
+    """Keep an uploaded file between the mapping preview and the start of the import."""
+    preview(data)  # refuses an unreadable file at once
+    token = uuid.uuid4().hex
+    folder = _import_dir() / "pending" / str(workspace.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{token}.csv").write_bytes(data)
+    return token
+
+
+def read_stash(workspace, token: str) -> bytes:
+    if not (isinstance(token, str) and len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
+        raise ValidationError({"file": ["Upload the file again."]})
+    path = _import_dir() / "pending" / str(workspace.id) / f"{token}.csv"
+    if not path.is_file():
+        raise ValidationError({"file": ["The uploaded file has expired; upload it again."]})
+    return path.read_bytes()
+
+
+def start_stashed_import(
+    workspace, token, file_name, id_column="", outcome_column="", positive="", user=None
+):
+    data = read_stash(workspace, token)
+    job = start_import(workspace, data, file_name, id_column, outcome_column, positive, user=user)
+    (_import_dir() / "pending" / str(workspace.id) / f"{token}.csv").unlink(missing_ok=True)
+    return job

@@ -16,3 +16,13 @@ OBJECT_FACTORIES = {
         ).id
     ),
 }
+
+# loop 2
+from tests.leads.factories_loop2 import LeadImportFactory, ScoringModelVersionFactory  # noqa: E402
+
+OBJECT_FACTORIES.update(
+    {
+        "model_id": lambda workspace: ScoringModelVersionFactory(workspace=workspace).id,
+        "lead_import_id": lambda workspace: LeadImportFactory(workspace=workspace).id,
+    }
+)

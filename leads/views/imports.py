@@ -1,0 +1,109 @@
+"""CSV import in the browser: upload, column mapping preview, a background job with progress,
+and the downloadable error report."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from leads.forms.scoring import ImportMappingForm, ImportUploadForm
+from leads.imports import errors_as_csv
+from leads.models import LeadImport
+from leads.services.imports import preview, read_stash, start_stashed_import, stash_upload
+from workspaces.access import workspace_view
+
+
+def _recent(request):
+    return LeadImport.objects.for_workspace(request.workspace).order_by("-created_at")[:10]
+
+
+def _mapping_context(request, form, data, header):
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    try:
+        shown = preview(
+            data,
+            cleaned.get("id_column", ""),
+            cleaned.get("outcome_column", ""),
+            cleaned.get("positive", "") or ("x" if cleaned.get("outcome_column") else ""),
+        )
+    except ValidationError:
+        shown = preview(data)
+    return {"form": form, "preview": shown, "header": header}
+
+
+@workspace_view
+def import_start(request):
+    if request.method == "POST":
+        if not request.membership.can_write:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
+        upload_form = ImportUploadForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            upload = upload_form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                token = stash_upload(request.workspace, data)
+            except ValidationError as error:
+                upload_form.add_error("file", error.message_dict.get("file", error.messages))
+            else:
+                header = preview(data)["header"]
+                form = ImportMappingForm(initial={"upload": token, "file_name": upload.name}, header=header)
+                return render(
+                    request, "leads/import_mapping.html", _mapping_context(request, form, data, header)
+                )
+        return render(
+            request, "leads/import_start.html", {"form": upload_form, "imports": _recent(request)}, status=400
+        )
+    return render(
+        request, "leads/import_start.html", {"form": ImportUploadForm(), "imports": _recent(request)}
+    )
+
+
+@require_POST
+@workspace_view(write=True)
+def import_confirm(request):
+    token = request.POST.get("upload", "")
+    try:
+        data = read_stash(request.workspace, token)
+    except ValidationError as error:
+        context = {
+            "form": ImportUploadForm(),
+            "imports": _recent(request),
+            "problem": " ".join(error.messages),
+        }
+        return render(request, "leads/import_start.html", context, status=400)
+    header = preview(data)["header"]
+    form = ImportMappingForm(request.POST, header=header)
+    if request.POST.get("preview") or not form.is_valid():
+        context = _mapping_context(request, form, data, header)
+        if request.htmx:
+            return render(request, "leads/import_mapping.html#mapping", context)
+        return render(request, "leads/import_mapping.html", context, status=200 if form.is_valid() else 400)
+    job = start_stashed_import(
+        request.workspace,
+        token,
+        form.cleaned_data["file_name"],
+        form.cleaned_data["id_column"],
+        form.cleaned_data["outcome_column"],
+        form.cleaned_data["positive"],
+        user=request.user,
+    )
+    return redirect("leads:import_detail", lead_import_id=job.id)
+
+
+@workspace_view
+def import_detail(request, lead_import_id):
+    job = get_object_or_404(LeadImport.objects.for_workspace(request.workspace), pk=lead_import_id)
+    context = {"job": job, "errors_shown": job.errors[:50]}
+    if request.htmx:
+        return render(request, "leads/import_detail.html#progress", context)
+    return render(request, "leads/import_detail.html", context)
+
+
+@workspace_view
+def import_errors(request, lead_import_id):
+    job = get_object_or_404(LeadImport.objects.for_workspace(request.workspace), pk=lead_import_id)
+    response = HttpResponse(errors_as_csv(job.errors), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-errors-{job.id}.csv"'
+    return response

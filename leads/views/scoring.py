@@ -1,0 +1,175 @@
+"""Scoring status (model, counts, readiness, calibration, distribution, drift, registry), settings,
+rollback and retrain-now."""
+
+import numpy as np
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from analytics.intervals import wilson_interval
+from leads.forms.scoring import ScoringSettingsForm
+from leads.models import LeadScore, ScoringModelVersion
+from leads.scoring.evaluation import reliability_table, score_histogram
+from leads.services.scoring import (
+    make_champion,
+    prior_in_words,
+    promotion_rule_in_words,
+    request_retraining,
+    scoring_settings,
+    scoring_status,
+    serving_model,
+)
+from workspaces.access import workspace_view
+
+RECENT_SCORES = 1000
+
+
+def _reliability(version):
+    held = (version.metrics or {}).get("held_out", {}) if version else {}
+    if not held.get("y"):
+        return None, []
+    rows = reliability_table(held["y"], held["p"], bins=5)
+    for row in rows:
+        row["ci_low"], row["ci_high"] = wilson_interval(row["won"], row["n"])
+    chart = {
+        "type": "line",
+        "data": {
+            "labels": [f"{r['predicted']:.2f}" for r in rows],
+            "datasets": [
+                {"label": "Observed conversion rate", "data": [round(r["observed"], 3) for r in rows]},
+                {
+                    "label": "Predicted (perfect calibration)",
+                    "data": [round(r["predicted"], 3) for r in rows],
+                },
+            ],
+        },
+        "options": {
+            "scales": {
+                "y": {"min": 0, "max": 1},
+                "x": {"title": {"display": True, "text": "mean predicted probability"}},
+            }
+        },
+    }
+    return chart, rows
+
+
+def _distribution(workspace, model):
+    recent = list(
+        LeadScore.objects.for_workspace(workspace)
+        .order_by("-created_at")
+        .values_list("probability", flat=True)[:RECENT_SCORES]
+    )
+    rows = score_histogram(recent, bins=10)
+    training = getattr(model, "training_scores", None)
+    train_rows = score_histogram(training, bins=10) if training is not None else None
+    datasets = [
+        {"label": f"Recent scores (n={len(recent)})", "data": [r["n"] / max(len(recent), 1) for r in rows]}
+    ]
+    if train_rows is not None:
+        n_train = int(np.sum([r["n"] for r in train_rows]))
+        datasets.append(
+            {"label": f"At training (n={n_train})", "data": [r["n"] / max(n_train, 1) for r in train_rows]}
+        )
+        for row, trow in zip(rows, train_rows, strict=True):
+            row["training"] = trow["n"]
+    chart = {
+        "type": "bar",
+        "data": {"labels": [f"{r['low']:.1f}-{r['high']:.1f}" for r in rows], "datasets": datasets},
+        "options": {"scales": {"y": {"title": {"display": True, "text": "share of scores"}}}},
+    }
+    return chart, rows, len(recent)
+
+
+@workspace_view
+def scoring_status_page(request):
+    status = scoring_status(request.workspace)
+    model, version, _ = serving_model(request.workspace)
+    reliability_chart, reliability_rows = _reliability(version)
+    distribution_chart, distribution_rows, n_recent = _distribution(request.workspace, model)
+    versions = list(ScoringModelVersion.objects.for_workspace(request.workspace).order_by("-version")[:30])
+    champion_id = scoring_settings(request.workspace).champion_id
+    recent = (
+        LeadScore.objects.for_workspace(request.workspace).select_related("lead").order_by("-created_at")[:15]
+    )
+    outcomes = status["feedback_samples_collected"]
+    won_low, won_high = wilson_interval(status["outcomes_won"], outcomes) if outcomes else (None, None)
+    context = {
+        "status": status,
+        "version": version,
+        "versions": versions,
+        "champion_id": champion_id,
+        "reliability_chart": reliability_chart,
+        "reliability_rows": reliability_rows,
+        "distribution_chart": distribution_chart,
+        "distribution_rows": distribution_rows,
+        "n_recent": n_recent,
+        "recent": recent,
+        "won_rate": (status["outcomes_won"] / outcomes) if outcomes else None,
+        "won_low": won_low,
+        "won_high": won_high,
+        "prior_words": prior_in_words(),
+    }
+    if request.htmx and request.GET.get("part") == "counts":
+        return render(request, "leads/scoring_status.html#counts", context)
+    return render(request, "leads/scoring_status.html", context)
+
+
+@workspace_view
+def scoring_settings_page(request):
+    row = scoring_settings(request.workspace)
+    if request.method == "POST":
+        if not request.membership.can_write:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
+        form = ScoringSettingsForm(request.POST, instance=row)
+        if form.is_valid():
+            form.save()
+            from workspaces import audit
+
+            audit.record(
+                request.workspace,
+                "scoring.settings_changed",
+                "scoring settings",
+                actor=request.user,
+                **{k: v for k, v in form.cleaned_data.items() if k != "excluded_columns_text"},
+                excluded_columns=form.cleaned_data["excluded_columns_text"],
+            )
+            messages.success(request, "Scoring settings saved.")
+            return redirect("leads:scoring_settings")
+        status = 400
+    else:
+        form = ScoringSettingsForm(instance=row)
+        status = 200
+    context = {
+        "form": form,
+        "rule": promotion_rule_in_words(request.workspace),
+        "prior_words": prior_in_words(),
+    }
+    if request.htmx and request.method == "POST":
+        return render(request, "leads/scoring_settings.html#settings-form", context, status=status)
+    return render(request, "leads/scoring_settings.html", context, status=status)
+
+
+@require_POST
+@workspace_view(write=True)
+def model_make_champion(request, model_id):
+    version = get_object_or_404(ScoringModelVersion.objects.for_workspace(request.workspace), pk=model_id)
+    try:
+        make_champion(request.workspace, version, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{version.label} is the champion again; new scores use it.")
+    return redirect("leads:scoring_status")
+
+
+@require_POST
+@workspace_view(write=True)
+def retrain_now(request):
+    if request_retraining(request.workspace, trigger="manual"):
+        messages.success(request, "Retraining queued; this page shows the result when it ends.")
+    else:
+        messages.info(request, "A retraining is already queued or running.")
+    return redirect("leads:scoring_status")
