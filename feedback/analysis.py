@@ -258,7 +258,9 @@ def distinctive_phrases(
     significant = _benjamini_hochberg(2 * norm.sf(np.abs(z)), false_discovery_rate)
 
     def top(order_sign: int) -> list[dict]:
-        order = np.argsort(-order_sign * z)
+        # Strongest first; on equal evidence the longer phrase says more.
+        lengths = np.array([len(p.split()) for p in vocab])
+        order = np.lexsort((-lengths, -order_sign * z))
         rows = []
         for i in order:
             if order_sign * z[i] <= 0:

@@ -56,11 +56,11 @@ def _ranked_groups(frame: pd.DataFrame, rule: SuccessRule, min_samples: int) -> 
     return rows
 
 
-def _daily(frame: pd.DataFrame, rule: SuccessRule, start: date, end: date) -> list[dict]:
-    if "created_at" not in frame.columns or len(frame) == 0:
+def _daily(frame, rule: SuccessRule, start: date, end: date, today: date | None) -> list[dict]:
+    if "created_at" not in frame.columns:
         return []
     success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy(), rule)
-    days = pd.to_datetime(frame["created_at"]).dt.date
+    days = pd.to_datetime(frame["created_at"], utc=True).dt.date
     grouped = (
         pd.DataFrame({"day": days.to_numpy(), "s": success, "r": frame["rating"].to_numpy()})
         .groupby("day")
@@ -68,6 +68,8 @@ def _daily(frame: pd.DataFrame, rule: SuccessRule, start: date, end: date) -> li
     )
     rows = []
     day = start
+    if today is not None:  # days still to come are not zeros
+        end = min(end, today + timedelta(days=1))
     while day < end:
         if day in grouped.index:
             row = grouped.loc[day]
@@ -102,6 +104,7 @@ def build_report(
     min_samples: int = 5,
     top: int = 3,
     recommendations: list[str] | None = None,
+    today: date | None = None,
 ) -> dict:
     """Improvement report of ``current`` (entries in [start, end)) against ``previous``.
 
@@ -173,7 +176,7 @@ def build_report(
         "top_performers": top_performers,
         "problem_areas": problem_areas,
         "action_items": actions,
-        "daily": _daily(current, rule, start, end),
+        "daily": _daily(current, rule, start, end, today),
         "min_samples": min_samples,
     }
 

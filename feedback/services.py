@@ -395,6 +395,7 @@ def write_report(workspace, period: str = "weekly", day: date | None = None) -> 
         rule=rule,
         min_samples=min_samples_default(),
         recommendations=advice,
+        today=timezone.localdate(),
     )
     report, _created = FeedbackReport.objects.update_or_create(
         workspace=workspace,

@@ -155,14 +155,26 @@ def reports(request):
                 return redirect("feedback:report_detail", report_id=report.pk)
     stored = FeedbackReport.objects.for_workspace(request.workspace)
     weekly = list(stored.filter(period_type="weekly")[:26])
+    alert = services.latest_alert(request.workspace)
     context = {
         "form": form,
         "reports": stored[:100],
         "history_chart": charts.history_lines(weekly) if weekly else None,
         "weekly": weekly,
-        "alert": services.latest_alert(request.workspace),
+        "alert": alert,
+        "alert_fell_by": _fell_by(alert) if alert else None,
     }
     return render(request, "feedback/reports.html", context)
+
+
+def _fell_by(report):
+    """Points the success rate fell by, when it fell by more than the alert threshold."""
+    from django.conf import settings
+
+    change = report.improvement_vs_previous
+    if change is not None and change < -settings.FEEDBACK_ALERT_DROP_POINTS:
+        return abs(change)
+    return None
 
 
 @workspace_view
@@ -176,7 +188,7 @@ def report_detail(request, report_id):
             "report": report,
             "data": data,
             "daily_chart": charts.daily_lines(data.get("daily", [])),
-            "fell": services.latest_alert(request.workspace) == report,
+            "fell_by": _fell_by(report),
         },
     )
 
