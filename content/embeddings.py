@@ -158,7 +158,13 @@ class VectorIndex:
             raise ValueError("matrix must have one row per key")
         self.keys = list(keys)
         self.matrix = normalise_rows(matrix)
-        self.groups = np.asarray(list(groups) if len(groups) else [None] * len(keys), dtype=object)
+        # groups become small integer codes so filtering is one vectorised comparison
+        self._group_codes: dict = {}
+        self.groups = np.fromiter(
+            (self._group_codes.setdefault(g, len(self._group_codes)) for g in groups),
+            dtype=np.int32,
+            count=len(groups),
+        )
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -173,11 +179,13 @@ class VectorIndex:
         query = normalise_rows(np.asarray(query, dtype=DTYPE).reshape(1, -1))[0]
         if query.shape[0] != self.dimension:
             raise ValueError(f"query has {query.shape[0]} dimensions, index has {self.dimension}")
-        scores = self.matrix @ query
-        candidates = np.arange(len(self.keys))
-        if group is not None:
-            candidates = np.flatnonzero(self.groups == group)
-            scores = scores[candidates]
+        if group is None:
+            candidates = np.arange(len(self.keys))
+            scores = self.matrix @ query
+        else:  # score only the group's rows
+            code = self._group_codes.get(group)
+            candidates = np.flatnonzero(self.groups == code) if code is not None else np.arange(0)
+            scores = self.matrix[candidates] @ query
         if scores.size == 0:
             return []
         k = min(k, scores.size)
