@@ -20,10 +20,25 @@ class EntryForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    """A file, or a batch pasted as JSON Lines or CSV (with its header line)."""
+
     file = forms.FileField(
+        required=False,
         help_text="CSV with columns prompt, output, rating, thumbs, tags, framework, model, notes, "
-        "timestamp; or JSON Lines with the API's fields."
+        "timestamp; or JSON Lines (.jsonl) with the API's fields.",
     )
+    text = forms.CharField(
+        required=False,
+        label="Or paste a batch",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One JSON object per line, or CSV with its header line.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Choose a file or paste a batch.")
+        return data
 
 
 class AnalysisForm(forms.Form):

@@ -91,18 +91,19 @@ def _parse_timestamp(value):
     if isinstance(value, datetime):
         moment = value
     else:
-        moment = parse_datetime(str(value).strip())
-        if moment is None:
-            try:
-                moment = datetime.combine(date.fromisoformat(str(value).strip()), datetime.min.time())
-            except ValueError:
-                raise ValidationError(
-                    {"timestamp": ["Use an ISO date or time, e.g. 2026-11-25T10:30:00Z."]}
-                ) from None
+        text = str(value).strip()[:64]
+        try:
+            moment = parse_datetime(text) or datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            raise ValidationError(
+                {"timestamp": ["Use an ISO date or time, e.g. 2026-11-25T10:30:00Z."]}
+            ) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
     if moment > timezone.now() + timedelta(days=1):
         raise ValidationError({"timestamp": ["The timestamp is in the future."]})
+    if moment.year < 2000:
+        raise ValidationError({"timestamp": ["The timestamp is before the year 2000."]})
     return moment
 
 
@@ -236,10 +237,15 @@ def _rows_from_upload(upload, name: str):
                 raise ValidationError({"file": [f"Line {number} is not a JSON object."]})
             yield number, row
         return
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text.replace("\x00", "")))
     if not reader.fieldnames or not {"prompt", "output", "rating"} <= set(reader.fieldnames):
         raise ValidationError({"file": ["The CSV needs at least the columns prompt, output, rating."]})
-    for number, row in enumerate(reader, start=2):
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ValidationError({"file": [f"The CSV cannot be read: {exc}."]}) from None
+    for number, row in enumerate(rows, start=2):
+        row = {k: v for k, v in row.items() if k is not None}  # cells beyond the header
         context = {}
         if row.get("context"):
             try:
@@ -373,6 +379,8 @@ def write_report(workspace, period: str = "weekly", day: date | None = None) -> 
     if period not in report_builder.PERIODS:
         raise ValidationError({"period": ["Choose weekly or monthly."]})
     day = day or timezone.localdate()
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise ValidationError({"date": ["Choose a date between 2000 and 2100."]})
     label, start, end = report_builder.period_bounds(period, day)
     _prev_label, prev_start, prev_end = report_builder.previous_period(period, day)
 

@@ -1,6 +1,7 @@
 """Pages of the feedback loop: entries and the rating widget, import, analysis, reports,
 suggestions and the router."""
 
+import io
 import json
 
 from django.contrib import messages
@@ -103,6 +104,11 @@ def import_entries(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload is None:  # a pasted batch: JSON Lines when it starts with an object
+            text = form.cleaned_data["text"].strip()
+            name = "pasted.jsonl" if text.startswith("{") else "pasted.csv"
+            upload = io.BytesIO(text.encode())
+            upload.name = name
         try:
             result = services.import_entries(request.workspace, upload, upload.name)
         except ValidationError as exc:

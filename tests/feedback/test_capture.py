@@ -123,3 +123,29 @@ def test_router_without_framework_data_says_why(workspace):
     FeedbackEntryFactory(workspace=workspace, framework="", model_name="")
     answer = services.recommend_route(workspace, "x")
     assert answer["recommendation"] is None and "framework and a model" in answer["reasoning"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"prompt,output,rating\nA,B,5\x00\n", b"\xff\xfe garbage", b"prompt,output,rating\nA,B,5,extra\n"],
+)
+def test_odd_csv_files_never_crash(workspace, content):
+    try:
+        services.import_entries(workspace, io.BytesIO(content), "x.csv")
+    except ValidationError as exc:
+        assert "file" in exc.message_dict
+
+
+@pytest.mark.parametrize("timestamp", ["2026-13-45T00:00:00", "yesterday", "1900-01-01"])
+def test_bad_timestamps_are_field_errors(workspace, timestamp):
+    with pytest.raises(ValidationError) as info:
+        services.capture_entry(workspace, prompt="p", output="o", rating=3, timestamp=timestamp)
+    assert "timestamp" in info.value.message_dict
+
+
+def test_report_for_an_absurd_date_is_refused(workspace):
+    from datetime import date
+
+    with pytest.raises(ValidationError) as info:
+        services.write_report(workspace, "weekly", date(9999, 12, 31))
+    assert "date" in info.value.message_dict

@@ -209,3 +209,18 @@ def test_dashboard_shows_the_alert_when_the_success_rate_fell(owner_client, work
     services.write_report(workspace, "weekly", last_week.date())
     body = owner_client.get(reverse("analytics:dashboard")).content.decode()
     assert "Alert: output success rate fell 70.0 points" in body
+
+
+def test_a_pasted_json_lines_batch_is_imported(teammate_client, workspace):
+    text = (
+        '{"prompt": "A", "output": "B", "rating": 5, "tags": ["Code Review"]}\n'
+        '{"prompt": "C", "output": "D", "rating": 2, "thumbs": "down"}\n'
+    )
+    response = teammate_client.post(reverse("feedback:import"), {"text": text}, follow=True)
+    assert "Imported 2 entries." in response.content.decode()
+    assert FeedbackEntry.objects.get(prompt="A").tags == ["code-review"]
+
+
+def test_import_without_file_or_text_says_so(teammate_client):
+    response = teammate_client.post(reverse("feedback:import"), {"text": "  "})
+    assert "Choose a file or paste a batch." in response.content.decode()
