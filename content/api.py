@@ -28,6 +28,7 @@ class MetricsIngestRequest(Schema):
     experiment: str | None = Field(None, max_length=200)
     variant: str | None = Field(None, max_length=50)
     text: str | None = Field(None, max_length=5000)
+    published_at: dt.datetime | None = None
 
 
 class MetricsIngestResponse(Schema):

@@ -10,7 +10,7 @@ class MetricsUploadForm(forms.Form):
         label="Metrics CSV",
         help_text=(
             "Columns: post_id, brand, platform, variant, experiment, text, date, impressions, "
-            "clicks, conversions, revenue. New posts, brands and experiments are created."
+            "clicks, conversions, revenue (and optionally published_at). New posts, brands and experiments are created."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

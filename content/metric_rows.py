@@ -51,6 +51,7 @@ class MetricRow:
     variant: str = ""
     experiment: str = ""
     text: str = ""
+    published_at: dt.datetime | None = None
 
     @property
     def post_fields(self) -> dict[str, str]:
@@ -126,6 +127,23 @@ def _date(value, default: dt.date | None, errors) -> dt.date | None:
         return None
 
 
+def _datetime(value, errors) -> dt.datetime | None:
+    """An optional ISO date or date-time; a date alone means its midnight (UTC)."""
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            errors.setdefault("published_at", []).append(f"'{value}' is not a date or date-time.")
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def _text(value, field, errors, limit=200) -> str:
     if _blank(value):
         return ""
@@ -154,6 +172,7 @@ def parse_metric_row(raw: Mapping, default_date: dt.date | None = None) -> Metri
         errors.setdefault("conversions", []).append(
             f"Conversions ({conversions}) cannot exceed clicks ({clicks})."
         )
+    published_at = _datetime(raw.get("published_at"), errors)
     fields = {name: _text(raw.get(name), name, errors, limit=FIELD_LIMITS[name]) for name in POST_FIELDS}
     if errors:
         raise RowError(errors)
@@ -164,5 +183,6 @@ def parse_metric_row(raw: Mapping, default_date: dt.date | None = None) -> Metri
         clicks=clicks,
         conversions=conversions,
         revenue=revenue,
+        published_at=published_at,
         **fields,
     )

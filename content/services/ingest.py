@@ -60,6 +60,7 @@ def _resolve_post(workspace, row: MetricRow, cache: dict | None = None) -> Post:
             platform=row.platform,
             variant=row.variant,
             text=row.text,
+            published_at=row.published_at,
         )
     else:
         conflicts = {}
@@ -74,7 +75,7 @@ def _resolve_post(workspace, row: MetricRow, cache: dict | None = None) -> Post:
         if conflicts:
             raise ValidationError(conflicts)
         changed = []
-        for name in ("platform", "text"):
+        for name in ("platform", "text", "published_at"):
             value = getattr(row, name)
             if value and value != getattr(post, name):
                 setattr(post, name, value)

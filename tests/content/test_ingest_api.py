@@ -12,6 +12,7 @@ NEW_POST = {
     "experiment": "spring",
     "variant": "A",
     "text": "Spring sale: 30% off",
+    "published_at": "2026-02-28T09:00:00+00:00",
     "date": "2026-03-01",
     "impressions": 1000,
     "clicks": 50,
@@ -35,6 +36,7 @@ def test_ingest_creates_brand_experiment_post_and_day(api_client, workspace):
     assert body["ctr"] == 0.05
     post = Post.objects.for_workspace(workspace).get(external_id="fb-1")
     assert post.brand.name == "Acme" and post.experiment.name == "spring"
+    assert post.published_at.isoformat() == "2026-02-28T09:00:00+00:00"
     metric = DailyMetric.objects.get(post=post)
     assert (metric.impressions, metric.clicks, metric.conversions) == (1000, 50, 5)
     assert str(metric.revenue) == "100.50"

@@ -49,6 +49,7 @@ def test_missing_date_takes_the_default():
         ("impressions", "ten", "not a number"),
         ("impressions", "10.5", "whole number"),
         ("date", "01/03/2026", "not a date"),
+        ("published_at", "yesterday", "not a date or date-time"),
         ("post_id", "", "required"),
         ("variant", "V" * 51, "At most 50 characters"),
         ("brand", "B" * 201, "At most 200 characters"),
