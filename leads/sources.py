@@ -52,14 +52,16 @@ class SourceResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def strip_nul(value: Any) -> Any:
-    """The same JSON-like value without NUL characters, which PostgreSQL cannot store in text."""
+def storable_json(value: Any) -> Any:
+    """The same JSON-like value as PostgreSQL can store it: no NUL characters, NaN and +-inf as null."""
     if isinstance(value, str):
         return value.replace("\x00", "")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, Mapping):
-        return {strip_nul(str(k)): strip_nul(v) for k, v in value.items()}
+        return {storable_json(str(k)): storable_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [strip_nul(v) for v in value]
+        return [storable_json(v) for v in value]
     return value
 
 
@@ -94,7 +96,7 @@ def normalize_lead(raw: Mapping[str, Any]) -> dict[str, Any] | None:
     """
     if not isinstance(raw, Mapping):
         return None
-    raw = strip_nul(raw)
+    raw = storable_json(raw)
     lowered = {str(k).strip().lower(): v for k, v in raw.items()}
     lead: dict[str, Any] = {}
     used: set[str] = set()
@@ -114,6 +116,7 @@ def normalize_lead(raw: Mapping[str, Any]) -> dict[str, Any] | None:
     for score in ("engagement_score", "quality_score"):
         if lead[score] is not None and not 0 <= lead[score] <= 1:
             lead[score] = None
+    used.update(alias for names in ALIASES.values() for alias in names if alias in lowered)
     extra = {k: v for k, v in lowered.items() if k not in used}
     lead["extra"] = json.loads(json.dumps(extra, default=str))  # JSON-safe, whatever came in
     return lead

@@ -3,7 +3,7 @@
 from django import forms
 
 from leads.models.agents import Agent, Recipe
-from leads.sources import strip_nul
+from leads.sources import storable_json
 
 
 class AgentForm(forms.ModelForm):
@@ -59,7 +59,7 @@ class RecipeForm(forms.ModelForm):
             return {}
         if not isinstance(value, dict):
             raise forms.ValidationError('Give a JSON object, e.g. {"search_query": "AI founders"}.')
-        return strip_nul(value)
+        return storable_json(value)
 
     def clean(self):
         cleaned = super().clean()

@@ -21,7 +21,7 @@ from leads.sources import (
     generate_demo_leads,
     normalize_leads,
     parse_leads_csv,
-    strip_nul,
+    storable_json,
 )
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def start_execution(
     """
     from leads.tasks.executions import run_execution_task
 
-    input_data = strip_nul(_check_input(input_data))
+    input_data = storable_json(_check_input(input_data))
     source = recipe.agent.source
     pushed = None
     limit = settings.LEADS_MAX_GENERATED_PER_EXECUTION
@@ -58,7 +58,7 @@ def start_execution(
             raise ValidationError({"leads": ["Give a list of lead objects."]})
         if len(leads) > limit:
             raise ValidationError({"leads": [f"At most {limit} leads per execution; got {len(leads)}."]})
-        source, pushed = LeadSource.PUSH, strip_nul(leads)
+        source, pushed = LeadSource.PUSH, storable_json(leads)
     elif csv_content is not None:
         try:
             parsed = parse_leads_csv(csv_content, max_leads=limit)

@@ -17,9 +17,7 @@ LIMITS = {"timeout": 2.0, "max_leads": 5000, "max_bytes": 5_000_000}
 
 
 def fetch(agent, path="/leads", **overrides):
-    return fetch_from_http_agent(
-        agent.url(path), {"search_query": "AI founders"}, **{**LIMITS, **overrides}
-    )
+    return fetch_from_http_agent(agent.url(path), {"search_query": "AI founders"}, **{**LIMITS, **overrides})
 
 
 def test_agent_receives_the_recipe_input_and_its_leads_are_read():
@@ -100,9 +98,7 @@ def test_an_answer_over_the_byte_limit_is_refused():
 
 
 def test_items_that_are_not_objects_are_skipped_and_counted():
-    with stub_agent(
-        {"/leads": Reply(body=json.dumps([{"name": "A"}, 3, "x", None]).encode())}
-    ) as agent:
+    with stub_agent({"/leads": Reply(body=json.dumps([{"name": "A"}, 3, "x", None]).encode())}) as agent:
         result = fetch(agent)
     assert len(result.leads) == 1
     assert result.skipped == 3
@@ -144,7 +140,14 @@ def test_demo_generator_is_deterministic_and_well_formed():
     first = generate_demo_leads("AI founders", 20, seed=7)
     assert first == generate_demo_leads("AI founders", 20, seed=7)
     assert len(first) == 20
-    assert all(
-        0 <= lead["engagement_score"] <= 1 and lead["company_size"] >= 1
-        for lead in first
-    )
+    assert all(0 <= lead["engagement_score"] <= 1 and lead["company_size"] >= 1 for lead in first)
+
+
+def test_nan_and_nul_from_an_agent_are_made_storable():
+    with stub_agent(
+        {"/leads": Reply(body=b'[{"name": "A\\u0000", "engagement_score": NaN, "score": Infinity}]')}
+    ) as agent:
+        lead = fetch(agent).leads[0]
+    assert lead["name"] == "A"
+    assert lead["engagement_score"] is None
+    assert lead["extra"] == {"score": None}
