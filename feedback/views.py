@@ -211,9 +211,10 @@ def report_json(request, report_id):
 
 @workspace_view
 def suggestions(request):
-    form = SuggestionForm(request.GET or None)
+    # The page opens with the suggestions of the last 30 days.
+    form = SuggestionForm(request.GET or {"days": 30, "limit": 5, "framework": ""})
     context = {"form": form, "answer": None}
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         try:
             context["answer"] = services.suggestions_for(
                 request.workspace,
@@ -229,9 +230,9 @@ def suggestions(request):
 
 @workspace_view
 def route(request):
-    form = RouteForm(request.GET or None)
+    form = RouteForm(request.GET or {"tags": ""})  # no tags: the best pair over all tags
     context = {"form": form, "answer": None}
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         try:
             context["answer"] = services.recommend_route(request.workspace, form.cleaned_data["tags"])
         except ValidationError as exc:

@@ -18,7 +18,7 @@ def test_rating_an_output_saves_without_a_reload(browser_page, live_server, work
     page.get_by_role("button", name="Rate 2 of 5").click()
     page.get_by_text("saved").wait_for()
     assert page.locator("[data-rating]").inner_text() == "2"
-    page.get_by_role("button", name="👎 Down").click()
+    page.get_by_role("button", name="Thumbs down", exact=True).click()
     page.locator(".rating-status", has_text="Thumbs down").wait_for()
     assert page.evaluate("window.__notReloaded") is True
     entry = FeedbackEntry.objects.get(pk=entry.pk)

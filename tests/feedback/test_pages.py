@@ -224,3 +224,14 @@ def test_a_pasted_json_lines_batch_is_imported(teammate_client, workspace):
 def test_import_without_file_or_text_says_so(teammate_client):
     response = teammate_client.post(reverse("feedback:import"), {"text": "  "})
     assert "Choose a file or paste a batch." in response.content.decode()
+
+
+def test_suggestions_page_opens_with_last_months_suggestions(owner_client, workspace):
+    _mixed(workspace)
+    body = owner_client.get(reverse("feedback:suggestions")).content.decode()
+    assert "From 24 rated outputs over 30 days" in body
+
+
+def test_suggestions_page_with_no_feedback_says_insufficient(owner_client):
+    body = owner_client.get(reverse("feedback:suggestions")).content.decode()
+    assert "Insufficient feedback data: 0 rated outputs, at least 5 needed." in body
