@@ -5,6 +5,7 @@ kwarg has no entry in some tests/<app>/isolation.py OBJECT_FACTORIES fails this 
 """
 
 import importlib
+import inspect
 import pkgutil
 
 import pytest
@@ -26,8 +27,23 @@ def _object_factories():
                 if error.name != f"tests.{module.name}.isolation":
                     raise
                 continue
-            factories.update(isolation.OBJECT_FACTORIES)
+            for name, factory in isolation.OBJECT_FACTORIES.items():
+                # Two apps may use the same kwarg name (import_id): keep each app's own too.
+                factories[f"{module.name}:{name}"] = factory
+                factories.setdefault(name, factory)
     return factories
+
+
+def _app_of(route, pattern):
+    """The app a route belongs to: its URL namespace, or for the API the module of its handler."""
+    path_view = _path_view(pattern)
+    if path_view is not None:
+        return path_view.operations[0].view_func.__module__.split(".")[0]
+    return route.split("/", 1)[0]
+
+
+def _factory(factories, route, pattern, name):
+    return factories.get(f"{_app_of(route, pattern)}:{name}") or factories[name]
 
 
 def _is_object_kwarg(name, converter):
@@ -61,11 +77,18 @@ def _url(route, values):
     return "/" + url.lstrip("^").rstrip("$")
 
 
+def _path_view(pattern):
+    """ninja's view is a closure over its PathView, which lists the operations and their methods."""
+    view = pattern.callback
+    if not hasattr(view, "__code__"):
+        return None
+    candidate = inspect.getclosurevars(view).nonlocals.get("self")
+    return candidate if hasattr(candidate, "operations") else None
+
+
 def _methods(pattern):
     """The HTTP methods a route answers: ninja knows its operations; for pages try GET then POST."""
-    view = pattern.callback
-    path_view = getattr(view, "__self__", None)
-    operations = getattr(path_view, "operations", None)
+    operations = getattr(_path_view(pattern), "operations", None)
     if operations:
         return sorted({method for op in operations for method in op.methods})
     return ["GET", "POST"]
@@ -98,7 +121,7 @@ def test_member_of_another_workspace_gets_404(
 ):
     pattern = dict(ROUTES)[route]
     factories = _object_factories()
-    own = {name: factories[name](workspace) for name in pattern.pattern.converters}
+    own = {name: _factory(factories, route, pattern, name)(workspace) for name in pattern.pattern.converters}
     is_api = route.startswith("api/")
     foreign_client = outsider_api_client if is_api else outsider_client
     own_client = api_client if is_api else owner_client
