@@ -342,18 +342,6 @@ def decide_winner(
     srm_flagged = srm_p is not None and srm_p < srm_alpha
     base.update(variants=figures, srm_p_value=srm_p, srm_flagged=srm_flagged)
 
-    if srm_flagged:
-        split = ", ".join(f"{c.label} {c.impressions:,}" for c in counts)
-        return Decision(
-            winner=None,
-            status="sample_ratio_mismatch",
-            reason=(
-                f"No winner: the impression split ({split}) is far from the planned split "
-                f"(chi-square p = {srm_p:.2g} < {srm_alpha:g}), so the variants were not shown "
-                "to comparable audiences. Check the delivery settings before trusting any result."
-            ),
-            **base,
-        )
     fewest = min(impressions)
     if fewest < min_impressions:
         short = [c.label for c in counts if c.impressions < min_impressions]
@@ -366,6 +354,18 @@ def decide_winner(
                 f"({', '.join(short)} below); needs about {need:,} more impressions per variant."
             ),
             needs_more_impressions=need,
+            **base,
+        )
+    if srm_flagged:
+        split = ", ".join(f"{c.label} {c.impressions:,}" for c in counts)
+        return Decision(
+            winner=None,
+            status="sample_ratio_mismatch",
+            reason=(
+                f"No winner: the impression split ({split}) is far from the planned split "
+                f"(chi-square p = {srm_p:.2g} < {srm_alpha:g}), so the variants were not shown "
+                "to comparable audiences. Check the delivery settings before trusting any result."
+            ),
             **base,
         )
     if p_leader >= threshold:

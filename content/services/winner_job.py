@@ -40,15 +40,19 @@ def variant_counts(experiment: Experiment, until: dt.date | None = None) -> list
         )
         .order_by("post__variant")
     )
+    by_variant = {t["post__variant"]: t for t in totals}
+    # a variant that is published but has no metrics yet still counts, with zero impressions
+    labels = sorted(set(experiment.posts.values_list("variant", flat=True)) | set(by_variant))
+    empty = {"impressions": 0, "clicks": 0, "conversions": 0, "revenue": 0}
     return [
         rule.VariantCounts(
-            label=t["post__variant"],
-            impressions=int(t["impressions"] or 0),
-            clicks=int(t["clicks"] or 0),
-            conversions=int(t["conversions"] or 0),
-            revenue=float(t["revenue"] or 0),
+            label=label,
+            impressions=int(by_variant.get(label, empty)["impressions"] or 0),
+            clicks=int(by_variant.get(label, empty)["clicks"] or 0),
+            conversions=int(by_variant.get(label, empty)["conversions"] or 0),
+            revenue=float(by_variant.get(label, empty)["revenue"] or 0),
         )
-        for t in totals
+        for label in labels
     ]
 
 

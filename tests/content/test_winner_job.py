@@ -146,3 +146,14 @@ def test_task_runs_a_queued_run_once(workspace):
     assert run.status == "done" and run.winners_identified == 1
     decide_workspace_winners(str(workspace.id), str(run.id))  # redelivered: nothing new
     assert WinnerRun.objects.count() == 1
+
+
+def test_a_variant_without_metrics_yet_blocks_the_winner(workspace):
+    from tests.content.factories import PostFactory
+
+    experiment = clear_winner(workspace)
+    PostFactory(experiment=experiment, variant="B", text="Not measured yet")
+    run_winner_job(workspace)
+    decision = WinnerDecision.objects.get(experiment=experiment)
+    assert decision.winner_variant == ""
+    assert "B below" in decision.reason
