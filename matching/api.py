@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from matching import services
 from matching.models import MatchingSession, WeightVersion
@@ -130,7 +131,7 @@ def start_session(request, payload: StartSessionIn):
         candidate_ids=payload.candidate_ids,
         limit=payload.limit,
     )
-    return 201, session_payload(session)
+    return Status(201, session_payload(session))
 
 
 @router.get(f"{PREFIX}/sessions/{{session_id}}", response=SessionOut, summary="A session")
@@ -152,13 +153,16 @@ def record_choice(request, payload: RecordChoiceIn):
         satisfaction=payload.satisfaction,
         outcome=payload.outcome,
     )
-    return 201, {
-        "choice_id": choice.id,
-        "session_id": session.id,
-        "chosen_candidate_id": choice.candidate_id,
-        "chosen_rank": choice.chosen_rank,
-        "satisfaction": choice.satisfaction,
-    }
+    return Status(
+        201,
+        {
+            "choice_id": choice.id,
+            "session_id": session.id,
+            "chosen_candidate_id": choice.candidate_id,
+            "chosen_rank": choice.chosen_rank,
+            "satisfaction": choice.satisfaction,
+        },
+    )
 
 
 @router.post(f"{PREFIX}/record-interaction", response={201: InteractionOut}, summary="Record an interaction")
@@ -175,12 +179,15 @@ def record_interaction(request, payload: RecordInteractionIn):
         expanded_sections=payload.expanded_sections,
         helpful_rating=payload.helpful_rating,
     )
-    return 201, {
-        "interaction_id": interaction.id,
-        "session_id": session.id,
-        "candidate_id": interaction.recommendation.candidate_id if interaction.recommendation else None,
-        "interaction_type": interaction.interaction_type,
-    }
+    return Status(
+        201,
+        {
+            "interaction_id": interaction.id,
+            "session_id": session.id,
+            "candidate_id": interaction.recommendation.candidate_id if interaction.recommendation else None,
+            "interaction_type": interaction.interaction_type,
+        },
+    )
 
 
 @router.get(f"{PREFIX}/analytics", summary="Matching analytics with sample sizes")

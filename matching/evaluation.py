@@ -48,7 +48,7 @@ def learned_utilities(
         if weights is None:
             u[rows] = z[rows] @ default_weights
             continue
-        u[rows] = z[rows] @ weights.weight_vector(model.standardiser.names)
+        u[rows] = z[rows] @ weights.weight_vector(model.standardiser.feature_names)
         if alt_names is not None and weights.alternative_effects:
             u[rows] += weights.effect_vector(alt_names[data.alternative[rows]])
     return u

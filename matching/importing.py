@@ -25,11 +25,13 @@ def read_choice_csv(path_or_file) -> pd.DataFrame:
     return frame
 
 
-def import_choices(workspace, frame: pd.DataFrame, batch_size: int = 2000) -> dict:
+def import_choices(
+    workspace, frame: pd.DataFrame, lower_is_better: list[str] | None = None, batch_size: int = 2000
+) -> dict:
     """Create factors, candidates, sessions, recommendations and choices from a long frame.
 
     Every numeric column besides session_id, alternative, chosen and segment is a factor (created
-    as higher-is-better with weight 1 when new; change it on the admin page). Sessions without
+    with weight 1 when new; higher is better unless named in `lower_is_better`). Sessions without
     exactly one chosen row or with a single candidate are skipped and counted in the report.
     Imported sessions have no displayed rank.
     """
@@ -42,6 +44,10 @@ def import_choices(workspace, frame: pd.DataFrame, batch_size: int = 2000) -> di
     ]
     if not factor_columns:
         raise ValidationError({"file": ["No numeric factor column besides session_id and chosen."]})
+    lower = set(lower_is_better or [])
+    unknown = lower - set(factor_columns)
+    if unknown:
+        raise ValidationError({"lower_is_better": [f"Not a factor column: {', '.join(sorted(unknown))}."]})
     data, report = choice_set_from_frame(
         frame, factor_columns, segment_column="segment" if has_segment else None
     )
@@ -53,8 +59,15 @@ def import_choices(workspace, frame: pd.DataFrame, batch_size: int = 2000) -> di
         for i, key in enumerate(factor_columns):
             if key not in existing:
                 existing[key] = Factor.objects.create(
-                    workspace=workspace, key=key, label=key.replace("_", " "), position=start + i
+                    workspace=workspace,
+                    key=key,
+                    label=key.replace("_", " "),
+                    position=start + i,
+                    higher_is_better=key not in lower,
                 )
+            elif key in lower and existing[key].higher_is_better:
+                existing[key].higher_is_better = False
+                existing[key].save(update_fields=["higher_is_better"])
         names = data.alternative_names
         candidates = {c.name: c for c in Candidate.objects.for_workspace(workspace).filter(name__in=names)}
         # a candidate's factor values are its average over the sessions it appeared in

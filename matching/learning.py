@@ -182,24 +182,61 @@ def choice_set_from_frame(
 
 @dataclass
 class Standardiser:
-    """Orient each factor so that higher is better, then centre and scale it."""
+    """Turn raw factor values into standardised features: each factor oriented so that higher is
+    better, centred and scaled; factors flagged in `log` also get a second feature, their
+    logarithm (values below `floor`, the smallest training value, are raised to it), so a skewed
+    factor such as a price can matter both in absolute and in relative terms."""
 
-    names: list[str]
-    direction: np.ndarray  # +1 higher is better, -1 lower is better
-    mean: np.ndarray
-    scale: np.ndarray
+    names: list[str]  # the factors
+    direction: np.ndarray  # +1 higher is better, -1 lower is better, per factor
+    mean: np.ndarray  # per feature
+    scale: np.ndarray  # per feature
+    log: np.ndarray | None = None  # bool per factor: add a log feature
+    floor: np.ndarray | None = None  # per factor
+
+    @property
+    def log_flags(self) -> np.ndarray:
+        return np.zeros(len(self.names), bool) if self.log is None else np.asarray(self.log, bool)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.names) + [
+            f"{n} (log)" for n, flag in zip(self.names, self.log_flags, strict=True) if flag
+        ]
+
+    @property
+    def feature_factor(self) -> np.ndarray:
+        """For each feature, the index of its factor."""
+        return np.r_[np.arange(len(self.names)), np.flatnonzero(self.log_flags)].astype(int)
 
     @classmethod
-    def fit(cls, values: np.ndarray, names: list[str], higher_is_better) -> Standardiser:
+    def fit(cls, values: np.ndarray, names: list[str], higher_is_better, log=None) -> Standardiser:
+        values = np.asarray(values, dtype=float).reshape(-1, len(names))
         direction = np.array([1.0 if h else -1.0 for h in higher_is_better])
-        oriented = np.asarray(values, dtype=float) * direction
-        mean = oriented.mean(axis=0) if len(oriented) else np.zeros(len(names))
-        scale = oriented.std(axis=0) if len(oriented) else np.ones(len(names))
-        scale = np.where(np.isfinite(scale) & (scale > 1e-12), scale, 1.0)
-        return cls(list(names), direction, mean, scale)
+        log = np.zeros(len(names), bool) if log is None else np.asarray(log, bool)
+        floor = np.ones(len(names))
+        if len(values) and log.any():
+            positive = np.where(values > 0, values, np.inf).min(axis=0)
+            floor = np.where(np.isfinite(positive), positive, 1.0)
+        n_features = len(names) + int(log.sum())
+        std = cls(list(names), direction, np.zeros(n_features), np.ones(n_features), log, floor)
+        oriented = std._oriented(values)
+        if len(oriented):
+            std.mean = oriented.mean(axis=0)
+            scale = oriented.std(axis=0)
+            std.scale = np.where(np.isfinite(scale) & (scale > 1e-12), scale, 1.0)
+        return std
+
+    def _oriented(self, values: np.ndarray) -> np.ndarray:
+        values = np.asarray(values, dtype=float).reshape(-1, len(self.names))
+        flags = self.log_flags
+        features = [values]
+        if flags.any():
+            features.append(np.log(np.maximum(values[:, flags], self.floor[flags])))
+        return np.column_stack(features) * self.direction[self.feature_factor]
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        return (np.asarray(values, dtype=float) * self.direction - self.mean) / self.scale
+        return (self._oriented(values) - self.mean) / self.scale
 
     def to_dict(self) -> dict:
         return {
@@ -207,15 +244,20 @@ class Standardiser:
             "direction": self.direction.tolist(),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
+            "log": self.log_flags.tolist(),
+            "floor": (self.floor if self.floor is not None else np.ones(len(self.names))).tolist(),
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> Standardiser:
+        n = len(d["names"])
         return cls(
             list(d["names"]),
             np.array(d["direction"], float),
             np.array(d["mean"], float),
             np.array(d["scale"], float),
+            np.array(d.get("log", [False] * n), bool),
+            np.array(d.get("floor", [1.0] * n), float),
         )
 
 
@@ -425,6 +467,68 @@ def _weight_set(segment, problem, theta, se, log_lik, converged, names, alt_name
     )
 
 
+SKEW_FOR_LOG = 1.0
+
+
+def _skewness(x: np.ndarray) -> float:
+    sd = x.std()
+    return float(((x - x.mean()) ** 3).mean() / sd**3) if sd > 0 else 0.0
+
+
+def _design(data: ChoiceSet, standardiser: Standardiser, has_position: bool):
+    design = standardiser.transform(data.values)
+    position_mean, position_scale = 0.0, 1.0
+    if has_position:
+        pos = _position_feature(data.rank)
+        position_mean = float(pos.mean())
+        position_scale = float(pos.std()) or 1.0
+        design = np.column_stack([design, (pos - position_mean) / position_scale])
+    return design, position_mean, position_scale
+
+
+LOG_GAIN = 1.0  # log-likelihood a log feature must add: its one extra parameter (AIC)
+
+
+def _choose_log_scale(data, higher_is_better, has_position, alternative, n_alternatives, l2) -> np.ndarray:
+    """Which factors also get a log feature: each strictly positive factor with skewness above 1
+    is tried in turn and kept when it raises the penalised training log-likelihood by more than
+    LOG_GAIN (Akaike's price for the extra parameter)."""
+    names = list(data.factor_names)
+    log = np.zeros(len(names), bool)
+    candidates = [
+        k
+        for k in range(len(names))
+        if (data.values[:, k] > 0).all() and _skewness(data.values[:, k]) > SKEW_FOR_LOG
+    ]
+    if not candidates:
+        return log
+
+    def objective(flags):
+        std = Standardiser.fit(data.values, names, higher_is_better, flags)
+        design, _, _ = _design(data, std, has_position)
+        problem = _Problem(design, alternative, n_alternatives, data.chosen, data.session)
+        n_params = design.shape[1] + n_alternatives
+        penalty = np.full(n_params, float(l2))
+        result = optimize.minimize(
+            problem.objective,
+            np.zeros(n_params),
+            args=(penalty, np.zeros(n_params)),
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": 1000, "gtol": 1e-7},
+        )
+        return float(result.fun)
+
+    best = objective(log)
+    for k in candidates:
+        trial = log.copy()
+        trial[k] = True
+        value = objective(trial)
+        if value < best - LOG_GAIN:
+            log, best = trial, value
+    return log
+
+
 def fit_choice_model(
     data: ChoiceSet,
     higher_is_better=None,
@@ -433,6 +537,7 @@ def fit_choice_model(
     segment_shrinkage: float = 10.0,
     alternative_effects: bool = True,
     position_bias: bool = True,
+    log_scale: str = "auto",
 ) -> ChoiceModel:
     """Fit the all-segments weights, then each segment's weights shrunk toward them.
 
@@ -440,32 +545,32 @@ def fit_choice_model(
     positive weight always means "customers prefer more of what is good"; the fitted likelihood
     does not depend on it. `l2` is the penalty on the all-segments parameters (standardised
     scale); `segment_shrinkage` the penalty pulling a segment's parameters to the global ones.
+    `log_scale="auto"` adds a log feature to skewed positive factors when the training choices
+    support it (see _choose_log_scale); "none" keeps every factor linear.
     """
     if data.n_sessions == 0:
         raise ValueError("no usable sessions (each needs one chosen candidate among at least two)")
     names = list(data.factor_names)
     if higher_is_better is None:
         higher_is_better = [True] * len(names)
-    standardiser = Standardiser.fit(data.values, names, higher_is_better)
-    design = standardiser.transform(data.values)
     has_position = bool(position_bias and data.rank is not None and np.ptp(data.rank) > 0)
-    position_mean, position_scale = 0.0, 1.0
-    if has_position:
-        pos = _position_feature(data.rank)
-        position_mean = float(pos.mean())
-        position_scale = float(pos.std()) or 1.0
-        design = np.column_stack([design, (pos - position_mean) / position_scale])
     use_alternatives = bool(
         alternative_effects and data.alternative is not None and len(data.alternative_names) > 1
     )
     alternative = data.alternative if use_alternatives else None
     alt_names = data.alternative_names if use_alternatives else []
+    log = np.zeros(len(names), bool)
+    if log_scale == "auto":
+        log = _choose_log_scale(data, higher_is_better, has_position, alternative, len(alt_names), l2)
+    standardiser = Standardiser.fit(data.values, names, higher_is_better, log)
+    design, position_mean, position_scale = _design(data, standardiser, has_position)
+    features = standardiser.feature_names
 
     problem = _Problem(design, alternative, len(alt_names), data.chosen, data.session)
     n_params = design.shape[1] + len(alt_names)
     penalty = np.full(n_params, float(l2))
     theta, se, log_lik, ok = _fit_one(problem, penalty, np.zeros(n_params), np.zeros(n_params))
-    global_weights = _weight_set(GLOBAL, problem, theta, se, log_lik, ok, names, alt_names, has_position)
+    global_weights = _weight_set(GLOBAL, problem, theta, se, log_lik, ok, features, alt_names, has_position)
 
     segment_weights: dict[str, WeightSet] = {}
     if data.segment is not None:
@@ -483,7 +588,7 @@ def fit_choice_model(
             seg_penalty = np.full(n_params, float(segment_shrinkage))
             s_theta, s_se, s_ll, s_ok = _fit_one(sub, seg_penalty, theta, theta.copy())
             segment_weights[label] = _weight_set(
-                label, sub, s_theta, s_se, s_ll, s_ok, names, alt_names, has_position
+                label, sub, s_theta, s_se, s_ll, s_ok, features, alt_names, has_position
             )
 
     return ChoiceModel(
@@ -497,5 +602,6 @@ def fit_choice_model(
             "segment_shrinkage": segment_shrinkage,
             "alternative_effects": use_alternatives,
             "position_bias": has_position,
+            "log_scale": [n for n, flag in zip(names, log, strict=True) if flag],
         },
     )

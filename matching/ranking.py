@@ -25,9 +25,8 @@ CANDIDATE_EFFECT = "candidate effect"
 def utilities(
     values: np.ndarray, standardiser: Standardiser, weights: np.ndarray, effects=None
 ) -> np.ndarray:
-    """Weighted score of each candidate: sum of weight x standardised factor (+ its own effect)."""
-    z = standardiser.transform(np.asarray(values, dtype=float).reshape(-1, len(standardiser.names)))
-    u = z @ np.asarray(weights, dtype=float)
+    """Weighted score of each candidate: sum of weight x standardised feature (+ its own effect)."""
+    u = standardiser.transform(values) @ np.asarray(weights, dtype=float)
     if effects is not None:
         u = u + np.asarray(effects, dtype=float)
     return u
@@ -42,16 +41,19 @@ def rank_candidates(
 ) -> list[RankedCandidate]:
     """Candidates in recommended order, each with its factor contributions and an explanation.
 
-    Contributions are measured against the average candidate of this list, so they say why a
-    candidate is above or below the others shown. Ties keep the input order.
+    `weights` has one entry per feature of the standardiser (a factor's log feature, if any,
+    counts toward that factor). Contributions are measured against the average candidate of this
+    list, so they say why a candidate is above or below the others shown. Ties keep input order.
     """
     values = np.asarray(values, dtype=float).reshape(-1, len(standardiser.names))
     n = len(values)
     if n == 0:
         return []
-    weights = np.asarray(weights, dtype=float)
-    z = standardiser.transform(values)
-    parts = z * weights
+    features = standardiser.transform(values) * np.asarray(weights, dtype=float)
+    # sum each factor's features (linear and log) into one contribution per factor
+    to_factor = np.zeros((features.shape[1], len(standardiser.names)))
+    to_factor[np.arange(features.shape[1]), standardiser.feature_factor] = 1.0
+    parts = features @ to_factor
     columns = list(standardiser.names)
     if effects is not None:
         parts = np.column_stack([parts, np.asarray(effects, dtype=float)])
@@ -62,11 +64,11 @@ def rank_candidates(
     shifted = score - score.max()
     prob = np.exp(shifted) / np.exp(shifted).sum()
     order = np.argsort(-score, kind="stable")
-    labels = labels or {}
-    directions = dict(zip(standardiser.names, standardiser.direction, strict=True))
+    above_average = values > values.mean(axis=0)
     ranked = []
     for place, i in enumerate(order, start=1):
         contributions = {c: float(relative[i, k]) for k, c in enumerate(columns)}
+        raw_high = {name: bool(above_average[i, k]) for k, name in enumerate(standardiser.names)}
         ranked.append(
             RankedCandidate(
                 index=int(i),
@@ -74,62 +76,42 @@ def rank_candidates(
                 score=float(score[i]),
                 probability=float(prob[i]),
                 contributions=contributions,
-                explanation=explain(
-                    place,
-                    n,
-                    contributions,
-                    directions,
-                    weights_by_name(columns, weights),
-                    labels,
-                ),
+                explanation=explain(place, n, contributions, raw_high, labels),
             )
         )
     return ranked
 
 
-def weights_by_name(columns: list[str], weights: np.ndarray) -> dict[str, float]:
-    return {c: float(w) for c, w in zip(columns, weights, strict=False)}
-
-
-def _phrase(
-    name: str,
-    contribution: float,
-    direction: float,
-    weight: float,
-    labels: dict[str, str],
-) -> str:
-    label = labels.get(name, name.replace("_", " "))
+def _phrase(name: str, contribution: float, raw_high: dict[str, bool], labels: dict[str, str]) -> str:
     if name == CANDIDATE_EFFECT:
         return (
             "chosen more often than its factors predict"
             if contribution > 0
             else "chosen less often than its factors predict"
         )
-    # the sign of weight x (oriented value - average) tells whether the raw value is high or low
-    good_side = (contribution > 0) == (weight >= 0)
-    raw_high = good_side == (direction > 0)
-    return f"{'higher' if raw_high else 'lower'} {label}"
+    label = labels.get(name, name.replace("_", " "))
+    return f"{'higher' if raw_high.get(name) else 'lower'} {label}"
 
 
 def explain(
     rank: int,
     n: int,
     contributions: dict[str, float],
-    directions: dict[str, float],
-    weights: dict[str, float],
+    raw_high: dict[str, bool],
     labels: dict[str, str] | None = None,
     threshold: float = 0.05,
 ) -> str:
-    """Say in words which factors lift a candidate above the list average and which hold it back."""
+    """Say in words which factors lift a candidate above the list average and which hold it back.
+
+    `raw_high` says per factor whether the candidate's value is above the list's average, so the
+    words name the value ("lower price") whatever the direction of the factor.
+    """
     labels = labels or {}
     helps = sorted(((v, k) for k, v in contributions.items() if v > threshold), reverse=True)
     hurts = sorted((v, k) for k, v in contributions.items() if v < -threshold)
 
     def phrases(items):
-        return ", ".join(
-            f"{_phrase(k, v, directions.get(k, 1.0), weights.get(k, 1.0), labels)} ({v:+.2f})"
-            for v, k in items[:3]
-        )
+        return ", ".join(f"{_phrase(k, v, raw_high, labels)} ({v:+.2f})" for v, k in items[:3])
 
     sentences = [f"Ranked {rank} of {n}."]
     if helps:

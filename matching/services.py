@@ -87,7 +87,7 @@ def choose_weights(workspace, segment: str, factors: list[Factor], pool_values: 
                 "version": version,
                 "source": source,
                 "standardiser": model.standardiser,
-                "weights": weights.weight_vector(keys),
+                "weights": weights.weight_vector(model.standardiser.feature_names),
                 "effects": weights.alternative_effects,
                 "weight_set": weights,
             }
@@ -408,15 +408,20 @@ def fit_options() -> dict:
     }
 
 
+class LearningBusy(Exception):
+    """Another learning run of the workspace holds the lease; try again later."""
+
+
 def learn_weights(workspace) -> WeightVersion | None:
     """Fit the weights on every recorded choice and store them as a new version.
 
-    Returns None when there is nothing usable, another run holds the lease, or the choices have
-    not changed since the last version (running twice gives the same result).
+    Returns None when there is nothing usable or the choices have not changed since the last
+    version (running twice gives the same result); raises LearningBusy while another run of the
+    workspace is in progress, so the caller can retry and no choice is left unlearned.
     """
     with job_lease(f"matching-learn:{workspace.id}", 900) as got:
         if not got:
-            return None
+            raise LearningBusy(str(workspace.id))
         frame, factors = choice_frame(workspace)
         if frame.empty or not factors:
             return None

@@ -20,5 +20,9 @@ def learn_weights(self, workspace_id):
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return None
-    version = services.learn_weights(workspace)
+    try:
+        version = services.learn_weights(workspace)
+    except services.LearningBusy as busy:
+        # choices recorded during the running fit must still be learned: come back after it
+        raise self.retry(countdown=30, max_retries=20) from busy
     return version.number if version else None

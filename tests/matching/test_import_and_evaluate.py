@@ -32,7 +32,16 @@ def test_import_creates_the_workspace_candidates_and_sessions():
 
 
 def test_evaluate_matching_meets_the_bar_on_fishing_choices():
-    call_command("import_choices", str(FISHING), "--workspace", "anglers", stdout=StringIO())
+    call_command(
+        "import_choices",
+        str(FISHING),
+        "--workspace",
+        "anglers",
+        "--lower-is-better",
+        "price",
+        stdout=StringIO(),
+    )
+    assert not Factor.objects.get(key="price").higher_is_better
     out = StringIO()
     call_command("evaluate_matching", "--workspace", "anglers", "--folds", "5", "--json", stdout=out)
     result = json.loads(out.getvalue())
@@ -40,6 +49,7 @@ def test_evaluate_matching_meets_the_bar_on_fishing_choices():
     assert set(result["default"]) == {"top1", "mean_chosen_rank", "log_likelihood"}
     assert result["learned"]["mean_chosen_rank"] <= 1.82
     assert result["learned"]["log_likelihood"] >= -1.06
+    assert result["learned"]["log_likelihood"] > result["default"]["log_likelihood"]
 
 
 def test_import_of_a_file_without_required_columns_fails_clearly(tmp_path):

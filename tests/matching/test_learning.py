@@ -170,3 +170,23 @@ def test_learning_on_100000_sessions_is_fast():
     model = fit_choice_model(data)
     assert time.perf_counter() - start < 30
     assert model.global_weights.n_sessions == 100_000
+
+
+def test_skewed_factor_gets_a_log_feature_only_when_choices_support_it():
+    rng = np.random.default_rng(11)
+    n, j = 3000, 4
+    price = rng.lognormal(3, 1, size=n * j)
+    session = np.repeat(np.arange(n), j)
+
+    def chosen_by(u):
+        u = u + rng.gumbel(size=n * j)
+        chosen = np.zeros(n * j, bool)
+        chosen[u.reshape(n, j).argmax(axis=1) + np.arange(n) * j] = True
+        return chosen
+
+    relative = ChoiceSet(price[:, None], session, chosen_by(-1.5 * np.log(price)), ["price"])
+    absolute = ChoiceSet(price[:, None], session, chosen_by(-0.02 * price), ["price"])
+    assert fit_choice_model(relative, [False]).options["log_scale"] == ["price"]
+    assert fit_choice_model(absolute, [False]).options["log_scale"] == []
+    model = fit_choice_model(relative, [False])
+    assert set(model.global_weights.factor_weights) == {"price", "price (log)"}

@@ -87,3 +87,14 @@ def test_recording_a_choice_queues_one_debounced_learning_run(
         services.record_choice(workspace, first, candidate_id=first.recommendations.first().candidate_id)
         services.record_choice(workspace, second, candidate_id=second.recommendations.first().candidate_id)
     assert len(callbacks) == 1
+
+
+def test_a_second_run_during_a_running_one_waits_for_it(workspace):
+    from workspaces.locks import job_lease
+
+    provider_workspace(workspace, 6)
+    choose_by(workspace, 10, (-0.1, 0.0))
+    with job_lease(f"matching-learn:{workspace.id}", 60):
+        with pytest.raises(services.LearningBusy):
+            services.learn_weights(workspace)
+    assert services.learn_weights(workspace).number == 1

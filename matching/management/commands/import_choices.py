@@ -16,13 +16,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--workspace", required=True, help="workspace slug (created if missing)")
+        parser.add_argument(
+            "--lower-is-better",
+            default="",
+            help="comma-separated factor columns where lower is better (e.g. price,distance)",
+        )
 
     def handle(self, *args, **options):
         try:
             workspace, created = get_or_create_workspace(options["workspace"])
             if created:
                 self.stdout.write(f"Created workspace {workspace.slug}.")
-            report = import_choices(workspace, read_choice_csv(options["file"]))
+            lower = [c.strip() for c in options["lower_is_better"].split(",") if c.strip()]
+            report = import_choices(workspace, read_choice_csv(options["file"]), lower_is_better=lower)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         skipped = report["sessions"] - report["sessions_imported"]
@@ -41,6 +47,6 @@ class Command(BaseCommand):
                 f"{report['missing_values_filled']} missing values filled with the factor median."
             )
         self.stdout.write(
-            "Factors are created as higher-is-better with default weight 1: set lower-is-better "
-            "factors (e.g. price) in the admin. Run learning with the matching page or the worker."
+            "New factors get default weight 1 and are higher-is-better unless named in "
+            "--lower-is-better (change them in the admin)."
         )
