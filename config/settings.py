@@ -300,6 +300,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# A queued execution older than this is queued again (its task was lost with a broker restart).
+LEADS_EXECUTION_STALL_SECONDS = env_int("LEADS_EXECUTION_STALL_SECONDS", 900)
+CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
+    "task": "leads.tasks.executions.requeue_stalled_executions",
+    "schedule": 300.0,
+}
 # --- leads ---
 # Loop 1: how long the worker waits for an external agent, and how much it accepts from one.
 LEADS_AGENT_TIMEOUT = env_float("LEADS_AGENT_TIMEOUT", 10.0)

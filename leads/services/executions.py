@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from leads.filtering import filter_leads
@@ -228,3 +229,17 @@ def run_execution(execution_id):
             execution, ExecutionStatus.FAILED, error=f"Internal error while processing the leads: {error}"
         )
     return execution
+
+
+def stalled_executions(now=None):
+    """Ids of executions whose task seems lost: queued for longer than the stall limit, or running for
+    longer than twice the task time limit (a crashed worker). Running them again is safe: the worker
+    claims an execution before working on it."""
+    now = now or timezone.now()
+    queued_before = now - timedelta(seconds=settings.LEADS_EXECUTION_STALL_SECONDS)
+    running_before = now - timedelta(seconds=settings.LEADS_EXECUTION_TIME_LIMIT * 2)
+    executions = Execution.objects.filter(
+        Q(status=ExecutionStatus.QUEUED, created_at__lt=queued_before)
+        | Q(status=ExecutionStatus.RUNNING, started_at__lt=running_before)
+    )
+    return list(executions.values_list("id", flat=True)[:500])

@@ -19,3 +19,14 @@ def run_execution_task(self, execution_id):
 
     execution = run_execution(execution_id)
     return None if execution is None else execution.status
+
+
+@shared_task(bind=True, acks_late=True)
+def requeue_stalled_executions(self):
+    """Periodic: queue again the executions whose task was lost (still queued, or running far too long)."""
+    from leads.services.executions import stalled_executions
+
+    stalled = stalled_executions()
+    for execution_id in stalled:
+        run_execution_task.delay(str(execution_id))
+    return len(stalled)
