@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils import timezone
 from content.metric_rows import CSV_COLUMNS, MetricRow, RowError, parse_metric_row
 from content.models import Brand, DailyMetric, Experiment, MetricImport, Post
 
+logger = logging.getLogger(__name__)
 MAX_BATCH = 1000
 MAX_CSV_ROWS = 200_000
 REQUIRED_TO_CREATE = ("brand", "experiment", "variant")
@@ -230,6 +232,17 @@ def run_csv_import(import_id) -> MetricImport | None:
     except ValidationError as exc:
         job.status = MetricImport.Status.FAILED
         job.error = " ".join(m for msgs in _messages(exc).values() for m in msgs)
+    except Exception as exc:  # record why on the row, then let the task fail visibly
+        logger.exception("metrics import %s failed", job.pk)
+        job.refresh_from_db(fields=["processed_rows", "ingested_rows", "row_errors"])
+        job.status = MetricImport.Status.FAILED
+        job.error = (
+            f"The import stopped at row {job.processed_rows} of {job.total_rows}: {exc}. "
+            "Rows before it are kept; upload the file again to finish (repeated rows replace themselves)."
+        )[:2000]
+        job.finished_at = timezone.now()
+        job.save()
+        raise
     else:
         job.status = MetricImport.Status.DONE
         job.total_rows = job.processed_rows = result["total_rows"]

@@ -80,3 +80,17 @@ def test_non_utf8_file_is_refused(owner_client):
 
 def test_viewer_cannot_upload(viewer_client):
     assert upload(viewer_client).status_code == 403
+
+
+def test_an_unexpected_failure_is_recorded_on_the_import(owner_client, monkeypatch):
+    upload(owner_client)
+    job = MetricImport.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("content.services.ingest.ingest_csv_text", broken)
+    with pytest.raises(RuntimeError):
+        import_metrics_csv(str(job.id))
+    job.refresh_from_db()
+    assert job.status == "failed" and "disk full" in job.error
