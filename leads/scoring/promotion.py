@@ -171,7 +171,8 @@ def decide_promotion(
     brier_worse = c.brier_diff_low is not None and c.brier_diff_low > 0
     words = f"{_auc_words(c)}, {_brier_words(c)} {held}"
     if (auc_better and not brier_worse) or (brier_better and not auc_worse):
-        return Decision(True, f"Promoted: the challenger is better. {words}.", c)
+        which = "higher AUC" if auc_better and not brier_worse else "lower Brier score"
+        return Decision(True, f"Promoted: the challenger is better ({which}). {words}.", c)
     not_worse = not auc_worse and not brier_worse
     if not_worse and champion_is_prior:
         return Decision(
