@@ -106,7 +106,10 @@ def agent_edit(request, agent_id):
         form.save()
         messages.success(request, f"Agent {agent} saved.")
         return redirect("leads:agent_detail", agent_id=agent.id)
-    return render(request, "leads/object_form.html", {"form": form, "object": agent, "kind": "agent"})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "leads/object_form.html", {"form": form, "object": agent, "kind": "agent"}, status=status
+    )
 
 
 @workspace_view
@@ -148,4 +151,7 @@ def recipe_edit(request, recipe_id):
         form.save()
         messages.success(request, f"Recipe {recipe} saved.")
         return redirect("leads:recipe_detail", recipe_id=recipe.id)
-    return render(request, "leads/object_form.html", {"form": form, "object": recipe, "kind": "recipe"})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "leads/object_form.html", {"form": form, "object": recipe, "kind": "recipe"}, status=status
+    )

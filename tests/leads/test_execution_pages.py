@@ -105,3 +105,55 @@ def test_agents_page_lists_agents_with_their_rates(owner_client, demo_recipe):
     page = owner_client.get("/leads/agents/").content.decode()
     assert demo_recipe.agent.name in page
     assert "no data yet (n=0)" in page
+
+
+def test_a_csv_uploaded_on_the_recipe_page_is_run(
+    owner_client, workspace, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    recipe = RecipeFactory(agent=AgentFactory(workspace=workspace, source="csv"))
+    upload = SimpleUploadedFile("leads.csv", b"name,title\nSarah Chen,CEO\n", content_type="text/csv")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = owner_client.post(f"/leads/recipes/{recipe.id}/run/", {"file": upload})
+    execution = Execution.objects.get()
+    assert response["Location"] == f"/leads/executions/{execution.id}/"
+    assert execution.source == "csv" and execution.pushed_leads[0]["name"] == "Sarah Chen"
+    assert len(callbacks) == 1
+
+
+def test_a_bad_csv_is_reported_on_the_recipe_page(owner_client, workspace):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    recipe = RecipeFactory(agent=AgentFactory(workspace=workspace, source="csv"))
+    upload = SimpleUploadedFile("leads.csv", "name\nJosé\n".encode("utf-16"), content_type="text/csv")
+    response = owner_client.post(f"/leads/recipes/{recipe.id}/run/", {"file": upload}, follow=True)
+    assert "not UTF-8" in response.content.decode()
+    assert not Execution.objects.exists()
+
+
+def test_agent_and_recipe_can_be_edited(owner_client, demo_recipe):
+    agent = demo_recipe.agent
+    response = owner_client.post(f"/leads/agents/{agent.id}/edit/", {"name": "Renamed", "source": "demo"})
+    assert response.status_code == 302
+    response = owner_client.post(
+        f"/leads/recipes/{demo_recipe.id}/edit/",
+        {"name": "Fintech CFOs", "input_data": '{"search_query": "CFO"}', "demo_lead_count": "12"},
+    )
+    assert response.status_code == 302
+    demo_recipe.refresh_from_db()
+    assert (demo_recipe.agent.name, demo_recipe.name, demo_recipe.demo_lead_count) == (
+        "Renamed",
+        "Fintech CFOs",
+        12,
+    )
+    assert demo_recipe.input_data == {"search_query": "CFO"}
+
+
+def test_recipe_input_must_be_a_json_object(owner_client, demo_recipe):
+    response = owner_client.post(
+        f"/leads/recipes/{demo_recipe.id}/edit/",
+        {"name": "x", "input_data": "[1, 2]", "demo_lead_count": "5"},
+    )
+    assert response.status_code == 400
+    assert "Give a JSON object" in response.content.decode()
