@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from leads.models.agents import Recipe
 from leads.models.executions import Execution
 from leads.models.lead_feedback import ConversionStatus, LeadFeedback
 from leads.models.leads import Lead
@@ -48,11 +49,21 @@ def index(request):
             )
         if execution is not None:
             leads = leads.filter(execution=execution)
+    recipes = Recipe.objects.for_workspace(request.workspace).order_by("name")
+    recipe_id = request.GET.get("recipe") or ""
+    if _is_uuid(recipe_id):
+        leads = leads.filter(execution__recipe_id=recipe_id)
+    todo = request.GET.get("todo") == "1"
+    if todo:
+        leads = leads.exclude(feedback__user=request.user)
     page = Paginator(leads, 25).get_page(request.GET.get("page"))
     context = {
         **with_feedback(request, page.object_list),
         "page_obj": page,
         "execution": execution,
+        "recipes": recipes,
+        "recipe_id": recipe_id,
+        "todo": todo,
         "recent_executions": Execution.objects.for_workspace(request.workspace).select_related("recipe")[:5],
     }
     return render(request, "leads/index.html", context)

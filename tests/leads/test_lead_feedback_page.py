@@ -83,3 +83,12 @@ def test_leads_list_shows_kept_leads_with_my_feedback(owner_client, owner, lead)
     filtered = owner_client.get(f"/leads/?execution={lead.execution_id}").content.decode()
     assert "Sarah Chen" in filtered
     assert owner_client.get("/leads/?execution=not-a-uuid").status_code == 200
+
+
+def test_leads_list_can_show_only_leads_i_have_not_judged(owner_client, owner, lead):
+    other = KeptLeadFactory(execution=lead.execution, name="Tom Price")
+    LeadFeedbackFactory(lead=lead, user=owner, useful=True)
+    page = owner_client.get("/leads/?todo=1").content.decode()
+    assert "Tom Price" in page and "Sarah Chen" not in page
+    by_recipe = owner_client.get(f"/leads/?recipe={other.execution.recipe_id}").content.decode()
+    assert "Tom Price" in by_recipe and "Sarah Chen" in by_recipe
