@@ -174,9 +174,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache and Celery ---
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than the longest training run, or Redis hands the task to a second worker.
@@ -216,10 +214,6 @@ CELERY_TASK_ROUTES = {
     "content.tasks.reembed_winners": {"queue": "ml"},
 }
 CELERY_BEAT_SCHEDULE = {
-    "workspaces-heartbeat": {
-        "task": "workspaces.tasks.beat_heartbeat",
-        "schedule": 300.0,
-    },
     # Runs hourly; each workspace's winners are decided when it is 02:00 in its time zone.
     "content-nightly-winners": {
         "task": "content.tasks.run_nightly_winners",
@@ -238,6 +232,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing test users' passwords with the production hasher would dominate the suite's time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "analytics:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -300,18 +297,18 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# A queued execution older than this is queued again (its task was lost with a broker restart).
-LEADS_EXECUTION_STALL_SECONDS = env_int("LEADS_EXECUTION_STALL_SECONDS", 900)
-CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
-    "task": "leads.tasks.executions.requeue_stalled_executions",
-    "schedule": 300.0,
-}
 # --- leads ---
 # Loop 1: how long the worker waits for an external agent, and how much it accepts from one.
 LEADS_AGENT_TIMEOUT = env_float("LEADS_AGENT_TIMEOUT", 10.0)
 LEADS_AGENT_MAX_BYTES = env_int("LEADS_AGENT_MAX_BYTES", 20 * 1024 * 1024)
 LEADS_MAX_GENERATED_PER_EXECUTION = env_int("LEADS_MAX_GENERATED_PER_EXECUTION", 5000)
 LEADS_EXECUTION_TIME_LIMIT = env_int("LEADS_EXECUTION_TIME_LIMIT", 300)
+# A queued execution older than this is queued again (its task was lost with a broker restart).
+LEADS_EXECUTION_STALL_SECONDS = env_int("LEADS_EXECUTION_STALL_SECONDS", 900)
+CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
+    "task": "leads.tasks.executions.requeue_stalled_executions",
+    "schedule": 300.0,
+}
 # Loop 2: new outcomes that start a retraining, the retraining lock, batch and import limits.
 LEADS_RETRAIN_THRESHOLD = env_int("LEADS_RETRAIN_THRESHOLD", 50)
 LEADS_RETRAIN_LEASE_SECONDS = env_int("LEADS_RETRAIN_LEASE_SECONDS", 900)
