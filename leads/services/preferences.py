@@ -3,7 +3,7 @@
 import math
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from leads.models.preferences import PREFERENCE_FIELDS, PreferenceRevision, PreferenceSet
 from workspaces import audit
@@ -115,6 +115,14 @@ def update_preferences(workspace, data, actor=None, token=None):
     unknown = set(data) - set(PREFERENCE_FIELDS)
     if unknown:
         raise ValidationError({name: ["Unknown preference."] for name in sorted(unknown)})
+    try:
+        return _save_preferences(workspace, data, actor, token)
+    except IntegrityError:
+        # Two first saves at once: the other created the row; apply this change on top of it.
+        return _save_preferences(workspace, data, actor, token)
+
+
+def _save_preferences(workspace, data, actor, token):
     with transaction.atomic():
         current = PreferenceSet.objects.select_for_update().for_workspace(workspace).first() or PreferenceSet(
             workspace=workspace
