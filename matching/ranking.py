@@ -113,7 +113,7 @@ def explain(
     def phrases(items):
         return ", ".join(f"{_phrase(k, v, raw_high, labels)} ({v:+.2f})" for v, k in items[:3])
 
-    sentences = [f"Ranked {rank} of {n}."]
+    sentences = [f"Ranked {rank} of {n} candidates."]
     if helps:
         sentences.append(f"Ahead of the average option on: {phrases(helps)}.")
     if hurts:

@@ -22,7 +22,7 @@ def test_start_session_answers_the_ranked_list(api_client, workspace):
     assert data["segment"] == "price_sensitive"
     assert data["weights_source"] == "defaults"
     assert [r["rank"] for r in data["recommendations"]] == [1, 2, 3, 4]
-    assert data["recommendations"][0]["explanation"].startswith("Ranked 1 of 4.")
+    assert data["recommendations"][0]["explanation"].startswith("Ranked 1 of 4 candidates.")
     assert "price" in data["recommendations"][0]["contributions"]
 
 
