@@ -260,7 +260,7 @@ def distinctive_phrases(
     def top(order_sign: int) -> list[dict]:
         # Strongest first; on equal evidence the longer phrase says more.
         lengths = np.array([len(p.split()) for p in vocab])
-        order = np.lexsort((-lengths, -order_sign * z))
+        order = np.lexsort((-lengths, -order_sign * np.round(z, 6)))
         rows = []
         for i in order:
             if order_sign * z[i] <= 0:
