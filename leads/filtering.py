@@ -108,12 +108,8 @@ class LeadPreferences:
 
     def __post_init__(self):
         limit = self.max_leads_per_execution
-        if limit is not None and (
-            isinstance(limit, bool) or int(limit) != limit or limit < 1
-        ):
-            raise ValueError(
-                "max_leads_per_execution must be a positive integer or None"
-            )
+        if limit is not None and (isinstance(limit, bool) or int(limit) != limit or limit < 1):
+            raise ValueError("max_leads_per_execution must be a positive integer or None")
 
     def active_criteria(self) -> tuple[str, ...]:
         active = {
@@ -175,19 +171,12 @@ class _Columns:
         if key not in self._raw:
             leads = self.leads
             if isinstance(leads, pd.DataFrame):
-                values = (
-                    leads[key].tolist() if key in leads.columns else [None] * len(leads)
-                )
+                values = leads[key].tolist() if key in leads.columns else [None] * len(leads)
             else:
                 try:
                     values = [lead.get(key) for lead in leads]
-                except (
-                    AttributeError
-                ):  # a non-mapping item: it has no attributes at all
-                    values = [
-                        lead.get(key) if isinstance(lead, Mapping) else None
-                        for lead in leads
-                    ]
+                except AttributeError:  # a non-mapping item: it has no attributes at all
+                    values = [lead.get(key) if isinstance(lead, Mapping) else None for lead in leads]
             self._raw[key] = values
         return self._raw[key]
 
@@ -198,11 +187,7 @@ class _Columns:
                 [None if v is True or v is False else v for v in self.raw(key)],
                 dtype=object,
             )
-            numbers = np.array(
-                pd.to_numeric(raw, errors="coerce").to_numpy(
-                    dtype=float, na_value=np.nan
-                )
-            )
+            numbers = np.array(pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
             numbers[~np.isfinite(numbers)] = np.nan
             self._numbers[key] = numbers
         return self._numbers[key]
@@ -212,10 +197,7 @@ class _Columns:
         used = [col for col in columns if any(isinstance(v, str) for v in col)]
         if len(used) <= 1:
             return used[0] if used else columns[0]
-        return [
-            " ".join(v for v in parts if isinstance(v, str))
-            for parts in zip(*used, strict=True)
-        ]
+        return [" ".join(v for v in parts if isinstance(v, str)) for parts in zip(*used, strict=True)]
 
 
 def _text_match(values: list[Any], predicate) -> np.ndarray:
@@ -225,9 +207,7 @@ def _text_match(values: list[Any], predicate) -> np.ndarray:
     if len(uniques) == 0:
         return np.zeros(len(values), dtype=bool)
     normalised = [normalize_text(u) for u in uniques]
-    hits = np.array(
-        [bool(text) and predicate(text) for text in normalised] + [False], dtype=bool
-    )
+    hits = np.array([bool(text) and predicate(text) for text in normalised] + [False], dtype=bool)
     return hits[codes]  # code -1 (missing) picks the trailing False
 
 
@@ -245,13 +225,9 @@ def _passes(columns: _Columns, prefs: LeadPreferences, criterion: str) -> np.nda
     """Boolean mask of leads satisfying one criterion (missing attribute -> False)."""
     with np.errstate(invalid="ignore"):
         if criterion == "engagement":
-            return columns.numbers("engagement_score") >= float(
-                prefs.min_engagement_score
-            )
+            return columns.numbers("engagement_score") >= float(prefs.min_engagement_score)
         if criterion == "quality":
-            return columns.numbers("quality_score") >= float(
-                prefs.lead_quality_threshold
-            )
+            return columns.numbers("quality_score") >= float(prefs.lead_quality_threshold)
         if criterion == "company_size":
             values = columns.numbers("company_size")
             ok = ~np.isnan(values)
@@ -266,13 +242,9 @@ def _passes(columns: _Columns, prefs: LeadPreferences, criterion: str) -> np.nda
         wanted = set(_terms(prefs.preferred_industries))
         return _text_match(columns.raw("industry"), wanted.__contains__)
     if criterion == "location":
-        return _text_match(
-            columns.location_text(), _contains_any_word(_terms(prefs.geographic_focus))
-        )
+        return _text_match(columns.location_text(), _contains_any_word(_terms(prefs.geographic_focus)))
     if criterion == "seniority":
-        return _text_match(
-            columns.raw("title"), _contains_any_word(_terms(prefs.seniority_levels))
-        )
+        return _text_match(columns.raw("title"), _contains_any_word(_terms(prefs.seniority_levels)))
     raise ValueError(f"unknown criterion {criterion!r}")
 
 
@@ -286,16 +258,12 @@ def _rank(columns: _Columns, positions: np.ndarray) -> np.ndarray:
     return positions[order]
 
 
-def filter_leads(
-    leads: Sequence[Mapping] | pd.DataFrame, prefs: LeadPreferences
-) -> FilterResult:
+def filter_leads(leads: Sequence[Mapping] | pd.DataFrame, prefs: LeadPreferences) -> FilterResult:
     """Keep the leads that satisfy every active preference, best first, at most the cap."""
     total = len(leads)
     criteria = prefs.active_criteria()
     columns = _Columns(leads)
-    masks = {
-        name: np.asarray(_passes(columns, prefs, name), dtype=bool) for name in criteria
-    }
+    masks = {name: np.asarray(_passes(columns, prefs, name), dtype=bool) for name in criteria}
 
     all_pass = np.ones(total, dtype=bool)
     for mask in masks.values():
@@ -305,16 +273,10 @@ def filter_leads(
         fail_counts += ~mask
 
     failed = {name: int((~mask).sum()) for name, mask in masks.items()}
-    sole_cause = {
-        name: int(((~mask) & (fail_counts == 1)).sum()) for name, mask in masks.items()
-    }
+    sole_cause = {name: int(((~mask) & (fail_counts == 1)).sum()) for name, mask in masks.items()}
 
     matched_positions = np.flatnonzero(all_pass)
-    ranked = (
-        _rank(columns, matched_positions)
-        if len(matched_positions)
-        else matched_positions
-    )
+    ranked = _rank(columns, matched_positions) if len(matched_positions) else matched_positions
     limit = prefs.max_leads_per_execution
     kept_positions = ranked[:limit] if limit is not None else ranked
 

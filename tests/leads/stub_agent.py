@@ -43,9 +43,7 @@ def stub_agent(replies):
                 holder["agent"].requests.append(json.loads(raw or b"null"))
             except ValueError:
                 holder["agent"].requests.append(raw)
-            reply = holder["agent"].replies.get(
-                self.path, Reply(status=404, body=b"{}")
-            )
+            reply = holder["agent"].replies.get(self.path, Reply(status=404, body=b"{}"))
             if reply.delay:
                 time.sleep(reply.delay)
             try:
@@ -64,9 +62,7 @@ def stub_agent(replies):
     server.daemon_threads = True
     agent = StubAgent(server, dict(replies))
     holder["agent"] = agent
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield agent

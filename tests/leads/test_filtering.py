@@ -103,9 +103,7 @@ def test_empty_preferences_keep_every_lead():
 
 
 def test_empty_and_blank_lists_filter_nothing():
-    prefs = LeadPreferences(
-        preferred_industries=(), geographic_focus=("", "  "), seniority_levels=("--",)
-    )
+    prefs = LeadPreferences(preferred_industries=(), geographic_focus=("", "  "), seniority_levels=("--",))
     assert filter_leads(SEED_LEADS, prefs).kept_count == 5
     assert prefs.active_criteria() == ()
 
@@ -130,9 +128,7 @@ def test_engagement_at_the_minimum_is_kept():
         {"name": "a", "engagement_score": 0.7},
         {"name": "b", "engagement_score": 0.69999},
     ]
-    assert names(filter_leads(leads, LeadPreferences(min_engagement_score=0.7))) == [
-        "a"
-    ]
+    assert names(filter_leads(leads, LeadPreferences(min_engagement_score=0.7))) == ["a"]
 
 
 @pytest.mark.parametrize("value", [None, "high", math.nan, math.inf, True, [0.9]])
@@ -144,23 +140,16 @@ def test_missing_or_invalid_engagement_fails_an_active_minimum(value):
 
 
 def test_missing_engagement_key_fails_an_active_minimum():
-    assert (
-        filter_leads([{"name": "x"}], LeadPreferences(min_engagement_score=0.0)).kept
-        == []
-    )
+    assert filter_leads([{"name": "x"}], LeadPreferences(min_engagement_score=0.0)).kept == []
 
 
 def test_numeric_string_engagement_is_read_as_a_number():
     leads = [{"name": "x", "engagement_score": "0.8"}]
-    assert names(filter_leads(leads, LeadPreferences(min_engagement_score=0.7))) == [
-        "x"
-    ]
+    assert names(filter_leads(leads, LeadPreferences(min_engagement_score=0.7))) == ["x"]
 
 
 def test_missing_engagement_is_kept_when_no_minimum_is_set():
-    assert names(
-        filter_leads([{"name": "x"}], LeadPreferences(preferred_industries=()))
-    ) == ["x"]
+    assert names(filter_leads([{"name": "x"}], LeadPreferences(preferred_industries=()))) == ["x"]
 
 
 # --- industry -----------------------------------------------------------------------------------
@@ -192,9 +181,7 @@ def test_industry_match_uses_unicode_casefold():
 def test_composed_and_decomposed_accents_are_equal():
     decomposed = "E\u0301nergie"  # E + combining acute accent
     leads = [{"name": "a", "industry": decomposed}]
-    assert names(
-        filter_leads(leads, LeadPreferences(preferred_industries=("Énergie",)))
-    ) == ["a"]
+    assert names(filter_leads(leads, LeadPreferences(preferred_industries=("Énergie",)))) == ["a"]
 
 
 # --- company size -------------------------------------------------------------------------------
@@ -224,9 +211,7 @@ def test_company_size_with_only_a_maximum():
 
 def test_missing_company_size_fails_a_size_range():
     leads = [{"name": "a"}, {"name": "b", "company_size": "lots"}]
-    assert filter_leads(leads, LeadPreferences(company_size_min=1)).failed == {
-        "company_size": 2
-    }
+    assert filter_leads(leads, LeadPreferences(company_size_min=1)).failed == {"company_size": 2}
 
 
 # --- location -----------------------------------------------------------------------------------
@@ -260,9 +245,7 @@ def test_location_matches_unicode_city_names():
         {"name": "z", "location": "ZÜRICH, Schweiz"},
         {"name": "m", "location": "München"},
     ]
-    assert names(
-        filter_leads(leads, LeadPreferences(geographic_focus=("zürich",)))
-    ) == ["z"]
+    assert names(filter_leads(leads, LeadPreferences(geographic_focus=("zürich",)))) == ["z"]
 
 
 # --- seniority ----------------------------------------------------------------------------------
@@ -295,9 +278,7 @@ def test_seniority_ignores_extra_spacing_and_punctuation():
         {"name": "a", "title": "  vp   sales  "},
         {"name": "b", "title": "VP_Sales"},
     ]
-    assert names(
-        filter_leads(leads, LeadPreferences(seniority_levels=("VP Sales",)))
-    ) == ["a", "b"]
+    assert names(filter_leads(leads, LeadPreferences(seniority_levels=("VP Sales",)))) == ["a", "b"]
 
 
 # --- quality and the cap ------------------------------------------------------------------------
@@ -404,18 +385,14 @@ lead_strategy = st.fixed_dictionaries(
 )
 prefs_strategy = st.builds(
     LeadPreferences,
-    preferred_industries=st.lists(
-        st.sampled_from(["SaaS", "AI", "énergie", ""]), max_size=3
-    ).map(tuple),
+    preferred_industries=st.lists(st.sampled_from(["SaaS", "AI", "énergie", ""]), max_size=3).map(tuple),
     min_engagement_score=st.one_of(st.none(), st.floats(0, 1)),
     company_size_min=st.one_of(st.none(), st.integers(0, 1000)),
     company_size_max=st.one_of(st.none(), st.integers(0, 1000)),
-    geographic_focus=st.lists(
-        st.sampled_from(["new york", "San Francisco", "ZÜRICH"]), max_size=2
-    ).map(tuple),
-    seniority_levels=st.lists(
-        st.sampled_from(["ceo", "Founder", "VP Sales"]), max_size=2
-    ).map(tuple),
+    geographic_focus=st.lists(st.sampled_from(["new york", "San Francisco", "ZÜRICH"]), max_size=2).map(
+        tuple
+    ),
+    seniority_levels=st.lists(st.sampled_from(["ceo", "Founder", "VP Sales"]), max_size=2).map(tuple),
     lead_quality_threshold=st.one_of(st.none(), st.floats(0, 1)),
     max_leads_per_execution=st.one_of(st.none(), st.integers(1, 5)),
 )
@@ -456,14 +433,10 @@ def satisfies_all(lead, prefs):
     wanted = {normalize_text(i) for i in prefs.preferred_industries} - {""}
     if wanted and normalize_text(lead.get("industry")) not in wanted:
         return False
-    focus = [
-        f" {normalize_text(t)} " for t in prefs.geographic_focus if normalize_text(t)
-    ]
+    focus = [f" {normalize_text(t)} " for t in prefs.geographic_focus if normalize_text(t)]
     if focus and not any(t in words(lead.get("location")) for t in focus):
         return False
-    levels = [
-        f" {normalize_text(t)} " for t in prefs.seniority_levels if normalize_text(t)
-    ]
+    levels = [f" {normalize_text(t)} " for t in prefs.seniority_levels if normalize_text(t)]
     return not levels or any(t in words(lead.get("title")) for t in levels)
 
 
@@ -476,8 +449,6 @@ def test_filtering_never_keeps_a_violator_and_never_drops_a_full_match(leads, pr
     assert kept_ids <= satisfying
     assert result.matched == len(satisfying)
     cap = prefs.max_leads_per_execution
-    assert len(kept_ids) == (
-        len(satisfying) if cap is None else min(cap, len(satisfying))
-    )
+    assert len(kept_ids) == (len(satisfying) if cap is None else min(cap, len(satisfying)))
     assert result.generated == result.matched + result.removed_by_criteria
     assert result.matched == result.kept_count + result.removed_by_limit

@@ -91,7 +91,5 @@ def test_summary_without_any_data_reports_nothing_as_zero():
 
 
 def test_summary_ignores_a_non_finite_quality_sum():
-    summary = summarize_performance(
-        PerformanceCounts(quality_score_sum=math.nan, quality_score_n=3)
-    )
+    summary = summarize_performance(PerformanceCounts(quality_score_sum=math.nan, quality_score_n=3))
     assert summary["avg_lead_quality"] is None
