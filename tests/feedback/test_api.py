@@ -136,3 +136,10 @@ def test_route_recommends_framework_and_model_with_confidence(api_client, worksp
     assert (rec["framework"], rec["model"]) == ("few-shot", "sonnet")
     assert 0.9 < rec["confidence"] <= 1 and body["reasoning"]
     assert len(rec["alternatives"]) == 2
+
+
+def test_openapi_schema_lists_the_feedback_routes(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/prompt-feedback/entries", "/api/v1/prompt-feedback/route",
+                 "/api/v1/prompt-feedback/reports/{report_id}"):  # fmt: skip
+        assert path in paths
