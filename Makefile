@@ -39,8 +39,9 @@ test: lint
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: migrate
-	$(BIN)/python -m bench
+# Benchmarks in their own database (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+bench: install
+	$(BIN)/python -m bench --markdown bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3*

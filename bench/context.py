@@ -1,0 +1,73 @@
+"""What every scenario gets: sizes for this run, repeat counts, workspaces, users and tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.environment import Environment
+
+# Size presets: full is the issue's; quick is for development; tiny is for the smoke test.
+SCALES = {"full": 1.0, "quick": 0.02, "tiny": 0.002}
+
+
+@dataclass
+class Context:
+    preset: str
+    environment: Environment
+    log_dir: Path
+    shared: dict = field(default_factory=dict)  # data one scenario leaves for another
+
+    @property
+    def scale(self) -> float:
+        return SCALES[self.preset]
+
+    @property
+    def full(self) -> bool:
+        return self.preset == "full"
+
+    def size(self, full_size: int, minimum: int = 50) -> int:
+        return max(minimum, int(full_size * self.scale))
+
+    def runs(self, full_runs: int) -> int:
+        """Timed runs: as asked at full size, fewer at the small development sizes."""
+        if self.preset == "tiny":
+            return 1
+        return full_runs if self.full else max(1, min(full_runs, 2))
+
+    def seconds(self, full_seconds: float) -> float:
+        """A time budget for a load run: as asked at full size, short at the small sizes."""
+        return {"full": full_seconds, "quick": 4.0, "tiny": 1.5}[self.preset]
+
+    def workspace(self, slug: str):
+        from workspaces.models import Workspace
+
+        return Workspace.objects.create(slug=slug, name=slug.replace("-", " ").title())
+
+    def owner(self, workspace, username: str):
+        from django.contrib.auth import get_user_model
+
+        from workspaces.models import Membership, Role
+
+        user = get_user_model().objects.create_user(username=username, password="bench-password-1")
+        Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
+        return user
+
+    def token(self, workspace) -> str:
+        from workspaces.models import ApiToken
+
+        _token, raw = ApiToken.issue(workspace, "benchmark")
+        return raw
+
+    def session_cookie(self, user) -> str:
+        """A logged-in session for ``user``, as the Cookie header a browser would send."""
+        from django.conf import settings
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
