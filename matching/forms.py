@@ -43,3 +43,13 @@ class ChoiceForm(forms.Form):
     reasoning = forms.CharField(
         label="Why this one?", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    important_factors = forms.MultipleChoiceField(
+        label="What mattered most", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    outcome = forms.CharField(
+        label="Outcome (later)", max_length=200, required=False, help_text="e.g. order placed, delivered late"
+    )
+
+    def __init__(self, *args, factors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["important_factors"].choices = [(f.key, f.label) for f in factors]

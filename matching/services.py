@@ -302,7 +302,9 @@ def record_choice(
         "outcome": _text(outcome, "outcome", 200),
     }
     with transaction.atomic():
-        existing = Choice.objects.select_for_update().filter(session=session).first()
+        # lock the session row so two simultaneous choices for it are recorded one after the other
+        MatchingSession.objects.select_for_update().filter(pk=session.pk).first()
+        existing = Choice.objects.filter(session=session).first()
         changed = existing is None or existing.candidate_id != (rec.candidate_id if rec else None)
         if existing is None:
             choice = Choice.objects.create(workspace=workspace, session=session, **values)

@@ -30,11 +30,16 @@ def _index_context(request, form):
         .order_by("-created_at")
     )
     page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    factors = services.factors_for(workspace)
     return {
         "form": form,
         "page_obj": page,
-        "factors": services.factors_for(workspace),
+        "factors": factors,
         "candidate_count": Candidate.objects.for_workspace(workspace).filter(active=True).count(),
+        "candidates": [
+            {"name": c.name, "values": [c.factor_values.get(f.key) for f in factors]}
+            for c in Candidate.objects.for_workspace(workspace).filter(active=True).order_by("name")[:100]
+        ],
         "imported_count": MatchingSession.objects.for_workspace(workspace).filter(imported=True).count(),
         "latest_version": WeightVersion.objects.for_workspace(workspace).order_by("-number").first(),
     }
@@ -77,7 +82,16 @@ def _session_context(request, session):
         "recommendations": recs,
         "factors": factors,
         "choice": choice,
-        "choice_form": ChoiceForm(initial={"candidate_id": choice.candidate_id if choice else ""}),
+        "choice_form": ChoiceForm(
+            factors=factors,
+            initial={
+                "candidate_id": choice.candidate_id if choice else "",
+                "satisfaction": choice.satisfaction if choice else None,
+                "reasoning": choice.reasoning if choice else "",
+                "important_factors": choice.important_factors if choice else [],
+                "outcome": choice.outcome if choice else "",
+            },
+        ),
     }
 
 
@@ -200,7 +214,7 @@ def compare(request, session_id):
 @workspace_view(write=True)
 def choose(request, session_id):
     session = get_object_or_404(MatchingSession.objects.for_workspace(request.workspace), pk=session_id)
-    form = ChoiceForm(request.POST)
+    form = ChoiceForm(request.POST, factors=services.factors_for(request.workspace))
     error = None
     if form.is_valid():
         candidate_id = form.cleaned_data["candidate_id"]
@@ -211,6 +225,8 @@ def choose(request, session_id):
                 candidate_id=None if candidate_id in ("", "none") else candidate_id,
                 satisfaction=form.cleaned_data["satisfaction"],
                 reasoning=form.cleaned_data["reasoning"],
+                important_factors=form.cleaned_data["important_factors"],
+                outcome=form.cleaned_data["outcome"],
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)

@@ -94,3 +94,17 @@ def test_viewer_cannot_choose(viewer_client, session):
     )
     assert response.status_code == 403
     assert not Choice.objects.exists()
+
+
+def test_feedback_records_important_factors_and_outcome(teammate_client, session):
+    rec = session.recommendations.get(rank=1)
+    url = reverse("matching:choose", args=[session.id])
+    teammate_client.post(url, {"candidate_id": str(rec.candidate_id)}, **HTMX)
+    response = teammate_client.post(
+        url,
+        {"candidate_id": str(rec.candidate_id), "important_factors": ["price"], "outcome": "order placed"},
+        **HTMX,
+    )
+    assert "mattered most: price" in response.content.decode()
+    choice = Choice.objects.get()
+    assert (choice.important_factors, choice.outcome) == (["price"], "order placed")

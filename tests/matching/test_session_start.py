@@ -64,3 +64,4 @@ def test_index_lists_sessions_and_factors(owner_client, workspace):
     body = owner_client.get(reverse("matching:index")).content.decode()
     assert "carla" in body
     assert "price" in body
+    assert "Provider A" in body  # the candidates with their factor values
