@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from leads.models.agents import Agent, Recipe
 from leads.models.executions import Execution
+from leads.services.agents import create_agent, create_recipe
 from leads.services.executions import start_execution
 from workspaces.access import require_api_write
 
@@ -65,6 +66,26 @@ class KeptLeadOut(Schema):
 
 class ExecutionDetailOut(ExecutionOut):
     leads: list[KeptLeadOut]
+
+
+class AgentIn(Schema):
+    name: str
+    source: str = "http"
+    description: str = ""
+
+
+class RecipeIn(Schema):
+    name: str
+    input_data: dict[str, Any] | None = None
+    endpoint_url: str = ""
+    demo_lead_count: int = 25
+    description: str = ""
+
+
+class CreatedOut(Schema):
+    id: str
+    name: str
+    url: str
 
 
 class AgentOut(Schema):
@@ -155,3 +176,23 @@ def list_agents(request):
         }
         for agent in agents
     ]
+
+
+@router.post(
+    "/agents", response={201: CreatedOut}, summary="Create an agent (source: http, push, csv or demo)"
+)
+def create_agent_route(request, payload: AgentIn):
+    require_api_write(request)
+    agent = create_agent(request.workspace, payload.name, payload.source, payload.description)
+    return Status(201, {"id": str(agent.id), "name": agent.name, "url": f"/leads/agents/{agent.id}/"})
+
+
+@router.post("/agents/{agent_id}/recipes", response={201: CreatedOut}, summary="Create a recipe of an agent")
+def create_recipe_route(request, agent_id: uuid.UUID, payload: RecipeIn):
+    require_api_write(request)
+    agent = get_object_or_404(Agent.objects.for_workspace(request.workspace), pk=agent_id)
+    recipe = create_recipe(
+        request.workspace, agent, payload.name, payload.input_data, payload.endpoint_url,
+        payload.demo_lead_count, payload.description,
+    )  # fmt: skip
+    return Status(201, {"id": str(recipe.id), "name": recipe.name, "url": f"/leads/recipes/{recipe.id}/"})

@@ -125,3 +125,44 @@ def test_nul_characters_in_pushed_leads_are_dropped_not_a_crash(api_client, work
     body = api_client.get(f"/api/v1/executions/{created.json()['execution_id']}").json()
     assert body["status"] == "succeeded"
     assert body["leads"][0]["name"] == "Sarah"
+
+
+def test_agents_and_recipes_can_be_created_through_the_api(api_client, workspace):
+    agent = api_client.post(
+        "/api/v1/agents", {"name": "Hunter", "source": "http"}, content_type="application/json"
+    )
+    assert agent.status_code == 201, agent.content
+    recipe = api_client.post(
+        f"/api/v1/agents/{agent.json()['id']}/recipes",
+        {
+            "name": "AI founders",
+            "input_data": {"search_query": "AI founders"},
+            "endpoint_url": "http://127.0.0.1:8999/x",
+        },
+        content_type="application/json",
+    )
+    assert recipe.status_code == 201, recipe.content
+    listed = api_client.get("/api/v1/agents").json()
+    assert listed[0]["recipes"] == [{"recipe_id": recipe.json()["id"], "name": "AI founders"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"name": "x", "endpoint_url": ""}, "endpoint_url"), ({"name": "x", "endpoint_url": "ftp://a/b"}, "endpoint_url"),
+     ({"name": "", "endpoint_url": "http://a.example/x"}, "name"),
+     ({"name": "x", "endpoint_url": "http://a.example/x", "demo_lead_count": 0}, "demo_lead_count")],
+)  # fmt: skip
+def test_bad_recipes_are_refused_per_field(api_client, workspace, body, field):
+    agent = AgentFactory(workspace=workspace, source="http")
+    response = api_client.post(f"/api/v1/agents/{agent.id}/recipes", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_duplicate_or_unknown_source_agents_are_refused(api_client, workspace):
+    AgentFactory(workspace=workspace, name="Hunter")
+    response = api_client.post(
+        "/api/v1/agents", {"name": "hunter", "source": "rss"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"name", "source"}
