@@ -1,7 +1,7 @@
 """Agents and recipes: list, create, edit, and their performance pages."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -9,6 +9,7 @@ from leads.forms.agents import AgentForm, CsvRunForm, RecipeForm
 from leads.models.agents import Agent, Recipe
 from leads.models.executions import Execution
 from leads.performance import performance_rates, summarize_performance
+from leads.services.agents import create_agent, create_recipe
 from leads.services.performance import conversion_breakdown, performance_counts
 from workspaces.access import workspace_view
 
@@ -57,11 +58,14 @@ def agent_create(request):
         return HttpResponseNotAllowed(["POST"])
     form = AgentForm(request.POST, workspace=request.workspace)
     if form.is_valid():
-        agent = form.save(commit=False)
-        agent.workspace = request.workspace
-        agent.save()
-        messages.success(request, f"Agent {agent} created. Now give it a recipe.")
-        return redirect("leads:agent_detail", agent_id=agent.id)
+        data = form.cleaned_data
+        try:
+            agent = create_agent(request.workspace, data["name"], data["source"], data["description"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Agent {agent} created. Now give it a recipe.")
+            return redirect("leads:agent_detail", agent_id=agent.id)
     agents = Agent.objects.for_workspace(request.workspace)
     rows = [{"agent": agent, **_performance(request.workspace, agent=agent)} for agent in agents]
     return render(request, "leads/agents.html", {"rows": rows, "form": form}, status=400)
@@ -76,12 +80,17 @@ def agent_detail(request, agent_id):
             raise PermissionDenied("Viewers can look but not change anything in this workspace.")
         recipe_form = RecipeForm(request.POST, agent=agent)
         if recipe_form.is_valid():
-            recipe = recipe_form.save(commit=False)
-            recipe.workspace = request.workspace
-            recipe.agent = agent
-            recipe.save()
-            messages.success(request, f"Recipe {recipe} created.")
-            return redirect("leads:recipe_detail", recipe_id=recipe.id)
+            data = recipe_form.cleaned_data
+            try:
+                recipe = create_recipe(
+                    request.workspace, agent, data["name"], data.get("input_data"), data.get("endpoint_url", ""),
+                    data.get("demo_lead_count") or 25, data.get("description", ""),
+                )  # fmt: skip
+            except ValidationError as error:
+                recipe_form.add_error(None, error)
+            else:
+                messages.success(request, f"Recipe {recipe} created.")
+                return redirect("leads:recipe_detail", recipe_id=recipe.id)
     recipes = Recipe.objects.for_workspace(request.workspace).filter(agent=agent)
     recipe_rows = [{"recipe": r, **_performance(request.workspace, recipe=r)} for r in recipes]
     context = {
