@@ -372,7 +372,7 @@ def choice_frame(workspace) -> tuple[pd.DataFrame, list[Factor]]:
     rows = (
         Recommendation.objects.for_workspace(workspace)
         .filter(session_id__in=list(chosen))
-        .order_by("session_id", "rank")
+        .order_by("session__created_at", "session_id", "rank")
         .values_list("session_id", "candidate_id", "rank", "factor_values", "session__segment")
     )
     records = []
