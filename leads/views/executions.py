@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from leads.forms.agents import CsvRunForm
@@ -65,6 +66,7 @@ def execution_detail(request, execution_id):
         "execution": execution,
         "impact": execution.filtering_impact or {},
         "impact_rows": _impact_rows(execution),
+        "waited_seconds": (timezone.now() - (execution.started_at or execution.created_at)).total_seconds(),
     }
     if request.htmx:
         return render(request, "leads/execution_detail.html#execution-status", context)
