@@ -1,5 +1,7 @@
 """Chart.js configurations for the matching analytics page (drawn by static/js/app.js)."""
 
+from matching.segments import SEGMENTS
+
 
 def _line(labels, datasets, y_title, y_min=None, y_max=None):
     scale = {"title": {"display": True, "text": y_title}}
@@ -43,7 +45,15 @@ def analytics_charts(figures: dict) -> dict:
         "rank": _line(labels, [{"label": "Mean chosen rank", "data": rank}], "rank (1 = top)", 1),
         "confidence": _line(
             [f"v{v['version']}" for v in history],
-            [{"label": "Learning confidence (all segments)", "data": [v["confidence"] for v in history]}],
+            [{"label": "All segments", "data": [v["confidence"] for v in history]}]
+            + [
+                {
+                    "label": SEGMENTS.get(key, key),
+                    "data": [v["by_segment"].get(key) for v in history],
+                    "borderDash": [2, 3],
+                }
+                for key in sorted({k for v in history for k in v["by_segment"]})
+            ],
             "confidence (0-1)",
             0,
             1,

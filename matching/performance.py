@@ -126,6 +126,9 @@ def matching_analytics(workspace, days: int = 90) -> dict:
             "created_at": v["created_at"].isoformat(),
             "n_sessions": v["n_sessions"],
             "confidence": v["confidence"],
+            "by_segment": {
+                key: entry["confidence"] for key, entry in (v["segments"] or {}).items() if key != "all"
+            },
         }
         for v in versions
     ]
