@@ -278,7 +278,11 @@ class WinningCopy(WorkspaceScopedModel):
     class Meta:
         ordering = ["-decided_on", "-prob_best"]
         constraints = [models.UniqueConstraint(fields=["experiment", "post"], name="one_winner_row_per_post")]
-        indexes = [models.Index(fields=["workspace", "embedding_backend", "is_current"])]
+        indexes = [
+            models.Index(fields=["workspace", "embedding_backend", "is_current"]),
+            # the search index's freshness check reads the latest change through this
+            models.Index(fields=["workspace", "-updated_at"], name="winner_latest_change"),
+        ]
 
     def __str__(self):
         return f"{self.brand}: {self.variant} ({self.decided_on})"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 
 from analytics.intervals import wilson_interval
@@ -89,7 +89,14 @@ def _index_for(workspace, backend) -> VectorIndex:
     winners = WinningCopy.objects.for_workspace(workspace).filter(
         is_current=True, embedding_backend=backend.name, embedding_dimension=backend.dimension
     )
-    version = tuple(winners.aggregate(n=Count("id"), last=Max("updated_at")).values())
+    # every change to a winner moves its updated_at, so the latest one says whether the index is stale
+    # (an index-only lookup, cheap at 100,000 winners); deleted rows are skipped when results are read
+    version = (
+        WinningCopy.objects.filter(workspace=workspace)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
 
     def build():
         rows = list(winners.values_list("id", "brand_id", "embedding"))
