@@ -18,16 +18,17 @@ def _recent(request):
 
 
 def _mapping_context(request, form, data, header):
-    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    """The mapping as chosen so far (even before the form is complete), for the preview."""
+    chosen = form.data if form.is_bound else {}
+    id_column = chosen.get("id_column", "") if chosen.get("id_column", "") in header else ""
+    outcome_column = chosen.get("outcome_column", "") if chosen.get("outcome_column", "") in header else ""
+    positive = (chosen.get("positive") or "").strip()
     try:
-        shown = preview(
-            data,
-            cleaned.get("id_column", ""),
-            cleaned.get("outcome_column", ""),
-            cleaned.get("positive", "") or ("x" if cleaned.get("outcome_column") else ""),
-        )
+        shown = preview(data, id_column, outcome_column, positive or ("?" if outcome_column else ""))
     except ValidationError:
         shown = preview(data)
+    if outcome_column and not positive:
+        shown["roles"][outcome_column] = "outcome (say which value means won)"
     return {"form": form, "preview": shown, "header": header}
 
 
