@@ -149,3 +149,21 @@ def test_report_for_an_absurd_date_is_refused(workspace):
     with pytest.raises(ValidationError) as info:
         services.write_report(workspace, "weekly", date(9999, 12, 31))
     assert "date" in info.value.message_dict
+
+
+def test_entries_frame_reads_one_workspace_window_with_tags_and_times(workspace, other_workspace):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    FeedbackEntryFactory(workspace=workspace, tags=["a", "b"], rating=5, created_at=now)
+    FeedbackEntryFactory(workspace=workspace, tags=[], rating=2, created_at=now - timedelta(days=9))
+    FeedbackEntryFactory(workspace=other_workspace, tags=["a"], created_at=now)
+    frame = services.entries_frame(workspace, since=now - timedelta(days=7))
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["tags"] == ["a", "b"] and row["rating"] == 5 and row["model"] == "claude-sonnet-5"
+    assert abs((row["created_at"] - now).total_seconds()) < 1
+    untimed = services.entries_frame(workspace, with_time=False)
+    assert sorted(map(len, untimed["tags"])) == [0, 2] and "created_at" not in untimed
