@@ -96,8 +96,13 @@ def loop_alerts(workspace):
         if not find_spec(f"{app}.summaries"):
             continue
         for card in import_module(f"{app}.summaries").dashboard_cards(workspace):
-            if str(card.get("title", "")).lower().startswith("alert"):
-                alerts.append(Alert(label, str(card.get("value", "")), None, card.get("url", "")))
+            title = str(card.get("title", ""))
+            if title.lower().startswith("alert"):
+                subject = title.split(":", 1)[1].strip() if ":" in title else ""
+                message = f"{subject}: {card.get('value', '')}" if subject else str(card.get("value", ""))
+                if card.get("n") is not None:
+                    message += f" (n={card['n']})"
+                alerts.append(Alert(label, message, None, card.get("url", "")))
     return alerts
 
 

@@ -15,6 +15,10 @@ def trend_chart(figure):
         },
         "options": {
             "plugins": {"legend": {"display": False}},
-            "scales": {"x": {"ticks": {"maxTicksLimit": 6}}, "y": {"beginAtZero": True}},
+            "scales": {
+                "x": {"ticks": {"maxTicksLimit": 4, "maxRotation": 0}},
+                "y": {"beginAtZero": True, "ticks": {"maxTicksLimit": 4}},
+            },
+            "elements": {"point": {"radius": 1.5}},
         },
     }

@@ -61,7 +61,7 @@ document.addEventListener("submit", function (event) {
       config.options.maintainAspectRatio = false;
       var existing = Chart.getChart(canvas);
       if (existing) { existing.destroy(); }
-      canvas.parentElement.style.height = canvas.parentElement.style.height || "300px";
+      canvas.parentElement.style.height = (canvas.getAttribute("data-height") || "300") + "px";
       new Chart(canvas, config);
       canvas.setAttribute("data-chart-drawn", "true");
     });
