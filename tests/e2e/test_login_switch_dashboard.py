@@ -25,4 +25,4 @@ def test_log_in_switch_workspace_and_see_dashboard(browser_page, live_server):
         page.get_by_role("heading", level=1).inner_text()
         == "Globex Marketing: are the feedback loops working?"
     )
-    assert page.get_by_role("link", name="Leads").is_visible()
+    assert page.get_by_role("link", name="Leads", exact=True).is_visible()
