@@ -4,10 +4,11 @@ from ninja import Router
 
 router = Router(tags=["leads"])
 
-from leads.api import executions, lead_feedback, performance, preferences  # noqa: E402
+from leads.api import agents, executions, lead_feedback, performance, preferences  # noqa: E402
 
 router.add_router("", preferences.router)
 router.add_router("", executions.router)
+router.add_router("", agents.router)
 router.add_router("", lead_feedback.router)
 router.add_router("", performance.router)
 
