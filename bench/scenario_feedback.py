@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 from django.utils import timezone
 
 from bench import bulk
@@ -23,32 +22,31 @@ MODELS = ["claude-sonnet", "claude-haiku", "gpt-4o", "llama-3"]
 
 
 def _load(workspace, n, start):
+    """n entries over the 14 days from ``start``, generated inside the database; prompts with a
+    'good' hint succeed more often, as do one framework and one model."""
+    from bench import sql_rows as q
     from feedback.models import FeedbackEntry
 
-    rng = np.random.default_rng(99)
-    task, good, bad = (rng.integers(0, len(x), n) for x in (TASKS, HINTS_GOOD, HINTS_BAD))
-    use_good = rng.random(n) < 0.5
-    framework = rng.integers(0, len(FRAMEWORKS), n)
-    model = rng.integers(0, len(MODELS), n)
-    tag_a, tag_b = rng.integers(0, len(TAGS), n), rng.integers(0, len(TAGS), n)
-    quality = 2.6 + 1.0 * use_good + 0.3 * (framework == 0) + 0.2 * (model == 0) + rng.normal(0, 1, n)
-    rating = np.clip(np.rint(quality), 1, 5).astype(int)
-    thumbs = np.where(rating >= 4, 1, np.where(rating <= 2, -1, 0)) * (rng.random(n) < 0.6)
-    seconds = rng.integers(0, 14 * 86400, n)
-    prompts = [
-        f"{TASKS[t]} {HINTS_GOOD[g] if u else HINTS_BAD[b]}"
-        for t, g, b, u in zip(task.tolist(), good.tolist(), bad.tolist(), use_good.tolist(), strict=True)
-    ]
-    created = [start + dt.timedelta(seconds=s) for s in seconds.tolist()]
-    bulk.insert(
+    good = f"({q.rand(1)} < 0.5)"
+    hint = f"(CASE WHEN {good} THEN {q.pick(HINTS_GOOD, 2)} ELSE {q.pick(HINTS_BAD, 3)} END)"
+    framework, model = q.pick(FRAMEWORKS, 4), q.pick(MODELS, 5)
+    quality = (
+        f"(2.6 + (CASE WHEN {good} THEN 1.0 ELSE 0 END) + (CASE WHEN {framework} = '{FRAMEWORKS[0]}' THEN 0.3 ELSE 0 END)"
+        f" + (CASE WHEN {model} = '{MODELS[0]}' THEN 0.2 ELSE 0 END) + ({q.rand(6)} - 0.5) * 3)"
+    )
+    rating = f"(CASE WHEN {quality} < 1.5 THEN 1 WHEN {quality} < 2.5 THEN 2 WHEN {quality} < 3.5 THEN 3 WHEN {quality} < 4.5 THEN 4 ELSE 5 END)"
+    thumbs = f"(CASE WHEN {q.rand(7)} < 0.4 THEN 0 WHEN {rating} >= 4 THEN 1 WHEN {rating} <= 2 THEN -1 ELSE 0 END)"
+    tags = f"'[\"' || {q.pick(TAGS, 8)} || '\", \"' || {q.pick(TAGS, 9)} || '\"]'"
+    context = f'\'{{"framework": "\' || {framework} || \'", "model": "\' || {model} || \'"}}\''
+    created = q.seconds_after(start, f"{q.rand(10)} * {14 * 86400 - 1}")
+    ws = f"CAST('{workspace.id}' AS uuid)" if q.postgres() else f"'{workspace.id.hex}'"
+    q.insert(
         FeedbackEntry,
-        {"workspace": [workspace.id] * n, "prompt": prompts, "output": ["(generated text)"] * n,
-         "rating": rating.tolist(), "thumbs": thumbs.tolist(),
-         "tags": [sorted({TAGS[a], TAGS[b]}) for a, b in zip(tag_a.tolist(), tag_b.tolist(), strict=True)],
-         "context": [{"framework": FRAMEWORKS[f], "model": MODELS[m]} for f, m in zip(framework.tolist(), model.tolist(), strict=True)],
-         "framework": [FRAMEWORKS[f] for f in framework.tolist()], "model_name": [MODELS[m] for m in model.tolist()],
+        n,
+        {"id": q.uid(9), "workspace": ws, "prompt": f"{q.pick(TASKS, 11)} || ' ' || {hint}",
+         "output": "'(generated text)'", "rating": rating, "thumbs": thumbs, "tags": q.json(tags),
+         "context": q.json(context), "framework": framework, "model_name": model,
          "created_at": created, "updated_at": created},
-        bulk.Ids(99),
     )  # fmt: skip
     bulk.analyze()
 
