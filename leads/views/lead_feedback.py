@@ -4,6 +4,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from leads.models.leads import Lead
 from leads.services.lead_feedback import record_lead_feedback, team_feedback_summary
 from workspaces.access import workspace_view
 
+KINDS = {"all": "All leads", "kept": "Kept by recipe runs", "other": "Imported or added otherwise"}
 QUALITY_CHOICES = [("0.2", "1"), ("0.4", "2"), ("0.6", "3"), ("0.8", "4"), ("1.0", "5")]
 
 
@@ -35,12 +37,18 @@ def with_feedback(request, leads):
 
 @workspace_view
 def index(request):
+    # Kept leads by run (newest run first, best first within it), imported leads by arrival.
     leads = (
         Lead.objects.for_workspace(request.workspace)
-        .filter(execution__isnull=False)
         .select_related("execution__recipe", "execution__agent")
-        .order_by("-execution__created_at", "rank")
+        .annotate(listed_at=Coalesce("execution__created_at", "created_at"))
+        .order_by("-listed_at", "rank")
     )
+    kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "all"
+    if kind == "kept":
+        leads = leads.filter(execution__isnull=False)
+    elif kind == "other":
+        leads = leads.filter(execution__isnull=True)
     execution = None
     if request.GET.get("execution"):
         if _is_uuid(request.GET["execution"]):
@@ -55,7 +63,7 @@ def index(request):
         leads = leads.filter(execution__recipe_id=recipe_id)
     todo = request.GET.get("todo") == "1"
     if todo:
-        leads = leads.exclude(feedback__user=request.user)
+        leads = leads.filter(execution__isnull=False).exclude(feedback__user=request.user)
     page = Paginator(leads, 25).get_page(request.GET.get("page"))
     context = {
         **with_feedback(request, page.object_list),
@@ -64,6 +72,8 @@ def index(request):
         "recipes": recipes,
         "recipe_id": recipe_id,
         "todo": todo,
+        "kind": kind,
+        "kinds": KINDS,
         "recent_executions": Execution.objects.for_workspace(request.workspace).select_related("recipe")[:5],
     }
     return render(request, "leads/index.html", context)

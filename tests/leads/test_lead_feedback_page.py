@@ -92,3 +92,16 @@ def test_leads_list_can_show_only_leads_i_have_not_judged(owner_client, owner, l
     assert "Tom Price" in page and "Sarah Chen" not in page
     by_recipe = owner_client.get(f"/leads/?recipe={other.execution.recipe_id}").content.decode()
     assert "Tom Price" in by_recipe and "Sarah Chen" in by_recipe
+
+
+def test_leads_list_also_shows_imported_leads_without_feedback_controls(owner_client, workspace, lead):
+    from leads.models import Lead
+
+    imported = Lead.objects.create(workspace=workspace, name="Crm Person", source="Webinar")
+    page = owner_client.get("/leads/").content.decode()
+    assert "Crm Person" in page and "Sarah Chen" in page
+    assert f'id="feedback-{imported.id}"' not in page
+    assert f'id="feedback-{lead.id}"' in page
+    kept_only = owner_client.get("/leads/?kind=kept").content.decode()
+    assert "Crm Person" not in kept_only and "Sarah Chen" in kept_only
+    assert "Sarah Chen" not in owner_client.get("/leads/?kind=other").content.decode()
