@@ -122,13 +122,17 @@ def test_command_refuses_outcome_column_without_positive(tmp_path, db):
 TELCO = Path(__file__).resolve().parent.parent / "data" / "telco_churn.csv"
 
 
-@pytest.mark.slow
-def test_telco_import_then_evaluate_scoring_reaches_the_auc_bar(db):
+def test_evaluate_scoring_prints_one_json_object_from_imported_outcomes(db, tmp_path):
+    """The command on real, messy data (the first 1,500 telco customers; the full-data AUC bar is
+    asserted on the same procedure in test_scoring_quality.py)."""
     import json
 
+    lines = TELCO.read_text().splitlines()[:1501]
+    path = tmp_path / "telco_head.csv"
+    path.write_text("\n".join(lines) + "\n")
     call_command(
         "import_leads",
-        str(TELCO),
+        str(path),
         "--workspace",
         "telco",
         "--outcome-column",
@@ -138,8 +142,13 @@ def test_telco_import_then_evaluate_scoring_reaches_the_auc_bar(db):
         stdout=StringIO(),
     )
     out = StringIO()
-    call_command("evaluate_scoring", "--workspace", "telco", "--folds", "5", "--json", stdout=out)
+    call_command("evaluate_scoring", "--workspace", "telco", "--folds", "3", "--json", stdout=out)
     result = json.loads(out.getvalue())
-    assert result["n"] == 7043 and result["positives"] == 1869
-    assert result["auc"] >= 0.84
-    assert {"auc_std", "brier", "model"} <= set(result)
+    assert result["n"] == 1500 and result["folds"] == 3
+    assert result["auc"] > 0.78
+    assert {"auc_std", "brier", "positives", "model"} <= set(result)
+
+
+def test_evaluate_scoring_with_too_few_outcomes_says_why(workspace):
+    with pytest.raises(CommandError, match="need at least 5 won"):
+        call_command("evaluate_scoring", "--workspace", workspace.slug, "--json", stdout=StringIO())
