@@ -31,3 +31,24 @@ def test_unknown_workspace_is_created_and_said(capsys):
     captured = capsys.readouterr()
     assert "Created workspace 'fresh'" in captured.err
     assert json.loads(captured.out)["decisions"] == []
+
+
+def test_commands_alone_take_a_csv_to_a_searchable_winner(tmp_path, capsys):
+    from content.services.winner_store import search_winners
+    from workspaces.models import Workspace
+
+    lines = ["post_id,brand,platform,variant,experiment,text,date,impressions,clicks,conversions,revenue"]
+    for day in range(1, 5):
+        lines.append(f"p-1,Acme,facebook,primary,launch,Meet our new blender,2026-03-0{day},5000,250,10,400")
+        lines.append(
+            f"p-2,Acme,facebook,A,launch,Blend smoothies in ten seconds,2026-03-0{day},5000,330,11,420"
+        )
+    path = tmp_path / "metrics.csv"
+    path.write_text("\n".join(lines) + "\n")
+    call_command("ingest_metrics", str(path), "--workspace", "cli-team")
+    capsys.readouterr()
+    call_command("identify_winners", "--workspace", "cli-team", "--json")
+    decisions = json.loads(capsys.readouterr().out)["decisions"]
+    assert decisions[0]["winner"] == "A" and decisions[0]["winner_post_id"] == "p-2"
+    results = search_winners(Workspace.objects.get(slug="cli-team"), "smoothie blender")
+    assert results[0]["content"] == "Blend smoothies in ten seconds"
