@@ -157,3 +157,22 @@ def test_a_variant_without_metrics_yet_blocks_the_winner(workspace):
     decision = WinnerDecision.objects.get(experiment=experiment)
     assert decision.winner_variant == ""
     assert "B below" in decision.reason
+
+
+def test_a_failing_experiment_is_counted_and_the_others_still_decided(workspace, monkeypatch):
+    from content import winners as rule
+
+    good = clear_winner(workspace, name="good")
+    clear_winner(workspace, name="broken")
+    real = rule.decide_winner
+
+    def flaky(counts, **kwargs):
+        if kwargs["seed"] != good.id.int % (2**32):
+            raise ValueError("bad figures")
+        return real(counts, **kwargs)
+
+    monkeypatch.setattr(rule, "decide_winner", flaky)
+    run = run_winner_job(workspace)
+    assert run.status == "done"
+    assert (run.experiments_processed, run.winners_identified, run.errors) == (2, 1, 1)
+    assert "bad figures" in run.error_messages[0]
