@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, sparse, special
+from threadpoolctl import threadpool_limits
 
 FORMAT_VERSION = 1
 GLOBAL = ""  # the segment key of the all-segments weights
@@ -360,6 +361,8 @@ class _Problem:
         self.starts = np.flatnonzero(np.r_[True, session[1:] != session[:-1]])
         self.sizes = np.diff(np.r_[self.starts, len(session)])
         self.n_sessions = len(self.starts)
+        # when every session shows the same number of candidates, a reshape is faster than reduceat
+        self.width = int(self.sizes[0]) if len(self.sizes) and (self.sizes == self.sizes[0]).all() else 0
 
     def utilities(self, theta: np.ndarray) -> np.ndarray:
         u = self.design @ theta[: self.k]
@@ -370,6 +373,13 @@ class _Problem:
     def probabilities(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
         """Choice probabilities per row and the log-likelihood summed over sessions."""
         u = self.utilities(theta)
+        if self.width:
+            grid = u.reshape(-1, self.width)
+            top = grid.max(axis=1)
+            e = np.exp(grid - top[:, None])
+            denom = e.sum(axis=1)
+            p = (e / denom[:, None]).ravel()
+            return p, float(u @ self.chosen - (top + np.log(denom)).sum())
         top = np.maximum.reduceat(u, self.starts)
         e = np.exp(u - np.repeat(top, self.sizes))
         denom = np.add.reduceat(e, self.starts)
@@ -530,6 +540,33 @@ def _choose_log_scale(data, higher_is_better, has_position, alternative, n_alter
 
 
 def fit_choice_model(
+    data: ChoiceSet,
+    higher_is_better=None,
+    *,
+    l2: float = 1.0,
+    segment_shrinkage: float = 10.0,
+    alternative_effects: bool = True,
+    position_bias: bool = True,
+    log_scale: str = "auto",
+) -> ChoiceModel:
+    """Fit the all-segments weights, then each segment's weights shrunk toward them.
+
+    See _fit_choice_model for the options. The matrices here are tall and thin, where threaded
+    BLAS only adds contention, so the fit runs with one BLAS thread.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_choice_model(
+            data,
+            higher_is_better,
+            l2=l2,
+            segment_shrinkage=segment_shrinkage,
+            alternative_effects=alternative_effects,
+            position_bias=position_bias,
+            log_scale=log_scale,
+        )
+
+
+def _fit_choice_model(
     data: ChoiceSet,
     higher_is_better=None,
     *,

@@ -32,7 +32,7 @@ def simulate(
     k = len(true_w)
     rows = n_sessions * n_alts
     values = rng.normal(size=(rows, k)) * np.arange(1, k + 1) * 3 + 10
-    alt = np.concatenate([rng.choice(n_alternatives, n_alts, replace=False) for _ in range(n_sessions)])
+    alt = rng.random((n_sessions, n_alternatives)).argsort(axis=1)[:, :n_alts].ravel()  # distinct per session
     rank = np.tile(np.arange(1, n_alts + 1), n_sessions).astype(float)
     session = np.repeat(np.arange(n_sessions), n_alts)
     segment = SEGMENTS[rng.integers(0, len(SEGMENTS), n_sessions)]
@@ -166,9 +166,10 @@ def test_frame_import_drops_sessions_that_cannot_inform_the_model():
 
 def test_learning_on_100000_sessions_is_fast():
     data = simulate(100_000, [0.3, -0.2, 0.1], n_alts=4, n_alternatives=30, position=0.3, seed=10)
-    start = time.perf_counter()
+    # CPU time of this process, so that other jobs on a shared machine do not make it flaky
+    start = time.process_time()
     model = fit_choice_model(data)
-    assert time.perf_counter() - start < 30
+    assert time.process_time() - start < 30
     assert model.global_weights.n_sessions == 100_000
 
 
