@@ -1,5 +1,6 @@
 """Filtering generated leads against preferences: each criterion, edge cases, combination, property."""
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -452,3 +453,37 @@ def test_filtering_never_keeps_a_violator_and_never_drops_a_full_match(leads, pr
     assert len(kept_ids) == (len(satisfying) if cap is None else min(cap, len(satisfying)))
     assert result.generated == result.matched + result.removed_by_criteria
     assert result.matched == result.kept_count + result.removed_by_limit
+
+
+CRITERION_FIELDS = {
+    "engagement": {"min_engagement_score"},
+    "industry": {"preferred_industries"},
+    "company_size": {"company_size_min", "company_size_max"},
+    "location": {"geographic_focus"},
+    "seniority": {"seniority_levels"},
+    "quality": {"lead_quality_threshold"},
+}
+
+
+def only(prefs, criterion):
+    """The preferences with every criterion but one (and the cap) cleared."""
+    cleared = {}
+    for name, fields in CRITERION_FIELDS.items():
+        if name != criterion:
+            for field in fields:
+                cleared[field] = () if isinstance(getattr(prefs, field), tuple) else None
+    return dataclasses.replace(prefs, max_leads_per_execution=None, **cleared)
+
+
+@settings(max_examples=200, deadline=None)
+@given(leads=st.lists(lead_strategy, max_size=25), prefs=prefs_strategy)
+def test_removal_counts_follow_their_definition(leads, prefs):
+    result = filter_leads(leads, prefs)
+    fails = {
+        c: {i for i, lead in enumerate(leads) if not satisfies_all(lead, only(prefs, c))}
+        for c in result.criteria
+    }
+    assert result.failed == {c: len(ids) for c, ids in fails.items()}
+    for c in result.criteria:
+        others = set().union(*(ids for other, ids in fails.items() if other != c))
+        assert result.sole_cause[c] == len(fails[c] - others)
