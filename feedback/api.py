@@ -178,7 +178,7 @@ def list_reports(request, period: str = "", limit: int = 20):
 )
 def create_report(request, payload: ReportIn):
     require_api_write(request)
-    report = services.write_report(request.workspace, payload.period, payload.date)
+    report = services.write_report(request.workspace, payload.period, payload.date, token=request.auth)
     return Status(201, report_out(report))
 
 

@@ -79,11 +79,20 @@ def _daily(frame, rule: SuccessRule, start: date, end: date, today: date | None)
                     "date": day.isoformat(),
                     "n": n,
                     "success_rate": s / n,
+                    "interval": list(wilson(s, n)),
                     "avg_rating": round(float(row["avg_rating"]), 3),
                 }
             )
         else:
-            rows.append({"date": day.isoformat(), "n": 0, "success_rate": None, "avg_rating": None})
+            rows.append(
+                {
+                    "date": day.isoformat(),
+                    "n": 0,
+                    "success_rate": None,
+                    "interval": None,
+                    "avg_rating": None,
+                }
+            )
         day += timedelta(days=1)
     return rows
 

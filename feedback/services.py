@@ -25,6 +25,7 @@ from feedback import reports as report_builder
 from feedback.models import FeedbackEntry, FeedbackReport, PatternCache, Thumbs
 from feedback.router import BanditRouter
 from feedback.suggestions import AIConfig, suggest
+from workspaces import audit
 
 MAX_TEXT = 100_000
 MAX_TAGS = 20
@@ -408,8 +409,13 @@ def success_filter(rule):
 # --- reports ------------------------------------------------------------------------------
 
 
-def write_report(workspace, period: str = "weekly", day: date | None = None) -> FeedbackReport:
-    """Build and store the report of the period containing ``day`` (today by default)."""
+def write_report(
+    workspace, period: str = "weekly", day: date | None = None, *, actor=None, token=None
+) -> FeedbackReport:
+    """Build and store the report of the period containing ``day`` (today by default).
+
+    A report asked for by a person (``actor``) or an API token is recorded in the audit log.
+    """
     if period not in report_builder.PERIODS:
         raise ValidationError({"period": ["Choose weekly or monthly."]})
     day = day or timezone.localdate()
@@ -452,6 +458,8 @@ def write_report(workspace, period: str = "weekly", day: date | None = None) -> 
             "data": data,
         },
     )
+    if actor is not None or token is not None:
+        audit.record(workspace, "feedback.report_written", f"{period} {label}", actor=actor, token=token)
     return report
 
 

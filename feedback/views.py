@@ -152,7 +152,10 @@ def reports(request):
         if form.is_valid():
             try:
                 report = services.write_report(
-                    request.workspace, form.cleaned_data["period"], form.cleaned_data["date"]
+                    request.workspace,
+                    form.cleaned_data["period"],
+                    form.cleaned_data["date"],
+                    actor=request.user,
                 )
             except ValidationError as exc:
                 _form_errors(form, exc)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from feedback import services
 from feedback.models import FeedbackEntry, FeedbackReport
 from tests.feedback.factories import FeedbackEntryFactory
+from workspaces.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +166,8 @@ def test_writing_a_report_from_the_page_opens_it_with_chart_and_export(owner_cli
     report = FeedbackReport.objects.get()
     body = response.content.decode()
     assert report.total_prompts == 6
+    event = AuditEvent.objects.get(action="feedback.report_written")
+    assert event.actor.username == "olivia" and event.target == f"weekly {report.period}"
     assert 'data-chart="chart-daily"' in body and "Export JSON" in body
     export = owner_client.get(reverse("feedback:report_json", args=[report.pk]))
     assert export["Content-Type"] == "application/json"
