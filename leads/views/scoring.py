@@ -54,12 +54,12 @@ def _reliability(version):
     return chart, rows
 
 
-def _distribution(workspace, model):
-    recent = list(
-        LeadScore.objects.for_workspace(workspace)
-        .order_by("-created_at")
-        .values_list("probability", flat=True)[:RECENT_SCORES]
-    )
+def _distribution(workspace, model, version):
+    """Recent scores of the serving model (or of the prior while it serves) against training."""
+    scores = LeadScore.objects.for_workspace(workspace).filter(model=version)
+    if version is None:
+        scores = scores.filter(model_version=getattr(model, "version", ""))
+    recent = list(scores.order_by("-created_at").values_list("probability", flat=True)[:RECENT_SCORES])
     rows = score_histogram(recent, bins=10)
     training = getattr(model, "training_scores", None)
     train_rows = score_histogram(training, bins=10) if training is not None else None
@@ -86,7 +86,7 @@ def scoring_status_page(request):
     status = scoring_status(request.workspace)
     model, version, _ = serving_model(request.workspace)
     reliability_chart, reliability_rows = _reliability(version)
-    distribution_chart, distribution_rows, n_recent = _distribution(request.workspace, model)
+    distribution_chart, distribution_rows, n_recent = _distribution(request.workspace, model, version)
     versions = list(ScoringModelVersion.objects.for_workspace(request.workspace).order_by("-version")[:30])
     champion_id = scoring_settings(request.workspace).champion_id
     recent = (
