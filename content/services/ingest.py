@@ -138,6 +138,7 @@ def ingest_batch(workspace, raws: list[dict]) -> dict:
             ingested += 1
         except ValidationError as exc:
             post_id = raw.get("post_id") if isinstance(raw, dict) else None
+            post_id = None if post_id is None else str(post_id)[:200]
             errors.append({"index": index, "post_id": post_id, "errors": _messages(exc)})
     return {"received": len(raws), "ingested": ingested, "errors": errors}
 

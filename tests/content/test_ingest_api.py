@@ -124,3 +124,9 @@ def test_batch_keeps_good_rows_and_reports_bad_ones(api_client):
 def test_batch_must_be_a_list(api_client):
     response = post_json(api_client, URL + "/batch", {"post_id": "x"})
     assert response.status_code == 422
+
+
+def test_batch_reports_rows_whose_post_id_is_not_text(api_client):
+    response = post_json(api_client, URL + "/batch", [{"post_id": 12, "impressions": 1, "clicks": 5}])
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["post_id"] == "12"
