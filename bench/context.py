@@ -8,7 +8,7 @@ from pathlib import Path
 from bench.environment import Environment
 
 # Size presets: full is the issue's; quick is for development; tiny is for the smoke test.
-SCALES = {"full": 1.0, "quick": 0.02, "tiny": 0.002}
+SCALES = {"full": 1.0, "medium": 0.1, "quick": 0.02, "tiny": 0.002}
 
 
 @dataclass
@@ -17,6 +17,7 @@ class Context:
     environment: Environment
     log_dir: Path
     shared: dict = field(default_factory=dict)  # data one scenario leaves for another
+    share: float = 120.0  # seconds this scenario may take (its share of the time budget left)
 
     @property
     def scale(self) -> float:
@@ -35,9 +36,27 @@ class Context:
             return 1
         return full_runs if self.full else max(1, min(full_runs, 2))
 
-    def seconds(self, full_seconds: float) -> float:
-        """A time budget for a load run: as asked at full size, short at the small sizes."""
-        return {"full": full_seconds, "quick": 4.0, "tiny": 1.5}[self.preset]
+    def seconds(self, full_seconds: float, share_fraction: float = 1.0) -> float:
+        """A time budget for a load run: as asked at full size (but at most the given fraction of the
+        scenario's share), short at the small sizes."""
+        if self.full:
+            return min(full_seconds, self.share * share_fraction)
+        return {"medium": full_seconds / 3, "quick": 4.0, "tiny": 1.5}[self.preset]
+
+    def fit(
+        self, full_size: int, probe_rate: float, budget_seconds: float, minimum: int = 200
+    ) -> tuple[int, str]:
+        """The size to run: the preset's, reduced when the rate a small probe measured says it
+        would not finish within the scenario's share of the time budget; and a note saying so."""
+        size = self.size(full_size, minimum)
+        if not self.full or probe_rate * budget_seconds >= size:
+            return size, ""
+        reduced = max(minimum, int(probe_rate * budget_seconds) // 1000 * 1000)
+        return reduced, (
+            f"REDUCED from {size:,} to {reduced:,}: a probe ran at {probe_rate:,.0f}/s, so {size:,} would "
+            f"take about {size / probe_rate:,.0f} s, beyond the {budget_seconds:.0f} s this step may use within "
+            "the 15-minute budget"
+        )
 
     def workspace(self, slug: str):
         from workspaces.models import Workspace

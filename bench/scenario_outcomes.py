@@ -18,9 +18,9 @@ BASE_LEADS = 10_000  # leads already in the workspace, as in a real CRM
 def run(ctx) -> list[Row]:
     from leads.models import Outcome
 
-    runs = ctx.runs(3)
+    runs = ctx.runs(2)
     per_run = ctx.size(PER_RUN, minimum=60)
-    seconds = ctx.seconds(SECONDS)
+    seconds = ctx.seconds(SECONDS, 0.2)
     workspace = ctx.workspace("bench-outcomes")
     base = ctx.size(BASE_LEADS, minimum=200)
     leads = lead_data.generate(base + per_run * runs, seed=5, prefix="C")

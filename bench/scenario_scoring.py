@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from bench import bulk
 from bench.http import Server, load_series
@@ -12,7 +13,7 @@ from bench.scenario_retraining import workspace_with_outcomes
 
 FULL_SIZE = 100_000
 HTTP_REQUESTS = 1000  # per load run, at most
-HTTP_SECONDS = 30  # per load run, at most: a slow route must still fit the 15-minute budget
+HTTP_SECONDS = 20  # per load run, at most: a slow route must still fit the 15-minute budget
 CLIENTS = 8
 
 
@@ -57,9 +58,15 @@ def batch_rows(ctx, workspace, n) -> list[Row]:
     from leads.services.scoring import lead_frame, score_leads, serving_model
 
     leads = list(Lead.objects.for_workspace(workspace).order_by("external_id")[:n])
-    runs = ctx.runs(2)
-    stats = measure(lambda: score_leads(workspace, leads), runs=runs, warmup=0,
-                    before=lambda: score_leads(workspace, leads[:1000]))  # fmt: skip
+    probe = min(len(leads), 2000)
+    began = time.perf_counter()
+    score_leads(workspace, leads[:probe])  # warm-up and probe
+    rate = probe / (time.perf_counter() - began)
+    budget = 0.45 * ctx.share
+    size, reduced = ctx.fit(len(leads), rate, budget)
+    leads = leads[:size]
+    runs = 1 if ctx.full and 2 * size / rate > budget else ctx.runs(2)
+    stats = measure(lambda: score_leads(workspace, leads), runs=runs, warmup=0)
     model, version, label = serving_model(workspace)
     prepared = prepare_frame(lead_frame(leads), model.spec)
 
@@ -81,7 +88,8 @@ def batch_rows(ctx, workspace, n) -> list[Row]:
             reference=len(leads) / reference.median,
             ratio=stats.median / reference.median,
             ratio_note="time of raw predict",
-            note=f"{stats.median:.2f} s per batch; model {label} ({model.description})",
+            note=f"{stats.median:.2f} s per batch; model {label} ({model.description})"
+            + (f"; {reduced}" if reduced else ""),
             details={"seconds": stats.as_dict(), "reference_seconds": reference.as_dict()},
         )
     ]
@@ -95,7 +103,7 @@ def http_rows(ctx, workspace) -> list[Row]:
     bodies = [json.dumps(_payload(lead)).encode() for lead in sample]
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     total = ctx.size(HTTP_REQUESTS, minimum=40)
-    runs = ctx.runs(3)
+    runs = ctx.runs(2)
 
     def score(i):
         return "POST", "/api/v1/score", bodies[i % len(bodies)], headers
@@ -103,7 +111,7 @@ def http_rows(ctx, workspace) -> list[Row]:
     def minimal(i):
         return "POST", "/bench/minimal", bodies[i % len(bodies)], headers
 
-    seconds = ctx.seconds(HTTP_SECONDS)
+    seconds = ctx.seconds(HTTP_SECONDS, 0.12)
     with Server(ctx.log_dir / "gunicorn-scoring.log") as server:
         scored = load_series(server.host, score, total, runs, CLIENTS, warmup=16, duration=seconds)
         floor = load_series(server.host, minimal, total, runs, CLIENTS, warmup=16, duration=seconds)
