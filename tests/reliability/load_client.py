@@ -36,6 +36,8 @@ class Answer:
     status: int  # 0: the connection failed every attempt
     body: dict | None
     seconds: float
+    retry_after: str | None = None
+    at: float = 0.0  # seconds since the run started
 
 
 @dataclass
@@ -75,7 +77,7 @@ def run_load(base_host, port, token, calls, connections=8, time_limit=60.0, atte
         answers = []
         while (call := take()) is not None:
             t0 = time.monotonic()
-            status, body = 0, None
+            status, body, retry_after = 0, None, None
             for _ in range(attempts):
                 try:
                     payload = json.dumps(call.body) if call.body is not None else None
@@ -83,6 +85,7 @@ def run_load(base_host, port, token, calls, connections=8, time_limit=60.0, atte
                     response = connection.getresponse()
                     raw = response.read()
                     status = response.status
+                    retry_after = response.getheader("Retry-After")
                     try:
                         body = json.loads(raw) if raw else None
                     except ValueError:
@@ -93,7 +96,7 @@ def run_load(base_host, port, token, calls, connections=8, time_limit=60.0, atte
                 except (OSError, http.client.HTTPException):
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            answers.append(Answer(call, status, body, time.monotonic() - t0))
+            answers.append(Answer(call, status, body, time.monotonic() - t0, retry_after, t0 - started))
         connection.close()
         with lock:
             result.answers.extend(answers)
