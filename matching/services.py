@@ -15,7 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import CharField, Max
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from matching import learning
 from matching.learning import ChoiceModel, Standardiser
@@ -185,7 +187,7 @@ def start_session(
     chosen = choose_weights(workspace, assignment.segment, factors, pool_values)
     effects = None
     if chosen["effects"]:
-        effects = [chosen["effects"].get(str(c.id), 0.0) for c in candidates]
+        effects = [chosen["effects"].get(c.id.hex, 0.0) for c in candidates]
     ranked = rank_candidates(
         values, chosen["standardiser"], chosen["weights"], effects, {f.key: f.label for f in factors}
     )
@@ -361,34 +363,40 @@ def schedule_learning(workspace) -> None:
 
 
 def choice_frame(workspace) -> tuple[pd.DataFrame, list[Factor]]:
-    """Every session with a chosen candidate, one row per candidate shown (long format)."""
+    """Every session with a chosen candidate, one row per candidate shown (long format).
+
+    One query (a join, no list of ids, so it scales to any number of sessions). The database hands
+    back ids and factor values as text (no per-row UUID or JSON decoding in Python); candidates
+    are identified by their id's hex, factor values made numeric here and cleaned by the learning
+    code.
+    """
     factors = factors_for(workspace)
     keys = [f.key for f in factors]
-    chosen = dict(
-        Choice.objects.for_workspace(workspace)
-        .filter(candidate__isnull=False)
-        .values_list("session_id", "candidate_id")
-    )
+    factor_columns = {f"factor_{i}": KT(f"factor_values__{k}") for i, k in enumerate(keys)}
     rows = (
         Recommendation.objects.for_workspace(workspace)
-        .filter(session_id__in=list(chosen))
+        .filter(session__choice__candidate__isnull=False)
+        .annotate(
+            session_text=Cast("session_id", CharField()),
+            candidate_text=Cast("candidate_id", CharField()),
+            chosen_text=Cast("session__choice__candidate_id", CharField()),
+            **factor_columns,
+        )
         .order_by("session__created_at", "session_id", "rank")
-        .values_list("session_id", "candidate_id", "rank", "factor_values", "session__segment")
+        .values_list(
+            "session_text", "candidate_text", "chosen_text", "rank", "session__segment", *factor_columns
+        )
     )
-    records = []
-    for session_id, candidate_id, rank, values, segment in rows.iterator(chunk_size=5000):
-        record = {
-            "session_id": str(session_id),
-            "alternative": str(candidate_id),
-            "chosen": int(chosen[session_id] == candidate_id),
-            "rank": rank,
-            "segment": segment,
-        }
-        for k in keys:
-            record[k] = _finite((values or {}).get(k))
-        records.append(record)
-    columns = ["session_id", "alternative", "chosen", "rank", "segment", *keys]
-    return pd.DataFrame.from_records(records, columns=columns), factors
+    names = ["session_id", "alternative", "chosen", "rank", "segment", *keys]
+    frame = pd.DataFrame.from_records(rows.iterator(chunk_size=20000), columns=names)
+    # PostgreSQL writes uuids with dashes, SQLite without: compare and key them as plain hex
+    frame["alternative"] = frame["alternative"].astype(str).str.replace("-", "", regex=False)
+    frame["chosen"] = (
+        frame["chosen"].astype(str).str.replace("-", "", regex=False) == frame["alternative"]
+    ).astype(int)
+    for k in keys:
+        frame[k] = pd.to_numeric(frame[k], errors="coerce")
+    return frame, factors
 
 
 def build_choice_set(frame: pd.DataFrame, factors: list[Factor]):

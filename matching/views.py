@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching import services
@@ -218,11 +219,15 @@ def choose(request, session_id):
     error = None
     if form.is_valid():
         candidate_id = form.cleaned_data["candidate_id"]
+        # the first choice on the page: the decision time is the time since the list was shown
+        elapsed = (timezone.now() - session.created_at).total_seconds()
+        first = not Choice.objects.filter(session=session).exists()
         try:
             services.record_choice(
                 request.workspace,
                 session,
                 candidate_id=None if candidate_id in ("", "none") else candidate_id,
+                decision_time_seconds=elapsed if first and 0 <= elapsed <= 7 * 24 * 3600 else None,
                 satisfaction=form.cleaned_data["satisfaction"],
                 reasoning=form.cleaned_data["reasoning"],
                 important_factors=form.cleaned_data["important_factors"],

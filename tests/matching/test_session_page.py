@@ -72,6 +72,7 @@ def test_choosing_records_the_choice_and_its_rank(teammate_client, session):
     assert f"Chosen: <strong>{rec.candidate.name}</strong> (ranked 3)" in body
     choice = Choice.objects.get()
     assert choice.chosen_rank == 3
+    assert choice.decision_time_seconds >= 0  # time from showing the list to the choice
     # the follow-up form adds satisfaction to the same choice
     teammate_client.post(
         reverse("matching:choose", args=[session.id]),
