@@ -183,18 +183,25 @@ class _Columns:
     def numbers(self, key: str) -> np.ndarray:
         """Floats with NaN for anything missing, non-numeric, boolean or non-finite."""
         if key not in self._numbers:
-            raw = pd.Series(
-                [None if v is True or v is False else v for v in self.raw(key)],
-                dtype=object,
-            )
-            numbers = np.array(pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+            values = self.raw(key)
+            numbers = None
+            if not any(v is True or v is False for v in values):
+                try:  # the common case, plain numbers and None: NumPy converts it at C speed
+                    numbers = np.array(values, dtype=float)
+                except (TypeError, ValueError):
+                    numbers = None
+                if numbers is not None and numbers.shape != (len(values),):
+                    numbers = None  # a column of lists: not numbers
+            if numbers is None:
+                raw = pd.Series([None if v is True or v is False else v for v in values], dtype=object)
+                numbers = np.array(pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
             numbers[~np.isfinite(numbers)] = np.nan
             self._numbers[key] = numbers
         return self._numbers[key]
 
     def location_text(self) -> list[Any]:
         columns = [self.raw(key) for key in LOCATION_KEYS]
-        used = [col for col in columns if any(isinstance(v, str) for v in col)]
+        used = [col for col in columns if col.count(None) < len(col)]
         if len(used) <= 1:
             return used[0] if used else columns[0]
         return [" ".join(v for v in parts if isinstance(v, str)) for parts in zip(*used, strict=True)]
