@@ -61,7 +61,10 @@ document.addEventListener("submit", function (event) {
       config.options.maintainAspectRatio = false;
       var existing = Chart.getChart(canvas);
       if (existing) { existing.destroy(); }
-      canvas.parentElement.style.height = (canvas.getAttribute("data-height") || "300") + "px";
+      // The canvas sits alone in its box, so the caption below keeps its own space.
+      var box = canvas.parentElement;
+      box.style.position = "relative";
+      box.style.height = (box.getAttribute("data-height") || "300") + "px";
       new Chart(canvas, config);
       canvas.setAttribute("data-chart-drawn", "true");
     });
