@@ -181,6 +181,10 @@ class WorkerHeartbeat(WorkspaceScopedModel):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        state = f"answered by {self.worker_hostname}" if self.completed_at else "waiting"
+        return f"Worker check {self.created_at:%Y-%m-%d %H:%M:%S} ({state})"
+
     @property
     def round_trip_seconds(self):
         if self.completed_at is None:
