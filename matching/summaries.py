@@ -12,7 +12,13 @@ def dashboard_cards(workspace) -> list[dict]:
     conv = overall["conversion"]
     rank = overall["chosen_rank"]
     cards = [
-        {"title": "Alert", "value": a["message"], "n": None, "detail": "matching", "url": url}
+        {
+            "title": f"Alert: {a['metric'].replace('_', ' ')}",
+            "value": a["message"],
+            "n": None,
+            "detail": "matching",
+            "url": url,
+        }
         for a in figures["alerts"]
     ]
     cards.append(

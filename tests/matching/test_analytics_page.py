@@ -39,7 +39,7 @@ def test_low_conversion_and_satisfaction_raise_alerts(owner_client, workspace):
     assert 'data-metric="satisfaction"' in body
     assert 'data-metric="chosen_rank"' in body
     cards = dashboard_cards(workspace)
-    assert sum(1 for c in cards if c["title"] == "Alert") == 3
+    assert sum(1 for c in cards if c["title"].startswith("Alert: ")) == 3
 
 
 def test_no_alerts_without_data(owner_client, workspace):
