@@ -52,6 +52,7 @@ UNIQUE_SHARE_IDENTIFIER = 0.9  # a text column this unique is an identifier or f
 FREE_TEXT_MEAN_WORDS = 6.0
 LEAK_AUC = 0.99  # one column alone separating won from lost this well is a leak
 LEAK_MIN_CLASS = 20  # ...but only judged with enough outcomes of each kind
+INFERENCE_SAMPLE = 5000  # a column's kind shows in a sample; counts use every row
 
 
 def normalise_name(name: str) -> str:
@@ -79,9 +80,11 @@ class FeatureSpec:
 
 
 def _blank_to_nan(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values
     text = values.astype("object")
-    mask = text.map(lambda v: isinstance(v, str) and v.strip() == "")
-    return text.mask(mask, np.nan)
+    blank = text.str.strip().eq("").fillna(False).astype(bool)  # non-text values give NaN: not blank
+    return text.mask(blank, np.nan)
 
 
 def to_numeric(values: pd.Series) -> pd.Series:
@@ -100,8 +103,10 @@ def to_numeric(values: pd.Series) -> pd.Series:
 
 def to_category(values: pd.Series) -> pd.Series:
     """Text categories; missing values become their own category."""
-    text = _blank_to_nan(values)
-    return text.map(lambda v: MISSING_CATEGORY if _is_missing(v) else str(v).strip())
+    text = _blank_to_nan(values).astype("object")
+    missing = text.isna()
+    out = text.astype(str).str.strip()
+    return out.mask(missing, MISSING_CATEGORY)
 
 
 def _is_missing(value) -> bool:
@@ -150,6 +155,8 @@ def _univariate_auc(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def _leaks_outcome(values: pd.Series, kind: str, y: np.ndarray) -> bool:
+    if min(int(y.sum()), int(len(y) - y.sum())) < LEAK_MIN_CLASS:
+        return False  # too few of one kind in the sample to call anything a leak
     if kind == "numeric":
         x = to_numeric(values).to_numpy()
         x = np.where(np.isnan(x), np.nanmedian(x) if np.isfinite(x).any() else 0.0, x)
@@ -176,9 +183,15 @@ def infer_feature_spec(
         and len(y_arr) == n
         and min(int(y_arr.sum()), int(n - y_arr.sum())) >= LEAK_MIN_CLASS
     )
+    # Kinds and leaks are judged on a sample (the same rows for every column); counts use all rows.
+    sample = np.random.default_rng(0).choice(n, min(n, INFERENCE_SAMPLE), replace=False)
     for column in frame.columns:
         name = normalise_name(column)
         values = frame[column]
+        y_sample = y_arr
+        if len(values) > INFERENCE_SAMPLE:
+            values = values.iloc[sample]
+            y_sample = None if y_arr is None else y_arr[sample]
         present = _blank_to_nan(values).dropna()
         if name in excluded_norm:
             spec.excluded[column] = "excluded in the scoring settings"
@@ -198,12 +211,13 @@ def infer_feature_spec(
                 spec.excluded[column] = "constant"
                 continue
             whole = bool(np.all(np.mod(numbers, 1) == 0))
-            span = numbers.max() - numbers.min() + 1
+            all_numbers = to_numeric(frame[column]).dropna()
+            span = all_numbers.max() - all_numbers.min() + 1
             if (
                 whole
-                and len(numbers) > 50
-                and numbers.nunique() == len(numbers)
-                and span <= 1.1 * len(numbers)
+                and len(all_numbers) > 50
+                and all_numbers.nunique() == len(all_numbers)
+                and span <= 1.1 * len(all_numbers)
             ):
                 spec.excluded[column] = "row number or sequential identifier"
                 continue
@@ -213,21 +227,22 @@ def infer_feature_spec(
                 spec.excluded[column] = "date or time"
                 continue
             text = present.map(str)
-            levels = text.nunique()
+            full = _blank_to_nan(frame[column]).dropna()
+            levels = int(full.astype(str).nunique())
             if levels <= 1:
                 spec.excluded[column] = "constant"
                 continue
             if text.str.split().map(len).mean() >= FREE_TEXT_MEAN_WORDS:
                 spec.excluded[column] = "free text"
                 continue
-            if levels > 20 and levels / max(len(text), 1) >= UNIQUE_SHARE_IDENTIFIER:
+            if levels > 20 and levels / max(len(full), 1) >= UNIQUE_SHARE_IDENTIFIER:
                 spec.excluded[column] = "identifier (almost every value is unique)"
                 continue
             if levels > MAX_CATEGORY_LEVELS:
                 spec.excluded[column] = f"too many distinct values ({levels}) to be a category"
                 continue
             kind = "categorical"
-        if check_leaks and _leaks_outcome(values, kind, y_arr):
+        if check_leaks and _leaks_outcome(values, kind, y_sample):
             spec.excluded[column] = "leaks the outcome (separates won from lost almost perfectly)"
             continue
         (spec.numeric if kind == "numeric" else spec.categorical).append(column)

@@ -72,8 +72,9 @@ def _boosted_trees_pipeline(spec: FeatureSpec, n: int, random_state: int) -> Pip
     )
     mask = [False] * len(spec.numeric) + [True] * len(spec.categorical)
     model = HistGradientBoostingClassifier(
-        learning_rate=0.05,
-        max_iter=400,
+        # Large tables: bigger steps, fewer rounds, so 100,000 rows train in well under a minute.
+        learning_rate=0.1 if n > HOLDOUT_ABOVE else 0.05,
+        max_iter=250 if n > HOLDOUT_ABOVE else 400,
         max_leaf_nodes=15,
         min_samples_leaf=max(10, min(100, n // 100)),
         l2_regularization=1.0,

@@ -69,3 +69,39 @@ def test_tiny_training_set_still_trains():
     frame, y = synthetic_leads(30, seed=3)
     model = train_scoring_model(frame, y)
     assert model.predict_proba(frame).shape == (30,)
+
+
+@pytest.mark.slow
+def test_training_on_a_hundred_thousand_rows_takes_under_a_minute():
+    import time
+
+    rng = np.random.default_rng(5)
+    n = 100_000
+    frame = pd.DataFrame(
+        {
+            "visits": rng.poisson(4, n).astype(float),
+            "days": rng.integers(0, 90, n),
+            "spend": np.round(rng.lognormal(3, 1, n), 2),
+            "source": rng.choice(["Webinar", "Referral", "Cold Call", "Organic", "Ads"], n),
+            "region": rng.choice([f"r{i}" for i in range(40)], n),
+        }
+    )
+    logit = -1.5 + 0.3 * (frame["visits"] - 4) - 0.02 * frame["days"] + (frame["source"] == "Referral") * 1.0
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
+    started = time.monotonic()
+    model = train_scoring_model(frame, y)
+    assert time.monotonic() - started < 60
+    assert model.calibrator.method == "isotonic"
+    assert max(model.selection.values()) > 0.7
+
+
+def test_rare_outcomes_in_a_large_table_do_not_break_leak_checks():
+    rng = np.random.default_rng(1)
+    n = 12_000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "c": rng.choice(["a", "b"], n)})
+    y = np.zeros(n, dtype=int)
+    y[:25] = 1
+    from leads.scoring.features import infer_feature_spec
+
+    spec = infer_feature_spec(frame, y)
+    assert spec.numeric == ["x"] and spec.categorical == ["c"]
