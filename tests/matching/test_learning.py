@@ -191,3 +191,24 @@ def test_skewed_factor_gets_a_log_feature_only_when_choices_support_it():
     assert fit_choice_model(absolute, [False]).options["log_scale"] == []
     model = fit_choice_model(relative, [False])
     assert set(model.global_weights.factor_weights) == {"price", "price (log)"}
+
+
+def test_weights_do_not_depend_on_session_order_or_shifted_factor_values():
+    data = simulate(400, [0.3, -0.1], seed=12)
+    model = fit_choice_model(data, alternative_effects=False, position_bias=False)
+    order = np.random.default_rng(0).permutation(data.n_sessions)
+    rows = np.concatenate([np.flatnonzero(data.session == s) for s in order])
+    new_code = np.empty(data.n_sessions, int)
+    new_code[order] = np.arange(data.n_sessions)
+    shuffled = ChoiceSet(
+        values=data.values[rows] + 1000.0,  # a constant shift changes nothing in a choice model
+        session=new_code[data.session[rows]],
+        chosen=data.chosen[rows],
+        factor_names=data.factor_names,
+    )
+    again = fit_choice_model(shuffled, alternative_effects=False, position_bias=False)
+    assert np.allclose(
+        model.global_weights.weight_vector(data.factor_names),
+        again.global_weights.weight_vector(data.factor_names),
+        atol=1e-4,
+    )

@@ -65,3 +65,12 @@ def test_index_lists_sessions_and_factors(owner_client, workspace):
     assert "carla" in body
     assert "price" in body
     assert "Provider A" in body  # the candidates with their factor values
+
+
+def test_a_missing_factor_value_is_ranked_as_the_pool_median(workspace):
+    candidates = provider_workspace(workspace)
+    candidates[0].factor_values = {"price": 100}  # quality unknown
+    candidates[0].save()
+    session = services.start_session(workspace)
+    rec = session.recommendations.get(candidate=candidates[0])
+    assert rec.factor_values["quality"] == 6  # the median of the known values 6, 10 and 3
