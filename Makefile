@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test lint format bench migrate clean
+.PHONY: install demo serve test lint format bench migrate clean audit
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ format: install
 test: lint
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the pinned requirements (needs PyPI's JSON API or OSV; --strict fails
+# when a package could not be checked, so an unreachable service is an error, not a pass).
+audit: install
+	$(BIN)/python -m pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off
 
 # Benchmarks in their own database (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 bench: install

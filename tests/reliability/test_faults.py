@@ -263,18 +263,22 @@ def test_outcomes_posted_while_redis_is_down_succeed_and_retraining_follows_when
         result = run_load("127.0.0.1", server.port, TOKEN, calls, connections=4, time_limit=60)
         private_redis.start()
         worker, _ = _start_worker(tmp_path, env)
-        retrained = _wait(lambda: ScoringModelVersion.objects.filter(workspace=workspace).exists(), 60)
+        retrained = _wait(lambda: ScoringModelVersion.objects.filter(workspace=workspace).exists(), 30)
     finally:
         server.stop()
         if worker is not None:
             _kill(worker)
     statuses = result.statuses()
-    assert set(statuses) == {200}, (dict(statuses), server.log()[-2000:])
-    assert Outcome.objects.filter(workspace=workspace, lead__external_id__startswith="R-").count() == len(
-        calls
-    )
-    assert retrained, "no retraining after Redis came back"
-    assert ScoringModelVersion.objects.filter(workspace=workspace).count() == 1
+    stored = Outcome.objects.filter(workspace=workspace, lead__external_id__startswith="R-").count()
+    versions = ScoringModelVersion.objects.filter(workspace=workspace).count()
+    problems = []
+    if set(statuses) != {200}:
+        problems.append(f"answers while Redis was down: {dict(statuses)}")
+    if stored != len(calls):
+        problems.append(f"{stored} of {len(calls)} outcomes stored")
+    if not retrained or versions != 1:
+        problems.append(f"{versions} retrainings within 30 s of Redis coming back (expected 1)")
+    assert not problems, (problems, server.log()[-1500:])
 
 
 @pytest.mark.worker
