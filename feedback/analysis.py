@@ -134,13 +134,29 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
 # --- group performance --------------------------------------------------------------------
 
 
-def _summaries(keys: pd.Series, success: np.ndarray, ratings: np.ndarray) -> pd.DataFrame:
+def entry_weights(frame: pd.DataFrame) -> np.ndarray:
+    """How many entries each row stands for: its ``count`` column (grouped rows) or 1."""
+    if "count" in frame.columns:
+        return frame["count"].to_numpy(dtype=np.int64)
+    return np.ones(len(frame), dtype=np.int64)
+
+
+def _summaries(keys: pd.Series, success, ratings, weights) -> pd.DataFrame:
+    weights = np.asarray(weights, dtype=np.int64)
     grouped = (
-        pd.DataFrame({"key": keys.to_numpy(), "s": success, "r": ratings})
+        pd.DataFrame(
+            {
+                "key": keys.to_numpy(),
+                "n": weights,
+                "successes": np.asarray(success, dtype=np.int64) * weights,
+                "rating_sum": np.asarray(ratings, dtype=np.int64) * weights,
+            }
+        )
         .groupby("key", sort=False)
-        .agg(n=("s", "size"), successes=("s", "sum"), avg_rating=("r", "mean"))
+        .sum()
     )
-    return grouped
+    grouped["avg_rating"] = grouped["rating_sum"] / grouped["n"]
+    return grouped[["n", "successes", "avg_rating"]]
 
 
 def _performance_dict(grouped: pd.DataFrame, min_samples: int) -> tuple[dict, int]:
@@ -165,25 +181,31 @@ def _performance_dict(grouped: pd.DataFrame, min_samples: int) -> tuple[dict, in
     return result, hidden
 
 
+def _tag_rows(frame: pd.DataFrame):
+    """One row per (entry row, tag): the tags and the index of the row each comes from."""
+    lengths = frame["tags"].map(len).to_numpy()
+    tags = pd.Series([t for ts in frame["tags"] for t in ts], dtype=object)
+    return tags, np.repeat(np.arange(len(frame)), lengths)
+
+
 def group_performance(frame: pd.DataFrame, success: np.ndarray, by: str, min_samples: int):
     """Performance by 'tag', 'framework' or 'model' -> ({name: stats}, hidden_group_count)."""
     ratings = frame["rating"].to_numpy()
+    weights = entry_weights(frame)
     if by == "tag":
-        lengths = frame["tags"].map(len).to_numpy()
-        keys = pd.Series([t for tags in frame["tags"] for t in tags], dtype=object)
-        grouped = _summaries(keys, np.repeat(success, lengths), np.repeat(ratings, lengths))
+        keys, rows = _tag_rows(frame)
+        grouped = _summaries(keys, success[rows], ratings[rows], weights[rows])
     else:
-        grouped = _summaries(frame[by], success, ratings)
+        grouped = _summaries(frame[by], success, ratings, weights)
     return _performance_dict(grouped, min_samples)
 
 
 def framework_tag_performance(frame: pd.DataFrame, success: np.ndarray, min_samples: int):
     """{framework: {tag: stats}} for framework/tag pairs with enough entries."""
-    lengths = frame["tags"].map(len).to_numpy()
-    tags = pd.Series([t for ts in frame["tags"] for t in ts], dtype=object)
-    frameworks = np.repeat(frame["framework"].to_numpy(), lengths)
-    keys = pd.Series(frameworks, dtype=object) + "\x1f" + tags
-    grouped = _summaries(keys, np.repeat(success, lengths), np.repeat(frame["rating"].to_numpy(), lengths))
+    tags, rows = _tag_rows(frame)
+    frameworks = pd.Series(frame["framework"].to_numpy()[rows], dtype=object)
+    keys = frameworks + "\x1f" + tags
+    grouped = _summaries(keys, success[rows], frame["rating"].to_numpy()[rows], entry_weights(frame)[rows])
     flat, _hidden = _performance_dict(grouped, min_samples)
     nested: dict[str, dict] = {}
     for key, stats in flat.items():
@@ -196,10 +218,22 @@ def framework_tag_performance(frame: pd.DataFrame, success: np.ndarray, min_samp
 # --- distinctive phrases ------------------------------------------------------------------
 
 
+def prompt_counts(prompts: pd.Series, success: np.ndarray, weights=None) -> pd.DataFrame:
+    """Successes ``s`` and failures ``f`` per distinct prompt (the index)."""
+    weights = np.ones(len(prompts), dtype=np.int64) if weights is None else np.asarray(weights)
+    ok = np.asarray(success, dtype=np.int64)
+    return (
+        pd.DataFrame({"prompt": prompts.to_numpy(), "s": ok * weights, "f": (1 - ok) * weights})
+        .groupby("prompt", sort=False)[["s", "f"]]
+        .sum()
+    )
+
+
 def distinctive_phrases(
     prompts: pd.Series,
     success: np.ndarray,
     *,
+    counts: pd.DataFrame | None = None,
     limit: int = 10,
     min_count: int = 3,
     max_documents: int = 100_000,
@@ -215,17 +249,13 @@ def distinctive_phrases(
     deviation. Hundreds of phrases are tested at once, so only those passing the
     Benjamini-Hochberg procedure at ``false_discovery_rate`` are reported. Counts are the number of prompts containing the phrase (identical prompts are
     counted once per entry). Above ``max_documents`` distinct prompts a seeded random sample
-    of them is used, and the result says so.
+    of them is used, and the result says so. ``counts`` (see ``prompt_counts``) replaces
+    ``prompts`` and ``success`` when the counting was done elsewhere (e.g. in the database).
     """
     empty = {"positive": [], "negative": [], "documents": 0, "sampled": False}
-    if len(prompts) == 0:
+    per_prompt = counts if counts is not None else prompt_counts(prompts, success)
+    if len(per_prompt) == 0:
         return empty
-    per_prompt = (
-        pd.DataFrame({"prompt": prompts.to_numpy(), "s": success.astype(np.int64)})
-        .assign(f=lambda d: 1 - d["s"])
-        .groupby("prompt", sort=False)[["s", "f"]]
-        .sum()
-    )
     sampled = len(per_prompt) > max_documents
     if sampled:
         per_prompt = per_prompt.sample(n=max_documents, random_state=seed)
@@ -395,24 +425,30 @@ def analyze(
     min_samples: int = 5,
     pattern_limit: int = 10,
     max_documents: int = 100_000,
+    prompts: pd.DataFrame | None = None,
 ) -> dict:
     """Full pattern analysis of an entries frame, as a JSON-ready dict.
 
-    Raises InsufficientData when the frame has fewer than ``min_samples`` entries.
+    The frame has one row per entry, or one row per group of identical entries with a
+    ``count`` column; then ``prompts`` gives the success and failure counts per prompt
+    (``prompt_counts``). Raises InsufficientData when there are fewer than ``min_samples``
+    entries.
     """
-    total = int(len(frame))
+    weights = entry_weights(frame)
+    total = int(weights.sum())
     min_samples = max(1, int(min_samples))
     if total < min_samples:
         raise InsufficientData(total, min_samples)
     success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy(), rule)
-    positives = int(success.sum())
+    positives = int((success * weights).sum())
     low, high = wilson(positives, total)
     tag_perf, tag_hidden = group_performance(frame, success, "tag", min_samples)
     fw_perf, fw_hidden = group_performance(frame, success, "framework", min_samples)
     model_perf, model_hidden = group_performance(frame, success, "model", min_samples)
     phrases = distinctive_phrases(
-        frame["prompt"],
+        frame["prompt"] if prompts is None else None,
         success,
+        counts=prompts,
         limit=pattern_limit,
         min_count=max(3, min(min_samples, 10)),
         max_documents=max_documents,
@@ -423,7 +459,7 @@ def analyze(
         "negative_count": total - positives,
         "success_rate": positives / total,
         "success_interval": [low, high],
-        "avg_rating": round(float(frame["rating"].mean()), 3),
+        "avg_rating": round(float((frame["rating"].to_numpy() * weights).sum() / total), 3),
         "success_rule": rule.describe(),
         "min_samples": min_samples,
         "tag_performance": tag_perf,

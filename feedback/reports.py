@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from feedback.analysis import SuccessRule, group_performance, success_mask, wilson
+from feedback.analysis import SuccessRule, entry_weights, group_performance, success_mask, wilson
 
 PERIODS = ("weekly", "monthly")
 
@@ -32,16 +32,17 @@ def previous_period(period: str, day: date) -> tuple[str, date, date]:
 
 
 def _overall(frame: pd.DataFrame, rule: SuccessRule) -> dict:
-    n = int(len(frame))
+    weights = entry_weights(frame)
+    n = int(weights.sum())
     if n == 0:
         return {"n": 0, "successes": 0, "success_rate": None, "avg_rating": None, "interval": None}
     success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy(), rule)
-    successes = int(success.sum())
+    successes = int((success * weights).sum())
     return {
         "n": n,
         "successes": successes,
         "success_rate": successes / n,
-        "avg_rating": round(float(frame["rating"].mean()), 3),
+        "avg_rating": round(float((frame["rating"].to_numpy() * weights).sum() / n), 3),
         "interval": list(wilson(successes, n)),
     }
 
@@ -57,15 +58,28 @@ def _ranked_groups(frame: pd.DataFrame, rule: SuccessRule, min_samples: int) -> 
 
 
 def _daily(frame, rule: SuccessRule, start: date, end: date, today: date | None) -> list[dict]:
-    if "created_at" not in frame.columns:
+    """Figures per day; the frame has a ``day`` column (dates) or ``created_at`` (times)."""
+    if "day" in frame.columns:
+        days = frame["day"]
+    elif "created_at" in frame.columns:
+        days = pd.to_datetime(frame["created_at"], utc=True).dt.date
+    else:
         return []
     success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy(), rule)
-    days = pd.to_datetime(frame["created_at"], utc=True).dt.date
+    weights = entry_weights(frame)
     grouped = (
-        pd.DataFrame({"day": days.to_numpy(), "s": success, "r": frame["rating"].to_numpy()})
+        pd.DataFrame(
+            {
+                "day": days.to_numpy(),
+                "n": weights,
+                "successes": success.astype(np.int64) * weights,
+                "rating_sum": frame["rating"].to_numpy() * weights,
+            }
+        )
         .groupby("day")
-        .agg(n=("s", "size"), successes=("s", "sum"), avg_rating=("r", "mean"))
+        .sum()
     )
+    grouped["avg_rating"] = grouped["rating_sum"] / grouped["n"]
     rows = []
     day = start
     if today is not None:  # days still to come are not zeros

@@ -11,12 +11,13 @@ import json
 import math
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import Count, TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -329,6 +330,59 @@ def entries_frame(workspace, since=None, until=None, *, with_time: bool = True) 
     return frame
 
 
+def _window(workspace, since=None, until=None):
+    entries = FeedbackEntry.objects.for_workspace(workspace)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+    if until is not None:
+        entries = entries.filter(created_at__lt=until)
+    return entries.order_by()
+
+
+def _fetch(queryset) -> list[tuple]:
+    """Rows of a values_list queryset by one plain cursor query (no per-row ORM conversions)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def grouped_entries(workspace, since=None, until=None, *, by_day: bool = False) -> pd.DataFrame:
+    """Entries in [since, until) counted in the database per (tags, framework, model, rating,
+    thumbs[, UTC day]): the analysis frame with a ``count`` column, small however many rows."""
+    entries = _window(workspace, since, until).annotate(tags_text=Cast("tags", TextField()))
+    fields = ["tags_text", "framework", "model_name", "rating", "thumbs"]
+    if by_day:
+        entries = entries.annotate(day_text=Substr(Cast("created_at", TextField()), 1, 10))
+        fields.append("day_text")
+    rows = _fetch(entries.values(*fields).annotate(count=Count("id")).values_list(*fields, "count"))
+    columns = ["tags", "framework", "model", "rating", "thumbs"] + (["day"] if by_day else []) + ["count"]
+    if rows:
+        frame = pd.DataFrame.from_records(rows, columns=columns)
+    else:
+        frame = pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
+    for name in ("rating", "thumbs", "count"):
+        frame[name] = frame[name].astype(np.int64)
+    frame["tags"] = _parse_json_lists(frame["tags"])
+    if by_day:
+        days = {text: date.fromisoformat(text) for text in frame["day"].unique()}
+        frame["day"] = frame["day"].map(days)
+    return frame
+
+
+def prompt_success_counts(workspace, since=None, until=None) -> pd.DataFrame:
+    """Successes ``s`` and failures ``f`` per distinct prompt, counted in the database."""
+    rows = _fetch(
+        _window(workspace, since, until)
+        .values("prompt")
+        .annotate(n=Count("id"), s=Count("id", filter=success_filter(success_rule())))
+        .values_list("prompt", "s", "n")
+    )
+    frame = pd.DataFrame.from_records(rows, columns=["prompt", "s", "n"])
+    frame["f"] = frame["n"] - frame["s"]
+    return frame.set_index("prompt")[["s", "f"]].astype(np.int64)
+
+
 def _parse_json_lists(texts: pd.Series) -> pd.Series:
     """JSON list texts -> lists, decoding each distinct text once."""
     decoded = {}
@@ -369,8 +423,9 @@ def analyze_workspace(workspace, days: int = 7, min_samples: int | None = None) 
     if cached is not None:
         return cached.result
     since = timezone.now() - timedelta(days=days)
-    frame = entries_frame(workspace, since=since, with_time=False)
-    result = patterns.analyze(frame, rule=rule, min_samples=min_samples)
+    frame = grouped_entries(workspace, since=since)
+    prompts = prompt_success_counts(workspace, since=since) if int(frame["count"].sum()) else None
+    result = patterns.analyze(frame, rule=rule, min_samples=min_samples, prompts=prompts)
     result["days"] = days
     result["computed_at"] = timezone.now().isoformat()
     PatternCache.objects.update_or_create(
@@ -427,12 +482,15 @@ def write_report(
     def at(d):
         return timezone.make_aware(datetime.combine(d, datetime.min.time()))
 
-    current = entries_frame(workspace, since=at(start), until=at(end))
-    previous = entries_frame(workspace, since=at(prev_start), until=at(prev_end))
+    current = grouped_entries(workspace, since=at(start), until=at(end), by_day=True)
+    previous = grouped_entries(workspace, since=at(prev_start), until=at(prev_end))
     rule = success_rule()
     advice = []
-    if len(current) >= min_samples_default():
-        advice = patterns.analyze(current, rule=rule, min_samples=min_samples_default())["recommendations"]
+    if int(current["count"].sum()) >= min_samples_default():
+        prompts = prompt_success_counts(workspace, since=at(start), until=at(end))
+        advice = patterns.analyze(current, rule=rule, min_samples=min_samples_default(), prompts=prompts)[
+            "recommendations"
+        ]
     data = report_builder.build_report(
         period,
         label,

@@ -141,3 +141,21 @@ def test_million_entries_are_analysed_in_under_ten_seconds():
     result = analyze(frame, min_samples=10)
     assert time.process_time() - started < 10
     assert result["total_feedback"] == n
+
+
+def test_grouped_rows_with_counts_give_the_same_analysis_as_single_entries():
+    from feedback.analysis import prompt_counts
+
+    frame = _mixed_frame()
+    rule_success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy())
+    prompts = prompt_counts(frame["prompt"], rule_success)
+    keys = ["framework", "model", "rating", "thumbs"]
+    grouped = (
+        frame.assign(tag_key=frame["tags"].map(tuple))
+        .groupby(keys + ["tag_key"])
+        .size()
+        .rename("count")
+        .reset_index()
+    )
+    grouped["tags"] = grouped["tag_key"].map(list)
+    assert analyze(grouped, min_samples=5, prompts=prompts) == analyze(frame, min_samples=5)

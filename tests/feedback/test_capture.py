@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import UTC
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -167,3 +168,42 @@ def test_entries_frame_reads_one_workspace_window_with_tags_and_times(workspace,
     assert abs((row["created_at"] - now).total_seconds()) < 1
     untimed = services.entries_frame(workspace, with_time=False)
     assert sorted(map(len, untimed["tags"])) == [0, 2] and "created_at" not in untimed
+
+
+def test_analysis_counted_in_the_database_matches_the_row_by_row_analysis(workspace):
+    from feedback.analysis import analyze
+
+    for i in range(8):
+        FeedbackEntryFactory(
+            workspace=workspace,
+            prompt=f"analyse step by step {i % 3}",
+            rating=5,
+            tags=["analytical", "x"],
+            framework="cot",
+        )
+        FeedbackEntryFactory(
+            workspace=workspace,
+            prompt=f"write a story quickly {i % 2}",
+            rating=2,
+            thumbs=-1,
+            tags=["creative"],
+            framework="few-shot",
+        )
+    from_db = services.analyze_workspace(workspace, days=7, min_samples=3)
+    row_by_row = analyze(services.entries_frame(workspace), min_samples=3)
+    for key in ("total_feedback", "success_rate", "avg_rating", "tag_performance",
+                "framework_performance", "framework_tag_performance",
+                "common_positive_patterns", "common_negative_patterns", "recommendations"):  # fmt: skip
+        assert from_db[key] == row_by_row[key], key
+
+
+def test_report_days_counted_in_the_database(workspace):
+    from datetime import datetime, timedelta
+
+    monday = datetime(2026, 11, 16, 10, tzinfo=UTC)
+    FeedbackEntryFactory.create_batch(3, workspace=workspace, rating=5, created_at=monday)
+    FeedbackEntryFactory(workspace=workspace, rating=1, created_at=monday + timedelta(days=2))
+    report = services.write_report(workspace, "weekly", monday.date())
+    daily = {row["date"]: row["n"] for row in report.data["daily"]}
+    assert daily["2026-11-16"] == 3 and daily["2026-11-18"] == 1 and daily["2026-11-17"] == 0
+    assert report.data["avg_rating"] == 4.0 and report.data["success_rate"] == 0.75
