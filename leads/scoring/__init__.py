@@ -1,0 +1,1 @@
+"""Lead scoring learning code: pure functions on dataframes and arrays (no Django)."""

@@ -42,7 +42,7 @@ def _logistic_pipeline(spec: FeatureSpec, n: int, c: float) -> Pipeline:
     min_frequency = max(5, int(0.002 * n))
     numeric = Pipeline(
         [
-            ("impute", SimpleImputer(strategy="median", add_indicator=True)),
+            ("impute", SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)),
             # Counts and money are heavy-tailed; a signed log keeps the linear model stable.
             ("log", FunctionTransformer(_signed_log, feature_names_out="one-to-one")),
             ("scale", StandardScaler()),
