@@ -16,6 +16,7 @@ urlpatterns = [
         views.expand,
         name="expand",
     ),
+    path("recommendations/<uuid:recommendation_id>/contact/", views.contact, name="contact"),
     path(
         "recommendations/<uuid:recommendation_id>/rate/",
         views.rate_explanation,

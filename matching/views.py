@@ -151,6 +151,20 @@ def expand(request, recommendation_id):
 
 @require_POST
 @workspace_view(write=True)
+def contact(request, recommendation_id):
+    """The customer contacts a candidate from the list; recorded as a `contacted` interaction."""
+    session, rec = _recommendation(request, recommendation_id)
+    services.record_interaction(
+        request.workspace, session, interaction_type=InteractionType.CONTACTED, candidate_id=rec.candidate_id
+    )
+    if request.htmx:
+        return render(request, "matching/session.html#contacted", {"rec": rec})
+    messages.success(request, f"Contact with {rec.candidate.name} recorded.")
+    return redirect("matching:session", session_id=session.id)
+
+
+@require_POST
+@workspace_view(write=True)
 def rate_explanation(request, recommendation_id):
     session, rec = _recommendation(request, recommendation_id)
     try:

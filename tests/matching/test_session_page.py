@@ -109,3 +109,10 @@ def test_feedback_records_important_factors_and_outcome(teammate_client, session
     assert "mattered most: price" in response.content.decode()
     choice = Choice.objects.get()
     assert (choice.important_factors, choice.outcome) == (["price"], "order placed")
+
+
+def test_contacting_a_candidate_is_recorded(teammate_client, session):
+    rec = session.recommendations.get(rank=1)
+    response = teammate_client.post(reverse("matching:contact", args=[rec.id]), **HTMX)
+    assert f"Contact with {rec.candidate.name} recorded." in response.content.decode()
+    assert Interaction.objects.get().interaction_type == "contacted"
