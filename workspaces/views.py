@@ -23,12 +23,18 @@ def _login_key(request):
     return f"login-failures:{ip}:{username}"
 
 
+def _login_ip_key(request):
+    return f"login-failures-ip:{request.META.get('REMOTE_ADDR', '')}"
+
+
 def login_view(request):
-    """Django's login, refusing further attempts after too many failures in the window."""
+    """Django's login, refusing further attempts after too many failures in the window: per
+    address and name, and (against one address trying many names) per address alone."""
     if request.method == "POST":
         key = _login_key(request)
         failures = cache.get(key, 0)
-        if failures >= settings.LOGIN_RATE_LIMIT:
+        ip_failures = cache.get(_login_ip_key(request), 0)
+        if failures >= settings.LOGIN_RATE_LIMIT or ip_failures >= settings.LOGIN_RATE_LIMIT_PER_IP:
             response = render(
                 request,
                 "registration/login.html",
@@ -45,6 +51,7 @@ def login_view(request):
             cache.delete(key)
         else:
             cache.set(key, failures + 1, settings.LOGIN_RATE_WINDOW)
+            cache.set(_login_ip_key(request), ip_failures + 1, settings.LOGIN_RATE_WINDOW)
         return response
     return auth_views.LoginView.as_view()(request)
 

@@ -39,6 +39,16 @@ def test_lockout_of_one_address_leaves_another_address_free(client, owner):
     assert response.status_code == 302
 
 
+@override_settings(LOGIN_RATE_LIMIT=3, LOGIN_RATE_LIMIT_PER_IP=5)
+def test_one_address_trying_many_names_is_locked_out(client, owner):
+    """Password spraying: one password against many names never trips the per-name limit."""
+    for n in range(5):
+        client.post("/accounts/login/", {"username": f"someone{n}", "password": "Summer2026!"})
+    response = client.post("/accounts/login/", {"username": "olivia", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 # --- production settings --------------------------------------------------------------------
 
 PRODUCTION_PROBE = """
