@@ -43,12 +43,9 @@ class Context:
             return min(full_seconds, self.share * share_fraction)
         return {"medium": full_seconds / 3, "quick": 4.0, "tiny": 1.5}[self.preset]
 
-    def fit(
-        self, full_size: int, probe_rate: float, budget_seconds: float, minimum: int = 200
-    ) -> tuple[int, str]:
-        """The size to run: the preset's, reduced when the rate a small probe measured says it
-        would not finish within the scenario's share of the time budget; and a note saying so."""
-        size = self.size(full_size, minimum)
+    def fit(self, size: int, probe_rate: float, budget_seconds: float, minimum: int = 200) -> tuple[int, str]:
+        """The size to run: ``size`` (the preset's), reduced when the rate a small probe measured
+        says it would not finish within the time this step may use; and a note saying so."""
         if not self.full or probe_rate * budget_seconds >= size:
             return size, ""
         reduced = max(minimum, int(probe_rate * budget_seconds) // 1000 * 1000)

@@ -154,7 +154,7 @@ def _number(value: float | None, unit: str) -> str:
 
 def markdown_table(rows: list[Row]) -> str:
     lines = [
-        "| scenario | figure | size | value (median, spread, runs) | reference | ratio | target |",
+        "| scenario | figure | size | value (median, ±half range, runs) | reference (same run) | ratio | target |",
         "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -166,7 +166,9 @@ def markdown_table(rows: list[Row]) -> str:
         reference = (
             "" if not row.reference_name else f"{row.reference_name}: {_number(row.reference, row.unit)}"
         )
-        ratio = "" if row.ratio is None else f"{row.ratio:.2f}x"
+        ratio = "" if row.ratio is None else f"{row.ratio:,.2f}x"
+        if row.ratio is not None and not row.ratio_note:
+            ratio += " the reference's time" if row.unit in ("s", "ms") else ""
         if row.ratio_note:
             ratio = f"{ratio} {row.ratio_note}".strip()
         cells = [row.scenario, row.figure, row.size, value, reference, ratio, row.verdict]

@@ -96,7 +96,9 @@ def ingestion_rows(ctx) -> list[Row]:
     out = io.StringIO()
     began = time.perf_counter()
     call_command("ingest_metrics", str(warm), workspace="bench-metrics-probe", stdout=out, stderr=out)
-    n, reduced = ctx.fit(FULL_ROWS, probe_rows / (time.perf_counter() - began), INGEST_SHARE * ctx.share)
+    n, reduced = ctx.fit(
+        ctx.size(FULL_ROWS, minimum=200), probe_rows / (time.perf_counter() - began), INGEST_SHARE * ctx.share
+    )
     data = metrics_csv(n)
     path = ctx.log_dir / "metrics.csv"
     path.write_bytes(data)

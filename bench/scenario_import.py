@@ -61,7 +61,9 @@ def run(ctx) -> list[Row]:
     warm.write_bytes(lead_data.to_csv(lead_data.generate(probe_rows, seed=22, prefix="W")))
     began = time.perf_counter()
     _import(warm, "bench-import-probe")  # also the warm-up
-    n, reduced = ctx.fit(FULL_SIZE, probe_rows / (time.perf_counter() - began), BUDGET_SHARE * ctx.share)
+    n, reduced = ctx.fit(
+        ctx.size(FULL_SIZE, minimum=200), probe_rows / (time.perf_counter() - began), BUDGET_SHARE * ctx.share
+    )
     leads = lead_data.generate(n, seed=21)
     data = lead_data.to_csv(leads)
     path = ctx.log_dir / "import_leads.csv"

@@ -83,7 +83,7 @@ def run(ctx) -> list[Row]:
     f99 = Stats([load.p(99) * 1000 for load in floors])
     failures = [f for load in loads for f in load.failures][:1]
     note = f"{len(acknowledged):,} acknowledged, {lost} lost, {refused} refused{': ' + failures[0] if failures else ''}"
-    size = f"{sent:,} PUTs in {runs} runs of <= {seconds} s, {CLIENTS} clients"
+    size = f"{sent:,} PUTs in {runs} runs of <= {seconds:.0f} s, {CLIENTS} clients"
     reference = "minimal JSON view, same gunicorn"
     target = at_least(300, ">= 300 req/s, none lost")
     if lost or refused:

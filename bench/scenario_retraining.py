@@ -31,7 +31,9 @@ def run(ctx) -> list[Row]:
             # Training grows a little faster than linearly; the small size predicts the large one.
             n_small, small = medians[SIZES[0]]
             budget = max(20.0, ctx.share - (time.perf_counter() - started) - 15)
-            n, reduced = ctx.fit(full_size, n_small / small / 1.3, budget, minimum=n_small)
+            n, reduced = ctx.fit(
+                ctx.size(full_size, minimum=600), n_small / small / 1.3, budget, minimum=n_small
+            )
         workspace = workspace_with_outcomes(ctx, n, f"bench-retrain-{full_size}", seed=full_size)
         bulk.analyze()
         versions = []

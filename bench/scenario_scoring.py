@@ -116,7 +116,7 @@ def http_rows(ctx, workspace) -> list[Row]:
         scored = load_series(server.host, score, total, runs, CLIENTS, warmup=16, duration=seconds)
         floor = load_series(server.host, minimal, total, runs, CLIENTS, warmup=16, duration=seconds)
     failed = scored.total_requests - scored.ok
-    size = f"{scored.total_requests:,} requests in {runs} runs of <= {seconds} s, {CLIENTS} clients"
+    size = f"{scored.total_requests:,} requests in {runs} runs of <= {seconds:.0f} s, {CLIENTS} clients"
     note = f"{failed} of {scored.total_requests} calls failed: {scored.failures[:1]}" if failed else "all 2xx"
     p50, p99 = scored.stat(lambda ld: ld.p(50)), scored.stat(lambda ld: ld.p(99))
     f50, f99 = floor.stat(lambda ld: ld.p(50)), floor.stat(lambda ld: ld.p(99))
