@@ -239,11 +239,12 @@ def start_worker(tmp_dir, name="worker", queues="celery,ml", concurrency=2):
     return worker
 
 
-def stop_worker(worker, sig=signal.SIGTERM):
+def stop_worker(worker, sig=signal.SIGQUIT):
+    """Stop the worker; by default a cold shutdown (SIGQUIT), which a test teardown can afford."""
     if worker.process.poll() is None:
         os.killpg(worker.process.pid, sig)
         try:
-            worker.process.wait(timeout=20)
+            worker.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(worker.process.pid, signal.SIGKILL)
             worker.process.wait(timeout=10)
