@@ -47,7 +47,7 @@ audit: install
 
 # Benchmarks in their own database (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 bench: install
-	$(BIN)/python -m bench --markdown bench/RESULTS.md
+	$(BIN)/python -m bench --markdown bench
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3*

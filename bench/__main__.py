@@ -48,7 +48,12 @@ def parse_args(argv):
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where results.json goes")
     parser.add_argument("--keep-files", action="store_true", help="keep the temporary folder (logs)")
-    parser.add_argument("--markdown", type=Path, default=None, help="also write the table to this file")
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        default=None,
+        help="also write the table to this file (a folder: RESULTS-<setup>.md in it)",
+    )
     args = parser.parse_args(argv)
     args.preset = args.preset or "full"
     chosen = [name.strip() for name in args.only.split(",") if name.strip()] or list(SCENARIOS)
@@ -128,7 +133,11 @@ def main(argv=None) -> int:
         print(table)
         write_results(args.output, setup, rows, setup["elapsed"])
         if args.markdown:
-            args.markdown.write_text(table + "\n")
+            # A folder gets one file per setup, so the SQLite and PostgreSQL tables live side by side.
+            target = (
+                args.markdown / f"RESULTS-{environment.kind}.md" if args.markdown.is_dir() else args.markdown
+            )
+            target.write_text(table + "\n")
     finally:
         bench_environment.tear_down(environment, keep_files=args.keep_files)
     return 1 if failed else 0
