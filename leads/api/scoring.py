@@ -136,8 +136,11 @@ def score(request, payload: LeadIn):
 
 
 @router.post("/score/batch", response=list[ScoreOut], summary="Score a list of leads")
-def score_batch(request, payload: BatchIn):
+def score_batch(request, payload: BatchIn | list[LeadIn]):
+    """Body: a JSON list of leads, or {"leads": [...]}."""
     require_api_write(request)
+    if isinstance(payload, list):
+        payload = BatchIn(leads=payload)
     limit = settings.LEADS_SCORE_BATCH_MAX
     if not payload.leads:
         raise DjangoValidationError({"leads": ["Send at least one lead."]})

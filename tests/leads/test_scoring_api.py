@@ -71,6 +71,20 @@ def test_batch_scores_a_list(api_client, workspace):
     assert Lead.objects.filter(workspace=workspace).count() == 5
 
 
+def test_batch_also_takes_a_bare_list(api_client, workspace):
+    leads = [{**SEED_LEAD, "lead_id": f"B-{i}"} for i in range(3)]
+    response = post(api_client, "/api/v1/score/batch", leads)
+    assert response.status_code == 200, response.content
+    assert len(response.json()) == 3
+
+
+def test_batch_with_a_bad_item_names_it_and_writes_nothing(api_client, workspace):
+    leads = [{**SEED_LEAD, "lead_id": "OK-1"}, {**SEED_LEAD, "lead_id": "BAD", "email_opens": -1}]
+    response = post(api_client, "/api/v1/score/batch", {"leads": leads})
+    assert response.status_code == 422
+    assert not Lead.objects.filter(workspace=workspace).exists()
+
+
 def test_info_reports_counts_and_readiness(api_client, workspace):
     post(api_client, "/api/v1/score", {**SEED_LEAD, "actual_outcome": False})
     body = api_client.get("/api/v1/info").json()
