@@ -113,3 +113,16 @@ def test_retrain_task_trains_and_clears_the_pending_flag(workspace, queued):
     assert result.startswith("v1")
     row = ScoringSettings.objects.get(workspace=workspace)
     assert not row.retrain_pending and row.outcomes_since_training == 0 and row.champion.version == 1
+
+
+def test_retrain_task_while_another_retraining_holds_the_lock_tries_again_later(workspace):
+    from celery.exceptions import Retry
+
+    from workspaces.locks import acquire_lease, release_lease
+
+    holder = acquire_lease(f"retrain:{workspace.id}", 60)
+    try:
+        with pytest.raises(Retry):
+            retrain_workspace.run(str(workspace.id))
+    finally:
+        release_lease(f"retrain:{workspace.id}", holder)
