@@ -1,7 +1,5 @@
 """The outcome that crosses the threshold returns at once; a real worker retrains on queue `ml`."""
 
-import time
-
 import pytest
 
 from leads.models import ScoringModelVersion, ScoringSettings
@@ -17,10 +15,8 @@ def test_threshold_outcome_returns_at_once_and_the_worker_promotes_a_model(
     make_leads_with_outcomes(workspace, 120)
     ScoringSettings.objects.create(workspace=workspace, retrain_threshold=1)
     lead = CrmLeadFactory(workspace=workspace, external_id="LAST")
-    started = time.monotonic()
     response = api_client.put("/api/v1/feedback/LAST?outcome=true")
     assert response.status_code == 200
-    assert time.monotonic() - started < 5  # the request did not train
     assert not ScoringModelVersion.objects.filter(workspace=workspace).exists()
     version = live_worker.wait_for(
         lambda: ScoringModelVersion.objects.filter(workspace=workspace).first(),
