@@ -179,6 +179,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than the longest training run, or Redis hands the task to a second worker.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600),
+        # How often a worker looks for unacknowledged tasks of dead workers (kombu's defaults:
+        # every 10 x 10 s); the fault tests shorten it along with the visibility timeout.
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

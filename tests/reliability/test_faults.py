@@ -71,7 +71,7 @@ def _database_outage(seconds, name, own_pid):
 
 @pytest.mark.django_db(transaction=True)
 def test_database_outage_under_load_answers_503_then_recovers_without_restart(tmp_path, capsys):
-    n = 1500
+    n = 3000
     workspace = _workspace_with_leads(n)
     env = worker_environment()
     env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING")
@@ -91,7 +91,7 @@ def test_database_outage_under_load_answers_503_then_recovers_without_restart(tm
         started = time.monotonic()
         cutter = threading.Thread(target=cut)
         cutter.start()
-        result = run_load("127.0.0.1", server.port, TOKEN, _outcome_calls(n), connections=8, time_limit=15)
+        result = run_load("127.0.0.1", server.port, TOKEN, _outcome_calls(n), connections=8, time_limit=12)
         cutter.join()
         # A client honouring Retry-After sends the refused calls again once the database is back.
         refused = [answer.call for answer in result.answers if answer.status != 200]
@@ -263,7 +263,7 @@ def test_outcomes_posted_while_redis_is_down_succeed_and_retraining_follows_when
         result = run_load("127.0.0.1", server.port, TOKEN, calls, connections=4, time_limit=60)
         private_redis.start()
         worker, _ = _start_worker(tmp_path, env)
-        retrained = _wait(lambda: ScoringModelVersion.objects.filter(workspace=workspace).exists(), 30)
+        retrained = _wait(lambda: ScoringModelVersion.objects.filter(workspace=workspace).exists(), 20)
     finally:
         server.stop()
         if worker is not None:
@@ -277,7 +277,7 @@ def test_outcomes_posted_while_redis_is_down_succeed_and_retraining_follows_when
     if stored != len(calls):
         problems.append(f"{stored} of {len(calls)} outcomes stored")
     if not retrained or versions != 1:
-        problems.append(f"{versions} retrainings within 30 s of Redis coming back (expected 1)")
+        problems.append(f"{versions} retrainings within 20 s of Redis coming back (expected 1)")
     assert not problems, (problems, server.log()[-1500:])
 
 
@@ -288,9 +288,15 @@ def test_worker_killed_during_retraining_the_job_is_retried_and_its_result_is_si
     broker's visibility timeout passes, waits out the dead worker's lease, and trains once.
     Both timeouts are scaled down from hours and minutes to seconds, keeping their ratio."""
     workspace = _retraining_ready_workspace(threshold=1000)
-    make_leads_with_outcomes(workspace, 3000, seed=3, start=5000, minutes_ago=5)  # a longer training
+    make_leads_with_outcomes(workspace, 600, seed=3, start=5000, minutes_ago=5)  # a longer training
     env = worker_environment()
-    env.update(REDIS_URL=private_redis.url, CELERY_VISIBILITY_TIMEOUT="8", LEADS_RETRAIN_LEASE_SECONDS="4")
+    env.update(
+        REDIS_URL=private_redis.url,
+        CELERY_VISIBILITY_TIMEOUT="8",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
+        LEADS_RETRAIN_LEASE_SECONDS="4",
+    )
     worker, log_path = _start_worker(tmp_path, env, name="doomed")
     try:
         from django.utils import timezone
@@ -311,7 +317,7 @@ def test_worker_killed_during_retraining_the_job_is_retried_and_its_result_is_si
         worker, log_path = _start_worker(tmp_path, env, name="survivor")
         done = _wait(lambda: ScoringModelVersion.objects.filter(workspace=workspace).exists(), 120)
         assert done, log_path.read_text()[-3000:]
-        time.sleep(10)  # room for a duplicate delivery to show up
+        time.sleep(5)  # room for a duplicate delivery to show up
     finally:
         _kill(worker)
     assert ScoringModelVersion.objects.filter(workspace=workspace).count() == 1
