@@ -323,3 +323,100 @@ def test_worker_killed_during_retraining_the_job_is_retried_and_its_result_is_si
     assert ScoringModelVersion.objects.filter(workspace=workspace).count() == 1
     row = ScoringSettings.objects.get(workspace=workspace)
     assert row.retrain_pending is False
+
+
+def _experiments_with_metrics(workspace, experiments, days=7):
+    import datetime as dt
+    from decimal import Decimal
+
+    from content.models import Brand, DailyMetric, Experiment, Post
+
+    brand = Brand.objects.create(workspace=workspace, name="Fault brand")
+    today = dt.date.today()
+    Experiment.objects.bulk_create(
+        [Experiment(workspace=workspace, brand=brand, name=f"exp-{i}") for i in range(experiments)]
+    )
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                workspace=workspace,
+                brand=brand,
+                experiment=experiment,
+                external_id=f"{experiment.name}-{v}",
+                platform="facebook",
+                variant=v,
+                text=f"Copy {v} of {experiment.name}",
+            )
+            for experiment in Experiment.objects.filter(workspace=workspace)
+            for v in ("A", "B")
+        ]
+    )
+    DailyMetric.objects.bulk_create(
+        [
+            DailyMetric(
+                workspace=workspace,
+                post=post,
+                date=today - dt.timedelta(days=d + 1),
+                impressions=1000,
+                clicks=40 + (10 if post.variant == "B" else 0) + d,
+                conversions=4,
+                revenue=Decimal("50"),
+            )
+            for post in posts
+            for d in range(days)
+        ]
+    )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_during_the_winner_job_the_job_is_retried_and_decides_each_experiment_once(
+    tmp_path, private_redis
+):
+    """SIGKILL the worker while it decides winners; the redelivered job finishes the same run and
+    every experiment has exactly one decision for the day."""
+    from django.utils import timezone
+
+    from config.celery import app
+    from content.models import WinnerDecision, WinnerRun
+    from content.services.winner_job import LEASE_SECONDS
+    from content.tasks import decide_workspace_winners
+
+    workspace = WorkspaceFactory(name="Winner team", slug="winner-team")
+    experiments = 300
+    _experiments_with_metrics(workspace, experiments)
+    run = WinnerRun.objects.create(
+        workspace=workspace, trigger=WinnerRun.Trigger.MANUAL, run_date=timezone.localdate()
+    )
+    env = worker_environment()
+    env.update(
+        REDIS_URL=private_redis.url,
+        CELERY_VISIBILITY_TIMEOUT="8",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
+    )
+    worker, log_path = _start_worker(tmp_path, env, name="doomed")
+    try:
+        with app.connection_for_write(private_redis.url) as broker:
+            decide_workspace_winners.apply_async((str(workspace.id), str(run.id)), connection=broker)
+        lease = f"content-winners:{workspace.id}"
+        assert _wait(lambda: JobLease.objects.filter(name=lease).exists(), 60), log_path.read_text()[-3000:]
+        _kill(worker, signal.SIGKILL)
+        run.refresh_from_db()
+        assert run.status == WinnerRun.Status.RUNNING, "killed too late"
+        # The dead worker's lease (900 s in production) runs out long before Redis hands the task
+        # to another worker (2 hours); here time is compressed, so let it run out now.
+        assert LEASE_SECONDS < 2 * 3600
+        JobLease.objects.filter(name=lease).update(expires_at=timezone.now())
+        worker, log_path = _start_worker(tmp_path, env, name="survivor")
+        done = _wait(lambda: WinnerRun.objects.filter(pk=run.pk, status=WinnerRun.Status.DONE).exists(), 120)
+        assert done, log_path.read_text()[-3000:]
+        time.sleep(5)  # room for a duplicate delivery to show up
+    finally:
+        _kill(worker)
+    run.refresh_from_db()
+    assert run.experiments_processed == experiments and run.errors == 0, run.error_messages
+    assert WinnerRun.objects.filter(workspace=workspace).count() == 1
+    decisions = WinnerDecision.objects.filter(workspace=workspace, decided_for=run.run_date)
+    assert decisions.count() == experiments
+    assert decisions.values("experiment").distinct().count() == experiments
