@@ -263,7 +263,7 @@ def test_outcomes_posted_while_redis_is_down_succeed_and_retraining_follows_when
         result = run_load("127.0.0.1", server.port, TOKEN, calls, connections=4, time_limit=60)
         private_redis.start()
         worker, _ = _start_worker(tmp_path, env)
-        retrained = _wait(lambda: ScoringModelVersion.objects.filter(workspace=workspace).exists(), 20)
+        retrained = _wait(lambda: ScoringModelVersion.objects.filter(workspace=workspace).exists(), 15)
     finally:
         server.stop()
         if worker is not None:
@@ -277,7 +277,7 @@ def test_outcomes_posted_while_redis_is_down_succeed_and_retraining_follows_when
     if stored != len(calls):
         problems.append(f"{stored} of {len(calls)} outcomes stored")
     if not retrained or versions != 1:
-        problems.append(f"{versions} retrainings within 20 s of Redis coming back (expected 1)")
+        problems.append(f"{versions} retrainings within 15 s of Redis coming back (expected 1)")
     assert not problems, (problems, server.log()[-1500:])
 
 
