@@ -1,29 +1,11 @@
 """Streamed CSV exports that are safe to open in a spreadsheet."""
 
 import csv
-from datetime import datetime
 
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """The value as a CSV cell; text that a spreadsheet would run as a formula is quoted with '."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+from analytics.spreadsheet import safe_cell
 
 
 class _Echo:

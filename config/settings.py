@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
 # Loop 2: new outcomes that start a retraining, the retraining lock, batch and import limits.
 LEADS_RETRAIN_THRESHOLD = env_int("LEADS_RETRAIN_THRESHOLD", 50)
 LEADS_RETRAIN_LEASE_SECONDS = env_int("LEADS_RETRAIN_LEASE_SECONDS", 900)
+# A pending retraining not started after this long is sent again (its task may have been lost).
+LEADS_RETRAIN_RESEND_SECONDS = env_int("LEADS_RETRAIN_RESEND_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["leads-resend-pending-retrainings"] = {
+    "task": "leads.tasks.scoring.resend_pending_retrainings",
+    "schedule": 60.0,
+}
 LEADS_SCORE_BATCH_MAX = env_int("LEADS_SCORE_BATCH_MAX", 1000)
 LEADS_IMPORT_MAX_ROWS = env_int("LEADS_IMPORT_MAX_ROWS", 1_000_000)
 

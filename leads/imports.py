@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from analytics.spreadsheet import safe_cell
+
 ROW_NUMBER_PREFIX = "row-"
 MAX_TEXT = 200
 
@@ -244,5 +246,6 @@ def errors_as_csv(errors) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "column", "reason"])
-    writer.writerows(errors)
+    # Column names and values come from the uploaded file: never hand them back as formulas.
+    writer.writerows([[safe_cell(cell) for cell in row] for row in errors])
     return out.getvalue()

@@ -35,6 +35,7 @@ from leads.scoring.promotion import (
 )
 from leads.scoring.training import TrainingError, train_scoring_model
 from workspaces import audit
+from workspaces.locks import lease_is_held
 
 logger = logging.getLogger(__name__)
 
@@ -375,7 +376,6 @@ def retrain_stale_after() -> timedelta:
 
 def request_retraining(workspace, trigger: str = "threshold") -> bool:
     """Queue one retraining unless one is already pending; True when this call queued it."""
-    from leads.tasks.scoring import retrain_workspace
 
     scoring_settings(workspace)
     now = timezone.now()
@@ -385,8 +385,38 @@ def request_retraining(workspace, trigger: str = "threshold") -> bool:
         .update(retrain_pending=True, retrain_queued_at=now)
     )
     if claimed:
-        retrain_workspace.delay_on_commit(str(workspace.id), trigger)
+        # robust: when the broker is down the outcome that crossed the threshold is still stored
+        # and answered; the retraining stays pending and resend_pending_retrainings sends it later.
+        workspace_id = str(workspace.id)
+        # A plain function, not functools.partial: Django names the callback when it logs a failure.
+        transaction.on_commit(lambda: send_retraining(workspace_id, trigger), robust=True)
     return bool(claimed)
+
+
+def send_retraining(workspace_id: str, trigger: str) -> None:
+    from leads.tasks.scoring import retrain_workspace
+
+    retrain_workspace.delay(workspace_id, trigger)
+
+
+def resend_pending_retrainings(older_than_seconds: float) -> int:
+    """Send again the retrainings that are pending but whose task may be lost (a broker outage,
+    a purged queue). A duplicate is harmless: the task does nothing once nothing is pending."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    sent = 0
+    pending = ScoringSettings.objects.filter(retrain_pending=True, retrain_queued_at__lte=cutoff)
+    for row in pending.only("pk", "workspace_id"):
+        if lease_is_held(f"retrain:{row.workspace_id}"):
+            continue
+        ScoringSettings.objects.filter(pk=row.pk).update(retrain_queued_at=now)
+        send_retraining(str(row.workspace_id), "resent")
+        sent += 1
+    return sent
+
+
+def retraining_is_pending(workspace) -> bool:
+    return ScoringSettings.objects.filter(workspace=workspace, retrain_pending=True).exists()
 
 
 def count_new_outcome(workspace) -> int:

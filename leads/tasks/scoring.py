@@ -1,10 +1,15 @@
 """Retraining (queue `ml`) and CSV imports, run by the worker."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 
 from workspaces.locks import job_lease
 from workspaces.models import Workspace
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -16,7 +21,7 @@ from workspaces.models import Workspace
 def retrain_workspace(self, workspace_id, trigger="threshold"):
     """One retraining per workspace at a time; when another holds the lock, try again later
     (a crashed worker's lease expires, so the job always runs in the end)."""
-    from leads.services.scoring import retrain
+    from leads.services.scoring import retrain, retraining_is_pending
 
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
@@ -27,8 +32,31 @@ def retrain_workspace(self, workspace_id, trigger="threshold"):
             if self.request.is_eager:  # run in the web process: never make the request wait or fail
                 return "busy"
             raise self.retry(countdown=min(60, lease_seconds))
+        if not retraining_is_pending(workspace):
+            # A resent or redelivered copy whose retraining an earlier run already did.
+            return "nothing pending"
         version = retrain(workspace, trigger=trigger)
     return f"{version.label}: {version.decision}"
+
+
+@shared_task(bind=True, acks_late=True, name="leads.tasks.scoring.resend_pending_retrainings")
+def resend_pending_retrainings(self):
+    """Periodic reconciler: a retraining whose task was lost (broker down when it was queued) is
+    sent again, so outcomes recorded during an outage still lead to a retraining."""
+    from leads.services.scoring import resend_pending_retrainings as resend
+
+    return resend(older_than_seconds=settings.LEADS_RETRAIN_RESEND_SECONDS)
+
+
+@worker_ready.connect
+def resend_when_a_worker_starts(sender=None, **kwargs):
+    """A worker coming up (after an outage, a deploy) sends every pending retraining at once."""
+    from leads.services.scoring import resend_pending_retrainings as resend
+
+    try:
+        resend(older_than_seconds=0)
+    except Exception:  # the worker must start even when this check cannot run
+        logger.exception("could not resend pending retrainings at worker start")
 
 
 @shared_task(bind=True, acks_late=True, name="leads.tasks.scoring.run_import")

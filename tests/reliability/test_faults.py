@@ -246,7 +246,6 @@ def _wait(condition, timeout):
 
 
 @pytest.mark.worker
-@pytest.mark.xfail(strict=True, reason="R-LEADS-2: no outbox or reconciler for the retraining dispatch")
 @pytest.mark.django_db(transaction=True)
 def test_outcomes_posted_while_redis_is_down_succeed_and_retraining_follows_when_it_is_back(
     tmp_path, private_redis

@@ -160,9 +160,6 @@ def test_every_csv_export_escapes_formulas(world):
     assert any("'=HYPERLINK" in body or "'=1+1" in body for _, _, body in exports)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="R-LEADS-1: leads import errors CSV is written without formula escaping"
-)
 def test_lead_import_errors_csv_escapes_formulas(owner_client, workspace):
     """A CSV's own column names and values come back in the import's errors file."""
     from tests.leads.factories_loop2 import LeadImportFactory
