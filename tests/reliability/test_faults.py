@@ -24,6 +24,7 @@ from leads.services.scoring import scoring_settings
 from tests.conftest import PROJECT_DIR, worker_environment
 from tests.leads.loop2_data import make_leads_with_outcomes
 from tests.reliability.load_client import Call, Gunicorn, free_port, run_load
+from tests.reliability.world import broker_without_worker
 from tests.workspaces.factories import ApiTokenFactory, WorkspaceFactory
 from workspaces.models import JobLease
 
@@ -74,7 +75,7 @@ def test_database_outage_under_load_answers_503_then_recovers_without_restart(tm
     n = 3000
     workspace = _workspace_with_leads(n)
     env = worker_environment()
-    env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING")
+    env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", REDIS_URL=broker_without_worker())
     server = Gunicorn(env, tmp_path / "gunicorn.log")
     outage = {}
     try:

@@ -19,6 +19,7 @@ from leads.models.outcomes import Outcome
 from tests.conftest import worker_environment
 from tests.leads.factories_loop1 import ExecutionFactory
 from tests.reliability.load_client import Call, Gunicorn, run_load
+from tests.reliability.world import broker_without_worker
 from tests.workspaces.factories import ApiTokenFactory, WorkspaceFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
@@ -71,7 +72,7 @@ def test_outcomes_and_lead_feedback_under_load_are_stored_exactly_once(tmp_path,
     leads = _leads(workspace, CALLS)
     calls = _calls(leads)
     env = worker_environment()
-    env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING")
+    env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", REDIS_URL=broker_without_worker())
     server = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
         result = run_load("127.0.0.1", server.port, TOKEN, calls, connections=8, time_limit=SECONDS)
