@@ -6,7 +6,6 @@ import csv
 import io
 import re
 
-import pytest
 from django.db import IntegrityError, models, transaction
 
 from tests.reliability.test_access_matrix import ALL_ROUTES, PAGE_ROUTES, PLAIN_KWARGS, _requires_write, _url
