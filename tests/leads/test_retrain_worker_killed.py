@@ -3,6 +3,7 @@
 import signal
 
 import pytest
+from django.utils import timezone
 
 from leads.models import ScoringModelVersion, ScoringSettings
 from leads.services.scoring import retrain, serving_model
@@ -29,6 +30,10 @@ def test_worker_killed_mid_retraining_keeps_the_champion_and_the_job_runs_again(
 
     doomed = start_worker(tmp_path, name="doomed", queues=QUEUE, concurrency=1)
     try:
+        # What request_retraining does before it queues the job.
+        ScoringSettings.objects.filter(workspace=workspace).update(
+            retrain_pending=True, retrain_queued_at=timezone.now()
+        )
         retrain_workspace.apply_async((str(workspace.id), "test"), queue=QUEUE)
         doomed.wait_for(
             lambda: JobLease.objects.filter(name=f"retrain:{workspace.id}").exists(),
