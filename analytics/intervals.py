@@ -1,22 +1,26 @@
-"""Confidence intervals for the rates shown to people."""
+"""Confidence intervals for the rates shown to people (pure: no Django inside)."""
 
 import math
-
-from scipy.stats import norm
+from statistics import NormalDist
 
 
 def wilson_interval(successes, n, confidence=0.95):
-    """Wilson score interval for a proportion; (0.0, 1.0) when there is no data."""
-    if n <= 0:
+    """Wilson score interval for a binomial proportion; (0.0, 1.0) when there is no data."""
+    if n < 0 or successes < 0 or successes > n:
+        raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1")
+    if n == 0:
         return (0.0, 1.0)
-    if successes < 0 or successes > n:
-        raise ValueError(f"successes must be within 0..n, got {successes} of {n}")
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = successes / n
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half_width = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half_width), min(1.0, centre + half_width))
+    # At 0 or n successes the bound is exactly 0 or 1; say so rather than a rounding residue.
+    low = 0.0 if successes == 0 else max(0.0, centre - half_width)
+    high = 1.0 if successes == n else min(1.0, centre + half_width)
+    return (low, high)
 
 
 def rate_with_interval(successes, n, confidence=0.95):

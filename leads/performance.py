@@ -17,30 +17,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
+
+from analytics.intervals import wilson_interval
 
 # Below this many observations a rate is flagged as resting on few data.
 SMALL_SAMPLE = 30
-
-
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion; (0, 1) when there is no data."""
-    if n < 0 or successes < 0 or successes > n:
-        raise ValueError("need 0 <= successes <= n")
-    if not 0 < confidence < 1:
-        raise ValueError("confidence must be between 0 and 1")
-    if n == 0:
-        return 0.0, 1.0
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    # At 0 or n successes the bound is exactly 0 or 1; say so rather than a rounding residue.
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return low, high
 
 
 @dataclass(frozen=True)
