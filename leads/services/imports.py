@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from leads.imports import ImportProblem, build_mapping, decode_csv, iter_rows, read_header
 from leads.models import ImportStatus, Lead, LeadImport, Outcome, OutcomeSource, ScoringSettings
-from leads.services.scoring import request_retraining, scoring_settings
+from leads.services.retraining_queue import request_retraining
+from leads.services.scoring import scoring_settings
 
 CHUNK = 2000
 MAX_STORED_ERRORS = 5000

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leads.models import Lead, Outcome
-from leads.services.scoring import count_new_outcome
+from leads.services.retraining_queue import count_new_outcome
 
 TRUE_WORDS = {"true", "1", "yes", "won", "converted", "win"}
 FALSE_WORDS = {"false", "0", "no", "lost", "not_converted", "lose", "loss"}

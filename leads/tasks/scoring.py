@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 def retrain_workspace(self, workspace_id, trigger="threshold"):
     """One retraining per workspace at a time; when another holds the lock, try again later
     (a crashed worker's lease expires, so the job always runs in the end)."""
-    from leads.services.scoring import retrain, retraining_is_pending
+    from leads.services.retraining_queue import retraining_is_pending
+    from leads.services.scoring import retrain
 
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
@@ -43,7 +44,7 @@ def retrain_workspace(self, workspace_id, trigger="threshold"):
 def resend_pending_retrainings(self):
     """Periodic reconciler: a retraining whose task was lost (broker down when it was queued) is
     sent again, so outcomes recorded during an outage still lead to a retraining."""
-    from leads.services.scoring import resend_pending_retrainings as resend
+    from leads.services.retraining_queue import resend_pending_retrainings as resend
 
     return resend(older_than_seconds=settings.LEADS_RETRAIN_RESEND_SECONDS)
 
@@ -51,7 +52,7 @@ def resend_pending_retrainings(self):
 @worker_ready.connect
 def resend_when_a_worker_starts(sender=None, **kwargs):
     """A worker coming up (after an outage, a deploy) sends every pending retraining at once."""
-    from leads.services.scoring import resend_pending_retrainings as resend
+    from leads.services.retraining_queue import resend_pending_retrainings as resend
 
     try:
         resend(older_than_seconds=0)

@@ -11,11 +11,11 @@ from analytics.intervals import wilson_interval
 from leads.forms.scoring import ScoringSettingsForm
 from leads.models import LeadScore, ScoringModelVersion
 from leads.scoring.evaluation import reliability_table, score_histogram
+from leads.services.retraining_queue import request_retraining
 from leads.services.scoring import (
     make_champion,
     prior_in_words,
     promotion_rule_in_words,
-    request_retraining,
     scoring_settings,
     scoring_status,
     serving_model,

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from leads.models import ScoringModelVersion, ScoringSettings
-from leads.services.scoring import request_retraining, resend_pending_retrainings
+from leads.services.retraining_queue import request_retraining, resend_pending_retrainings
 from leads.tasks.scoring import retrain_workspace
 from workspaces.locks import acquire_lease
 

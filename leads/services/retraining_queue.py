@@ -1,0 +1,74 @@
+"""Asking for a retraining: counting new outcomes against the threshold, queueing exactly one
+retraining per workspace, and resending the ones a broker outage may have lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from leads.models import ScoringSettings
+from leads.services.scoring import scoring_settings
+from workspaces.locks import lease_is_held
+
+
+def retrain_stale_after() -> timedelta:
+    return timedelta(seconds=getattr(settings, "LEADS_RETRAIN_LEASE_SECONDS", 900) * 2)
+
+
+def request_retraining(workspace, trigger: str = "threshold") -> bool:
+    """Queue one retraining unless one is already pending; True when this call queued it."""
+
+    scoring_settings(workspace)
+    now = timezone.now()
+    claimed = (
+        ScoringSettings.objects.filter(workspace=workspace)
+        .filter(Q(retrain_pending=False) | Q(retrain_queued_at__lt=now - retrain_stale_after()))
+        .update(retrain_pending=True, retrain_queued_at=now)
+    )
+    if claimed:
+        # robust: when the broker is down the outcome that crossed the threshold is still stored
+        # and answered; the retraining stays pending and resend_pending_retrainings sends it later.
+        workspace_id = str(workspace.id)
+        # A plain function, not functools.partial: Django names the callback when it logs a failure.
+        transaction.on_commit(lambda: send_retraining(workspace_id, trigger), robust=True)
+    return bool(claimed)
+
+
+def send_retraining(workspace_id: str, trigger: str) -> None:
+    from leads.tasks.scoring import retrain_workspace
+
+    retrain_workspace.delay(workspace_id, trigger)
+
+
+def resend_pending_retrainings(older_than_seconds: float) -> int:
+    """Send again the retrainings that are pending but whose task may be lost (a broker outage,
+    a purged queue). A duplicate is harmless: the task does nothing once nothing is pending."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    sent = 0
+    pending = ScoringSettings.objects.filter(retrain_pending=True, retrain_queued_at__lte=cutoff)
+    for row in pending.only("pk", "workspace_id"):
+        if lease_is_held(f"retrain:{row.workspace_id}"):
+            continue
+        ScoringSettings.objects.filter(pk=row.pk).update(retrain_queued_at=now)
+        send_retraining(str(row.workspace_id), "resent")
+        sent += 1
+    return sent
+
+
+def retraining_is_pending(workspace) -> bool:
+    return ScoringSettings.objects.filter(workspace=workspace, retrain_pending=True).exists()
+
+
+def count_new_outcome(workspace) -> int:
+    """Count one new or changed outcome; at the threshold, queue exactly one retraining."""
+    row = scoring_settings(workspace)
+    ScoringSettings.objects.filter(pk=row.pk).update(outcomes_since_training=F("outcomes_since_training") + 1)
+    row.refresh_from_db(fields=["outcomes_since_training", "retrain_threshold"])
+    if row.outcomes_since_training >= row.retrain_threshold:
+        request_retraining(workspace)
+    return row.outcomes_since_training
