@@ -64,10 +64,13 @@ def retraining_is_pending(workspace) -> bool:
     return ScoringSettings.objects.filter(workspace=workspace, retrain_pending=True).exists()
 
 
-def count_new_outcome(workspace) -> int:
-    """Count one new or changed outcome; at the threshold, queue exactly one retraining."""
+def count_new_outcome(workspace, count: int = 1) -> int:
+    """Count `count` new or changed outcomes (one, or a CSV import's chunk); at the threshold,
+    queue exactly one retraining."""
     row = scoring_settings(workspace)
-    ScoringSettings.objects.filter(pk=row.pk).update(outcomes_since_training=F("outcomes_since_training") + 1)
+    ScoringSettings.objects.filter(pk=row.pk).update(
+        outcomes_since_training=F("outcomes_since_training") + count
+    )
     row.refresh_from_db(fields=["outcomes_since_training", "retrain_threshold"])
     if row.outcomes_since_training >= row.retrain_threshold:
         request_retraining(workspace)
