@@ -18,6 +18,7 @@ from content.models import Brand, DailyMetric, Experiment, MetricImport, Post
 logger = logging.getLogger(__name__)
 MAX_BATCH = 1000
 MAX_CSV_ROWS = 200_000
+CHUNK_ROWS = 1000  # rows per transaction (and per progress update) in a CSV import
 REQUIRED_TO_CREATE = ("brand", "experiment", "variant")
 
 
@@ -130,17 +131,63 @@ def ingest_batch(workspace, raws: list[dict]) -> dict:
     """Store each good row; report each bad row with its index and reasons (nothing else lost)."""
     if len(raws) > MAX_BATCH:
         raise ValidationError({"__all__": [f"At most {MAX_BATCH} rows per batch."]})
-    cache: dict = {}
     ingested, errors = 0, []
-    for index, raw in enumerate(raws):
-        try:
-            _store(workspace, _parse(workspace, raw), cache)
+    for index, raw, exc in _ingest_rows(workspace, list(enumerate(raws)), cache={}):
+        if exc is None:
             ingested += 1
-        except ValidationError as exc:
-            post_id = raw.get("post_id") if isinstance(raw, dict) else None
-            post_id = None if post_id is None else str(post_id)[:200]
-            errors.append({"index": index, "post_id": post_id, "errors": _messages(exc)})
+            continue
+        post_id = raw.get("post_id") if isinstance(raw, dict) else None
+        post_id = None if post_id is None else str(post_id)[:200]
+        errors.append({"index": index, "post_id": post_id, "errors": _messages(exc)})
     return {"received": len(raws), "ingested": ingested, "errors": errors}
+
+
+def _ingest_rows(workspace, numbered: list[tuple[int, object]], cache: dict):
+    """Store a chunk of rows in one transaction; yields (number, raw, ValidationError or None).
+
+    Set-based: the chunk's posts are read with one query and its post-days are written with one
+    upsert (the same post and day twice in a chunk: the later row wins, as it would row by row).
+    """
+    parsed, results = [], {}
+    for number, raw in numbered:
+        try:
+            parsed.append((number, _parse(workspace, raw)))
+        except ValidationError as exc:
+            results[number] = exc
+    unknown = {row.post_id for _, row in parsed} - cache.keys()
+    if unknown:
+        found = (
+            Post.objects.for_workspace(workspace)
+            .select_related("brand", "experiment")
+            .filter(external_id__in=unknown)
+        )
+        cache.update({post_id: None for post_id in unknown})
+        cache.update({post.external_id: post for post in found})
+    with transaction.atomic():
+        metrics = {}
+        for number, row in parsed:
+            try:
+                post = _resolve_post(workspace, row, cache)
+            except ValidationError as exc:
+                results[number] = exc
+                continue
+            metrics[(post.pk, row.date)] = DailyMetric(
+                workspace=workspace,
+                post=post,
+                date=row.date,
+                impressions=row.impressions,
+                clicks=row.clicks,
+                conversions=row.conversions,
+                revenue=row.revenue,
+            )
+        DailyMetric.objects.bulk_create(
+            metrics.values(),
+            update_conflicts=True,
+            unique_fields=["post", "date"],
+            update_fields=["impressions", "clicks", "conversions", "revenue", "updated_at"],
+        )
+    for number, raw in numbered:
+        yield number, raw, results.get(number)
 
 
 def read_csv(text: str) -> list[dict]:
@@ -165,8 +212,9 @@ def read_csv(text: str) -> list[dict]:
     return rows
 
 
-def ingest_csv_text(workspace, text: str, progress=None, every: int = 200) -> dict:
-    """Ingest a whole CSV; `progress(processed, total, ingested, errors)` is called as it goes.
+def ingest_csv_text(workspace, text: str, progress=None, every: int = CHUNK_ROWS) -> dict:
+    """Ingest a whole CSV, `every` rows per transaction; `progress(processed, total, ingested,
+    errors)` is called after each chunk.
 
     Row numbers in errors are the file's line numbers (the header is line 1).
     """
@@ -174,15 +222,15 @@ def ingest_csv_text(workspace, text: str, progress=None, every: int = 200) -> di
     total = len(rows)
     cache: dict = {}
     ingested, errors = 0, []
-    for number, raw in enumerate(rows, start=2):
-        try:
-            _store(workspace, _parse(workspace, raw), cache)
-            ingested += 1
-        except ValidationError as exc:
-            errors.append({"line": number, "post_id": raw.get("post_id") or "", "errors": _messages(exc)})
-        processed = number - 1
-        if progress and (processed % every == 0 or processed == total):
-            progress(processed, total, ingested, errors)
+    for first in range(0, total, every):
+        chunk = list(enumerate(rows[first : first + every], start=first + 2))
+        for number, raw, exc in _ingest_rows(workspace, chunk, cache):
+            if exc is None:
+                ingested += 1
+            else:
+                errors.append({"line": number, "post_id": raw.get("post_id") or "", "errors": _messages(exc)})
+        if progress:
+            progress(min(first + every, total), total, ingested, errors)
     if progress and total == 0:
         progress(0, 0, 0, errors)
     return {"total_rows": total, "ingested": ingested, "errors": errors}
