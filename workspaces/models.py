@@ -129,7 +129,19 @@ class ApiToken(models.Model):
         return token, raw
 
 
-class AuditEvent(models.Model):
+class ActedByMixin:
+    """For rows that keep who acted: a user (`actor`), an API token (`token`), or neither (a job)."""
+
+    @property
+    def actor_label(self):
+        if self.actor_id:
+            return self.actor.get_username()
+        if self.token_id:
+            return f"API token {self.token.name}"
+        return "system"
+
+
+class AuditEvent(ActedByMixin, models.Model):
     """Who changed what: preferences, model promotions and rollbacks, tokens, memberships."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -148,14 +160,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.target}"
-
-    @property
-    def actor_label(self):
-        if self.actor_id:
-            return self.actor.get_username()
-        if self.token_id:
-            return f"API token {self.token.name}"
-        return "system"
 
 
 class JobLease(models.Model):

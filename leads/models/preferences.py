@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from leads.filtering import LeadPreferences
-from workspaces.models import ApiToken, WorkspaceScopedModel
+from workspaces.models import ActedByMixin, ApiToken, WorkspaceScopedModel
 
 # The preference fields, in the seed's words, in the order forms and history show them.
 PREFERENCE_FIELDS = (
@@ -69,7 +69,7 @@ class PreferenceSet(WorkspaceScopedModel):
         return cls(**{name: values.get(name) for name in PREFERENCE_FIELDS})
 
 
-class PreferenceRevision(WorkspaceScopedModel):
+class PreferenceRevision(ActedByMixin, WorkspaceScopedModel):
     """One saved change of the preferences: the values after it, what changed, and who did it."""
 
     values = models.JSONField(default=dict)
@@ -84,11 +84,3 @@ class PreferenceRevision(WorkspaceScopedModel):
 
     def __str__(self):
         return f"Preferences changed {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def actor_label(self):
-        if self.actor_id:
-            return self.actor.get_username()
-        if self.token_id:
-            return f"API token {self.token.name}"
-        return "system"
