@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from leads.models.outcomes import OutcomeSource
-from leads.services.outcomes import find_lead, outcome_counts, parse_outcome, record_outcome
+from leads.services.outcomes import find_lead, parse_outcome, record_outcome, total_outcomes
 from workspaces.access import require_api_write
 
 router = Router(tags=["leads: outcomes"])
@@ -29,7 +29,7 @@ def _answer(lead_id, outcome, changed, workspace):
         "lead_id": lead_id,
         "outcome": outcome.won,
         "changed": changed,
-        "total_feedback": outcome_counts(workspace)["total"],
+        "total_feedback": total_outcomes(workspace),
     }
 
 

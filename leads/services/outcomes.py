@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from leads.models import Lead, Outcome
@@ -26,16 +29,15 @@ def parse_outcome(value) -> bool:
 
 
 def find_lead(workspace, lead_id: str) -> Lead | None:
-    """A lead by the CRM's id, or by this app's own id."""
-    lead = Lead.objects.for_workspace(workspace).filter(external_id=lead_id).first()
-    if lead is None:
-        import uuid
-
-        try:
-            lead = Lead.objects.for_workspace(workspace).filter(pk=uuid.UUID(str(lead_id))).first()
-        except ValueError:
-            lead = None
-    return lead
+    """A lead by the CRM's id, or by this app's own id (the CRM's id wins if both match)."""
+    lead_id = str(lead_id)
+    match = Q(external_id=lead_id)
+    try:
+        match |= Q(pk=uuid.UUID(lead_id))
+    except ValueError:
+        pass
+    leads = list(Lead.objects.for_workspace(workspace).filter(match).order_by()[:2])
+    return next((lead for lead in leads if lead.external_id == lead_id), leads[0] if leads else None)
 
 
 def record_outcome(
@@ -71,9 +73,10 @@ def _record(workspace, lead, won, source, reason, key, user, token):
         seen = Outcome.objects.for_workspace(workspace).filter(idempotency_key=key).first()
         if seen is not None:
             return seen, False
-    # Lock the lead so simultaneous outcomes for it queue up (PostgreSQL; SQLite serialises writes).
-    Lead.objects.select_for_update().filter(pk=lead.pk).first()
-    outcome = Outcome.objects.filter(lead=lead).first()
+    # Lock the lead's outcome, when it has one, so simultaneous changes to it queue up
+    # (PostgreSQL; SQLite serialises writes). A first outcome needs no lock: the one-outcome-per-lead
+    # constraint lets one insert win and the others retry, then find it here.
+    outcome = Outcome.objects.select_for_update().filter(lead=lead).order_by().first()
     now = timezone.now()
     if outcome is not None:
         if outcome.won == won:
@@ -101,12 +104,11 @@ def _record(workspace, lead, won, source, reason, key, user, token):
             token=token,
             recorded_at=now,
         )
+    # Last in the transaction: the workspace's counter row stays locked until the commit.
     count_new_outcome(workspace)
     return outcome, True
 
 
-def outcome_counts(workspace) -> dict:
-    outcomes = Outcome.objects.for_workspace(workspace)
-    total = outcomes.count()
-    won = outcomes.filter(won=True).count()
-    return {"total": total, "won": won, "lost": total - won}
+def total_outcomes(workspace) -> int:
+    """How many leads of the workspace have an outcome (the seed's `total_feedback`)."""
+    return Outcome.objects.for_workspace(workspace).count()

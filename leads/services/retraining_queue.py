@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from leads.models import ScoringSettings
@@ -65,13 +65,46 @@ def retraining_is_pending(workspace) -> bool:
 
 
 def count_new_outcome(workspace, count: int = 1) -> int:
-    """Count `count` new or changed outcomes (one, or a CSV import's chunk); at the threshold,
-    queue exactly one retraining."""
-    row = scoring_settings(workspace)
-    ScoringSettings.objects.filter(pk=row.pk).update(
-        outcomes_since_training=F("outcomes_since_training") + count
-    )
-    row.refresh_from_db(fields=["outcomes_since_training", "retrain_threshold"])
-    if row.outcomes_since_training >= row.retrain_threshold:
+    """Count `count` new or changed outcomes; at the threshold, queue exactly one retraining.
+    Returns the outcomes since the last training."""
+    counted = _add_to_counter(workspace, count)
+    if counted is None:  # the workspace's first outcome: its settings row does not exist yet
+        scoring_settings(workspace)
+        counted = _add_to_counter(workspace, count)
+    since, threshold, already_queued = counted
+    if since >= threshold and not already_queued:
         request_retraining(workspace)
-    return row.outcomes_since_training
+    return since
+
+
+def _add_to_counter(workspace, count: int) -> tuple[int, int, bool] | None:
+    """Add to the workspace's counter and read back (outcomes since training, threshold, whether
+    a retraining is pending and not stale) in one statement. Every outcome updates this one row,
+    and it stays locked until the caller's transaction commits: each round trip made while it is
+    held is paid by every other request waiting for it."""
+    meta = ScoringSettings._meta
+    connection = connections[router.db_for_write(ScoringSettings)]
+    quote = connection.ops.quote_name
+
+    def column(name):
+        return quote(meta.get_field(name).column)
+
+    since, threshold = column("outcomes_since_training"), column("retrain_threshold")
+    pending, queued_at = column("retrain_pending"), column("retrain_queued_at")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {since} = {since} + %s WHERE {column('workspace')} = %s "
+        f"RETURNING {since}, {threshold}, "
+        f"CASE WHEN {pending} AND {queued_at} >= %s THEN 1 ELSE 0 END"
+    )
+    fresh_after = timezone.now() - retrain_stale_after()
+    params = [
+        count,
+        meta.get_field("workspace").get_db_prep_value(workspace.id, connection),
+        connection.ops.adapt_datetimefield_value(fresh_after),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return int(row[0]), int(row[1]), bool(row[2])
