@@ -1,16 +1,20 @@
-"""The dashboard's figures: one aggregate query per figure and period, each with n, change and trend.
+"""The dashboard's figures, each with n, change against the previous period and trend.
 
-Every figure is recomputed from the loops' raw rows with indexed aggregate queries, so it always
-equals a direct recount (a test compares them).
+The large tables are read as per-day values (analytics/rollups.py: summary rows for closed,
+untouched days, raw rows for the rest), fetched once for the period and the one before it; totals,
+previous period and trends are sums of those days, so every figure equals a direct recount of the
+raw rows (tests/analytics/test_dashboard_figures.py compares them).
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDay, TruncWeek
 from django.urls import reverse
 
+from analytics import rollups
 from analytics.intervals import wilson_interval
 
 
@@ -91,8 +95,33 @@ def _in(period, field_name):
     return {f"{field_name}__gte": period.start, f"{field_name}__lt": period.end}
 
 
-def _trend(queryset, date_field, period, aggregate, tz):
-    """Values per day or week of the period (missing buckets are 0)."""
+class Days:
+    """The dashboard's day values (analytics/rollups.py) for the period and the one before it."""
+
+    def __init__(self, workspace, period, tz, keys):
+        self.period, self.tz = period, tz
+        first, _ = rollups.day_range(period.previous, tz)
+        _, end = rollups.day_range(period, tz)
+        self.values = rollups.daily_values(workspace, keys, first, end, tz)
+
+    def total(self, key, period=None):
+        return self.values[key].total(*rollups.day_range(period or self.period, self.tz))
+
+    def trend(self, key, point):
+        """One point per day or week of the period; ``point(measures)`` gives its value."""
+        first, end = rollups.day_range(self.period, self.tz)
+        values = self.values[key]
+        points = []
+        step = timedelta(days=1 if self.period.bucket == "day" else 7)
+        for start in _bucket_starts(self.period, self.tz):
+            local = start.astimezone(self.tz).date()
+            measures = values.total(max(local, first), min(local + step, end))
+            points.append({"t": local.isoformat(), **point(measures)})
+        return points
+
+
+def _live_trend(queryset, date_field, period, aggregate, tz):
+    """Values per day or week of the period counted from the rows (missing buckets are 0)."""
     trunc = TruncDay if period.bucket == "day" else TruncWeek
     rows = (
         queryset.filter(**_in(period, date_field))
@@ -109,37 +138,26 @@ def _trend(queryset, date_field, period, aggregate, tz):
 
 
 def _bucket_starts(period, tz):
-    starts = period.bucket_starts()
-    if period.bucket == "week":
-        # TruncWeek starts weeks on Monday; align the buckets the same way.
-        from datetime import timedelta
-
-        aligned = []
-        for start in starts:
-            local = start.astimezone(tz)
-            monday = local - timedelta(days=local.weekday())
-            if not aligned or aligned[-1] != monday:
-                aligned.append(monday)
-        return aligned
+    """Local midnights starting the trend's buckets: each day, or each Monday (as TruncWeek) from
+    the week holding the first day through the week holding the last one."""
+    if period.bucket == "day":
+        return period.bucket_starts()
+    first, end = rollups.day_range(period, tz)
+    monday = first - timedelta(days=first.weekday())
+    starts = []
+    while monday < end:
+        starts.append(rollups.day_start(monday, tz))
+        monday += timedelta(days=7)
     return starts
 
 
-def _rate_trend(queryset, date_field, period, success_q, tz):
-    totals = _trend(queryset, date_field, period, Count("pk"), tz)
-    successes = _trend(queryset.filter(success_q), date_field, period, Count("pk"), tz)
-    return [
-        {"t": total["t"], "v": (hit["v"] / total["v"]) if total["v"] else None, "n": total["v"]}
-        for total, hit in zip(totals, successes, strict=True)
-    ]
+def _rate_point(measures):
+    n = measures["n"]
+    return {"v": measures["hits"] / n if n else None, "n": n}
 
 
-def _rate_figure(key, loop, title, queryset, date_field, success_q, period, tz, **extra):
-    def counts(p):
-        return queryset.filter(**_in(p, date_field)).aggregate(
-            n=Count("pk"), hits=Count("pk", filter=success_q)
-        )
-
-    now, before = counts(period), counts(period.previous)
+def _rate_figure(key, loop, title, days, dataset, **extra):
+    now, before = days.total(dataset), days.total(dataset, days.period.previous)
     n, hits = now["n"], now["hits"]
     low, high = wilson_interval(hits, n) if n else (None, None)
     return Figure(
@@ -152,7 +170,7 @@ def _rate_figure(key, loop, title, queryset, date_field, success_q, period, tz, 
         previous=before["hits"] / before["n"] if before["n"] else None,
         low=low,
         high=high,
-        trend=_rate_trend(queryset, date_field, period, success_q, tz),
+        trend=days.trend(dataset, _rate_point),
         **extra,
     )
 
@@ -160,18 +178,11 @@ def _rate_figure(key, loop, title, queryset, date_field, success_q, period, tz, 
 # --- the loops ------------------------------------------------------------------------------
 
 
-def lead_figures(workspace, period, tz):
-    from leads.models import Execution, LeadFeedback, Outcome, ScoringSettings
+def lead_figures(workspace, period, tz, days):
+    from leads.models import ScoringSettings
 
-    executions = Execution.objects.for_workspace(workspace)
-
-    def totals(p):
-        return executions.filter(**_in(p, "created_at")).aggregate(
-            generated=Sum("leads_generated"), kept=Sum("leads_kept"), runs=Count("pk")
-        )
-
-    now, before = totals(period), totals(period.previous)
-    generated, kept = now["generated"] or 0, now["kept"] or 0
+    now, before = days.total("recipe_runs"), days.total("recipe_runs", period.previous)
+    generated, kept = now["generated"], now["kept"]
     figures = [
         Figure(
             key="leads_generated",
@@ -180,13 +191,13 @@ def lead_figures(workspace, period, tz):
             kind="count",
             value=generated,
             n=now["runs"],
-            previous=before["generated"] or 0,
+            previous=before["generated"],
             detail=f"{kept:,} kept by your preferences ({kept / generated:.0%})"
             if generated
             else "no recipe runs in this period",
             url=reverse("analytics:agents"),
             explanation="Leads returned by recipe runs started in the period; n is the number of runs.",
-            trend=_trend(executions, "created_at", period, Sum("leads_generated"), tz),
+            trend=days.trend("recipe_runs", lambda m: {"v": m["generated"]}),
         ),
         Figure(
             key="leads_kept",
@@ -195,23 +206,19 @@ def lead_figures(workspace, period, tz):
             kind="count",
             value=kept,
             n=now["runs"],
-            previous=before["kept"] or 0,
+            previous=before["kept"],
             url=reverse("analytics:recipes"),
             explanation="Leads that passed the preference filter in the period's recipe runs.",
-            trend=_trend(executions, "created_at", period, Sum("leads_kept"), tz),
+            trend=days.trend("recipe_runs", lambda m: {"v": m["kept"]}),
         ),
     ]
-    feedback = LeadFeedback.objects.for_workspace(workspace).filter(useful__isnull=False)
     figures.append(
         _rate_figure(
             "useful_rate",
             "leads",
             "Useful leads",
-            feedback,
-            "created_at",
-            Q(useful=True),
-            period,
-            tz,
+            days,
+            "lead_feedback",
             url=reverse("analytics:agents"),
             explanation="Share of lead feedback marked useful; n is the feedback given in the period.",
         )
@@ -221,11 +228,8 @@ def lead_figures(workspace, period, tz):
             "conversion_rate",
             "leads",
             "Won outcomes",
-            Outcome.objects.for_workspace(workspace),
-            "recorded_at",
-            Q(won=True),
-            period,
-            tz,
+            days,
+            "outcomes",
             url=reverse("analytics:models"),
             explanation="Share of recorded outcomes (won or lost) that were won, by when they were recorded.",
         )
@@ -255,7 +259,8 @@ def lead_figures(workspace, period, tz):
     return figures
 
 
-def content_figures(workspace, period, tz):
+def content_figures(workspace, period, tz, days):
+    """Counted live: decisions are a few per experiment and night, and distinct counts do not add up."""
     from content.models import WinnerDecision
 
     decisions = WinnerDecision.objects.for_workspace(workspace)
@@ -284,7 +289,7 @@ def content_figures(workspace, period, tz):
                 "Experiments where one variant's probability to be best reached the workspace's "
                 "threshold; n is the experiments the nightly job decided on."
             ),
-            trend=_trend(
+            trend=_live_trend(
                 decisions.exclude(winner_variant=""),
                 "created_at",
                 period,
@@ -295,73 +300,49 @@ def content_figures(workspace, period, tz):
     ]
 
 
-def matching_figures(workspace, period, tz):
-    from django.db.models import Avg
-
-    from matching.models import Choice, MatchingSession
-
-    sessions = MatchingSession.objects.for_workspace(workspace).filter(imported=False)
+def matching_figures(workspace, period, tz, days):
     figures = [
         _rate_figure(
             "matching_conversion",
             "matching",
             "Matching conversion",
-            sessions,
-            "created_at",
-            Q(choice__candidate__isnull=False),
-            period,
-            tz,
+            days,
+            "matching_sessions",
             url=reverse("analytics:segments"),
             explanation="Share of recommendation sessions in which the customer chose a provider.",
         )
     ]
-    choices = Choice.objects.for_workspace(workspace).filter(
-        session__imported=False, chosen_rank__isnull=False
-    )
 
-    def mean_rank(p):
-        return choices.filter(**_in(p, "session__created_at")).aggregate(
-            mean=Avg("chosen_rank"), n=Count("pk")
-        )
+    def mean(measures):
+        return measures["rank_sum"] / measures["ranked"] if measures["ranked"] else None
 
-    now, before = mean_rank(period), mean_rank(period.previous)
+    now, before = days.total("matching_sessions"), days.total("matching_sessions", period.previous)
     figures.append(
         Figure(
             key="mean_chosen_rank",
             loop="matching",
             title="Mean chosen rank",
             kind="mean",
-            value=now["mean"],
-            n=now["n"],
-            previous=before["mean"],
+            value=mean(now),
+            n=now["ranked"],
+            previous=mean(before),
             detail="1 means customers pick the first recommendation",
             url=reverse("analytics:segments"),
             explanation="Average displayed rank of the provider customers chose; lower is better.",
-            trend=[
-                {"t": row["t"], "v": row["v"]}
-                for row in _trend(choices, "session__created_at", period, Avg("chosen_rank"), tz)
-            ],
+            trend=days.trend("matching_sessions", lambda m: {"v": mean(m), "n": m["ranked"]}),
         )
     )
     return figures
 
 
-def feedback_figures(workspace, period, tz):
-    from feedback.models import FeedbackEntry
-
-    success = Q(rating__gte=settings.FEEDBACK_SUCCESS_MIN_RATING)
-    if settings.FEEDBACK_THUMBS_UP_COUNTS:
-        success |= Q(thumbs=1)
+def feedback_figures(workspace, period, tz, days):
     return [
         _rate_figure(
             "output_success_rate",
             "feedback",
             "Output success rate",
-            FeedbackEntry.objects.for_workspace(workspace),
-            "created_at",
-            success,
-            period,
-            tz,
+            days,
+            "output_feedback",
             url=reverse("analytics:frameworks"),
             explanation=(
                 f"Share of rated outputs with a rating of {settings.FEEDBACK_SUCCESS_MIN_RATING} or more"
@@ -381,7 +362,13 @@ LOOPS = [
 
 
 def dashboard_figures(workspace, period, tz):
+    days = Days(
+        workspace,
+        period,
+        tz,
+        ["recipe_runs", "lead_feedback", "outcomes", "matching_sessions", "output_feedback"],
+    )
     return [
-        {"app": app, "label": label, "figures": compute(workspace, period, tz)}
+        {"app": app, "label": label, "figures": compute(workspace, period, tz, days)}
         for app, label, compute in LOOPS
     ]

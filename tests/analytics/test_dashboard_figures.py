@@ -1,11 +1,16 @@
-"""The dashboard's figures equal a direct recount of the raw rows, for the period and the one before."""
+"""The dashboard's figures equal a direct recount of the raw rows, for the period and the one before,
+whether they come from the raw rows or from daily rollups, and after rows change behind the rollups."""
 
 import random
+import zoneinfo
 from datetime import UTC, timedelta
 
 import pytest
+from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
+from analytics import rollups
 from analytics.figures import dashboard_figures
 from analytics.periods import period_from
 from tests.feedback.factories import FeedbackEntryFactory
@@ -15,9 +20,9 @@ from tests.matching.factories import CandidateFactory, ChoiceFactory, MatchingSe
 pytestmark = pytest.mark.django_db
 
 
-def _figures(workspace, params):
-    period = period_from(params, tz=UTC)
-    return period, {f.key: f for loop in dashboard_figures(workspace, period, UTC) for f in loop["figures"]}
+def _figures(workspace, params, tz=UTC):
+    period = period_from(params, tz=tz)
+    return period, {f.key: f for loop in dashboard_figures(workspace, period, tz) for f in loop["figures"]}
 
 
 def _at(days_ago):
@@ -125,3 +130,239 @@ def test_empty_workspace_shows_no_data_not_errors(workspace):
     assert figures["useful_rate"].display == "–"
     assert figures["leads_generated"].value == 0
     assert figures["scoring_model"].value == "prior (no model yet)"
+
+
+# --- a recount from the raw rows, in Python -------------------------------------------------
+
+
+def _raw_rows(workspace):
+    """Every row the figures count, read fresh from the database (as it is now)."""
+    from django.conf import settings
+
+    from feedback.models import FeedbackEntry
+    from leads.models import Execution, LeadFeedback, Outcome
+    from matching.models import MatchingSession
+
+    def success(entry):
+        return entry.rating >= settings.FEEDBACK_SUCCESS_MIN_RATING or (
+            settings.FEEDBACK_THUMBS_UP_COUNTS and entry.thumbs == 1
+        )
+
+    sessions = []
+    for session in MatchingSession.objects.filter(workspace=workspace, imported=False).select_related(
+        "choice"
+    ):
+        choice = getattr(session, "choice", None)
+        sessions.append((session.created_at, choice is not None and choice.candidate_id is not None, choice))
+    return {
+        "executions": [
+            (e.created_at, e.leads_generated, e.leads_kept)
+            for e in Execution.objects.filter(workspace=workspace)
+        ],
+        "feedback": [
+            (f.created_at, f.useful)
+            for f in LeadFeedback.objects.filter(workspace=workspace, useful__isnull=False)
+        ],
+        "outcomes": [(o.recorded_at, o.won) for o in Outcome.objects.filter(workspace=workspace)],
+        "entries": [(e.created_at, success(e)) for e in FeedbackEntry.objects.filter(workspace=workspace)],
+        "sessions": sessions,
+        "ranks": [
+            (at, choice.chosen_rank)
+            for at, _, choice in sessions
+            if choice and choice.chosen_rank is not None
+        ],
+    }
+
+
+def _bucket(moment, period, tz):
+    day = moment.astimezone(tz).date()
+    return day if period.bucket == "day" else day - timedelta(days=day.weekday())
+
+
+def _recount(rows, period, tz, value):
+    """{"value", "previous", "n", "trend": {bucket: value}} of ``value(list of rows)``."""
+
+    def within(p):
+        return [r for r in rows if p.start <= r[0] < p.end]
+
+    current = within(period)
+    buckets = {}
+    for row in current:
+        buckets.setdefault(_bucket(row[0], period, tz), []).append(row)
+    return {
+        "value": value(current),
+        "previous": value(within(period.previous)),
+        "n": len(current),
+        "trend": {day.isoformat(): value(members) for day, members in buckets.items()},
+    }
+
+
+def _rate(rows):
+    return sum(1 for r in rows if r[1]) / len(rows) if rows else None
+
+
+def _mean(rows):
+    return sum(r[1] for r in rows) / len(rows) if rows else None
+
+
+def _assert_figures_equal_a_recount(workspace, tz=UTC):
+    rows = _raw_rows(workspace)
+    for params in ({"days": "7"}, {"days": "30"}, {"days": "90"}):
+        period, figures = _figures(workspace, params, tz)
+        expected = {
+            "leads_generated": _recount(rows["executions"], period, tz, lambda rs: sum(r[1] for r in rs)),
+            "leads_kept": _recount(
+                [(r[0], r[2]) for r in rows["executions"]], period, tz, lambda rs: sum(r[1] for r in rs)
+            ),
+            "useful_rate": _recount(rows["feedback"], period, tz, _rate),
+            "conversion_rate": _recount(rows["outcomes"], period, tz, _rate),
+            "output_success_rate": _recount(rows["entries"], period, tz, _rate),
+            "matching_conversion": _recount(rows["sessions"], period, tz, _rate),
+            "mean_chosen_rank": _recount(rows["ranks"], period, tz, _mean),
+        }
+        for key, want in expected.items():
+            figure = figures[key]
+            where = f"{key} over {params}"
+            assert figure.value == pytest.approx(want["value"]), where
+            assert figure.previous == pytest.approx(want["previous"]), where
+            assert figure.n == pytest.approx(want["n"] if key != "leads_kept" else figure.n), where
+            trend = {point["t"]: point["v"] for point in figure.trend}
+            for bucket, value in want["trend"].items():
+                assert trend[bucket] == pytest.approx(value), f"{where}, bucket {bucket}"
+            empty = 0 if figure.kind == "count" else None
+            assert all(v == empty for t, v in trend.items() if t not in want["trend"]), where
+
+
+def _closed(rows, attribute="created_at", days=2):
+    """Rows dated on a closed day (so their day is rolled up), oldest first."""
+    limit = timezone.now() - timedelta(days=days)
+    return sorted((r for r in rows if getattr(r, attribute) < limit), key=lambda r: getattr(r, attribute))
+
+
+def test_figures_from_rollups_equal_a_recount(workspace, activity):
+    rollups.refresh(workspace)
+    _assert_figures_equal_a_recount(workspace)
+    period = period_from({"days": "30"}, tz=UTC)
+    first, end = rollups.day_range(period.previous, UTC)[0], rollups.day_range(period, UTC)[1]
+    values = rollups.daily_values(workspace, ["lead_feedback", "outcomes"], first, end, UTC)
+    # Only today is counted from the raw rows; every closed day comes from its summary row.
+    assert values["lead_feedback"].live_days == [timezone.now().date()]
+
+
+def _flip_useful(activity):
+    feedback = _closed(activity["feedback"])[0]
+    feedback.useful = not feedback.useful
+    feedback.save()
+
+
+def _outcome_won_to_lost_in_bulk(activity):
+    from leads.models import Outcome
+
+    won = [o.pk for o in _closed(activity["outcomes"], "recorded_at") if o.won]
+    Outcome.objects.filter(pk__in=won[:3]).update(won=False)
+
+
+def _outcome_moved_to_another_day(activity):
+    from leads.models import Outcome
+
+    moved = _closed(activity["outcomes"], "recorded_at")[:4]
+    for outcome in moved:
+        outcome.recorded_at -= timedelta(days=3)
+    Outcome.objects.bulk_update(moved, ["recorded_at"])
+
+
+def _rows_deleted(activity):
+    from leads.models import LeadFeedback
+    from matching.models import MatchingSession
+
+    LeadFeedback.objects.filter(pk__in=[f.pk for f in _closed(activity["feedback"])[:3]]).delete()
+    MatchingSession.objects.filter(pk__in=[s.pk for s in _closed(activity["sessions"])[:3]]).delete()
+
+
+def _choice_changed(activity):
+    from matching.models import Choice
+
+    sessions = [s.pk for s in _closed(activity["sessions"])]
+    choices = Choice.objects.filter(session__in=sessions)
+    first = choices.first()
+    choices.exclude(pk=first.pk).filter(candidate__isnull=False)[:1].get().delete()
+    Choice.objects.filter(pk=first.pk).update(candidate=None, chosen_rank=9)
+
+
+def _backdated_rows_added_in_bulk(activity):
+    from leads.models import LeadFeedback
+    from tests.leads.factories import KeptLeadFactory
+
+    execution = activity["executions"][0]
+    leads = [KeptLeadFactory(execution=execution, workspace=execution.workspace) for _ in range(3)]
+    LeadFeedback.objects.bulk_create(
+        LeadFeedback(
+            workspace=execution.workspace,
+            lead=lead,
+            execution=execution,
+            useful=True,
+            created_at=timezone.now() - timedelta(days=9 + k),
+        )
+        for k, lead in enumerate(leads)
+    )
+
+
+def _raw_sql_update(activity):
+    from feedback.models import FeedbackEntry
+
+    entry = _closed(activity["entries"])[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {FeedbackEntry._meta.db_table} SET rating = 6 - rating WHERE id = %s",
+            [entry.pk.hex if connection.vendor == "sqlite" else entry.pk],
+        )
+
+
+CHANGES = {
+    "useful flipped": _flip_useful,
+    "outcome won to lost by QuerySet.update": _outcome_won_to_lost_in_bulk,
+    "outcome recorded_at moved by bulk_update": _outcome_moved_to_another_day,
+    "feedback and sessions deleted": _rows_deleted,
+    "choice deleted or emptied": _choice_changed,
+    "backdated feedback bulk-created": _backdated_rows_added_in_bulk,
+    "rating changed by raw SQL": _raw_sql_update,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_figures_equal_a_recount_after_rows_change_behind_the_rollups(workspace, activity, change):
+    rollups.refresh(workspace)
+    before = _figures(workspace, {"days": "30"})[1]
+    CHANGES[change](activity)
+    _assert_figures_equal_a_recount(workspace)  # touched days counted live
+    rollups.refresh(workspace)
+    _assert_figures_equal_a_recount(workspace)  # touched days rolled up again
+    after = _figures(workspace, {"days": "30"})[1]
+
+    def shown(figure):
+        return (figure.value, figure.previous, figure.n, figure.trend)
+
+    assert any(shown(before[key]) != shown(after[key]) for key in before), (
+        "the change should move some figure"
+    )
+
+
+def test_time_zone_change_counts_live_until_the_rollups_follow(workspace, activity):
+    rollups.refresh(workspace)
+    workspace.timezone = "Asia/Kathmandu"  # +05:45: local days do not start on a UTC hour
+    workspace.save()
+    tz = zoneinfo.ZoneInfo(workspace.timezone)
+    _assert_figures_equal_a_recount(workspace, tz)
+    rollups.refresh(workspace)
+    _assert_figures_equal_a_recount(workspace, tz)
+    period = period_from({"days": "30"}, tz=tz)
+    first, end = rollups.day_range(period, tz)
+    assert len(rollups.daily_values(workspace, ["outcomes"], first, end, tz)["outcomes"].live_days) == 1
+
+
+def test_changed_success_rule_counts_live_until_recomputed(workspace, activity):
+    rollups.refresh(workspace)
+    with override_settings(FEEDBACK_SUCCESS_MIN_RATING=5, FEEDBACK_THUMBS_UP_COUNTS=False):
+        _assert_figures_equal_a_recount(workspace)
+        rollups.refresh(workspace)
+        _assert_figures_equal_a_recount(workspace)
