@@ -67,6 +67,7 @@ class ImportMapping:
     outcome_column: str = ""
     positive: str = ""
     roles: dict[str, str] = field(default_factory=dict)  # column -> what it becomes, in words
+    plan: list | None = field(default=None, repr=False, compare=False)  # see _plan
 
     @property
     def has_outcomes(self) -> bool:
@@ -120,7 +121,14 @@ def build_mapping(header: list[str], id_column="", outcome_column="", positive="
     return mapping
 
 
+_NOT_A_NUMBER_START = frozenset(
+    "abcdefghjklmopqrstuvwxyzABCDEFGHJKLMOPQRSTUVWXYZ!\"#$%&'()*,/:;<=>?@[\\]^_`{|}~"
+)
+
+
 def _attribute_value(text: str):
+    if text[0] in _NOT_A_NUMBER_START:  # cannot start a float (i/I, n/N: inf, nan): no exception
+        return text[:2000]
     try:
         number = float(text)
     except ValueError:
@@ -139,47 +147,77 @@ class MappedRow:
     outcome: bool | None
 
 
+# What a column is, decided once per file (map_row runs for every cell of every row).
+_ID, _OUTCOME, _CORE, _ATTRIBUTE = range(4)
+
+
+def _plan(mapping: ImportMapping) -> list[tuple[str, int, str]]:
+    plan = mapping.plan
+    if plan is None:
+        plan = []
+        for column in mapping.header:
+            role = mapping.roles[column]
+            if role == "lead id":
+                plan.append((column, _ID, ""))
+            elif role.startswith("outcome"):
+                plan.append((column, _OUTCOME, ""))
+            elif role.startswith("lead field: "):
+                plan.append((column, _CORE, role.removeprefix("lead field: ")))
+            else:
+                plan.append((column, _ATTRIBUTE, ""))
+        mapping.plan = plan
+    return plan
+
+
 def map_row(mapping: ImportMapping, line: int, values: list[str]):
     """(MappedRow, []) for a good row, (None, [(line, column, reason), ...]) for a bad one."""
-    errors = []
-    if len(values) != len(mapping.header):
+    plan = _plan(mapping)
+    if len(values) != len(plan):
         return None, [(line, "", f"has {len(values)} values, the header has {len(mapping.header)}")]
+    errors = []
     fields, attributes, outcome = {}, {}, None
     external_id = f"{ROW_NUMBER_PREFIX}{line - 1}"
-    for column, raw in zip(mapping.header, values, strict=True):
+    positive = mapping.positive.lower()
+    for (column, kind, name), raw in zip(plan, values, strict=True):
         text = raw.strip()
-        role = mapping.roles[column]
-        if role == "lead id":
+        if kind == _ID:
             if not text:
                 errors.append((line, column, "the lead id is empty"))
             elif len(text) > MAX_TEXT:
                 errors.append((line, column, f"the lead id is longer than {MAX_TEXT} characters"))
             external_id = text
+        elif not text:
             continue
-        if role.startswith("outcome"):
-            if text:
-                outcome = text.lower() == mapping.positive.lower()
-            continue
-        if not text:
-            continue
-        if role.startswith("lead field: "):
-            name = role.removeprefix("lead field: ")
+        elif kind == _ATTRIBUTE:
+            attributes[column] = _attribute_value(text)
+        elif kind == _CORE:
             value, reason = _core_value(name, text)
             if reason:
                 errors.append((line, column, reason))
             else:
                 fields[name] = value
         else:
-            attributes[column] = _attribute_value(text)
+            outcome = text.lower() == positive
     if errors:
         return None, errors
     return MappedRow(line, external_id, fields, attributes, outcome), []
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_GROUPED_WHOLE = re.compile(r"[\d,]+(\.0*)?")
+_COUNT_FIELDS = frozenset(COUNT_FIELDS)
+_SHARE_FIELDS = frozenset(SHARE_FIELDS)
+
+
 def _core_value(name: str, text: str):
-    if name in COUNT_FIELDS:
+    if name in _COUNT_FIELDS:
+        if text.isascii() and text.isdigit():  # the common case, without going through float
+            number = int(text)
+            if number > 2_000_000_000:
+                return None, f"'{text[:40]}' is not a whole number from 0 up"
+            return number, None
         try:
-            number = float(text.replace(",", "")) if re.fullmatch(r"[\d,]+(\.0*)?", text) else float(text)
+            number = float(text.replace(",", "")) if _GROUPED_WHOLE.fullmatch(text) else float(text)
         except ValueError:
             return None, f"'{text[:40]}' is not a whole number"
         if (
@@ -190,7 +228,7 @@ def _core_value(name: str, text: str):
         ):
             return None, f"'{text[:40]}' is not a whole number from 0 up"
         return int(number), None
-    if name in SHARE_FIELDS:
+    if name in _SHARE_FIELDS:
         try:
             number = float(text)
         except ValueError:
@@ -199,7 +237,7 @@ def _core_value(name: str, text: str):
             return None, f"'{text[:40]}' is not between 0 and 1"
         return number, None
     if name == "email":
-        if len(text) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        if len(text) > 254 or not _EMAIL.fullmatch(text):
             return None, f"'{text[:40]}' is not an email address"
         return text, None
     if len(text) > MAX_TEXT:

@@ -8,16 +8,22 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from leads import imports as reading
 from leads.imports import ImportProblem, build_mapping, decode_csv, iter_rows, read_header
-from leads.models import ImportStatus, Lead, LeadImport, Outcome, OutcomeSource, ScoringSettings
-from leads.services.retraining_queue import request_retraining
+from leads.models import ImportStatus, Lead, LeadImport, Outcome, OutcomeSource
+from leads.services.retraining_queue import count_new_outcome
+from leads.services.row_writes import insert_rows, one_of, update_rows
 from leads.services.scoring import scoring_settings
 
-CHUNK = 2000
+CHUNK = 5000
+# The lead's core fields an imported row can set: text ones are "" when absent, numbers NULL.
+TEXT_FIELDS = (*reading.TEXT_FIELDS, "email")
+NUMBER_FIELDS = (*reading.COUNT_FIELDS, *reading.SHARE_FIELDS)
+EXTERNAL_ID = Lead._meta.get_field("external_id")
+OUTCOME_LEAD = Outcome._meta.get_field("lead")
 MAX_STORED_ERRORS = 5000
 
 
@@ -47,81 +53,123 @@ def preview(data: bytes, id_column="", outcome_column="", positive="", rows=5) -
     return {"header": header, "roles": mapping.roles, "sample": sample}
 
 
-def _apply_chunk(workspace, chunk, result: ImportResult, outcome_source) -> int:
-    """Upsert a chunk of mapped rows in one transaction; returns how many outcomes changed."""
-    ids = [row.external_id for row in chunk]
-    with transaction.atomic():
-        existing = {
-            lead.external_id: lead
-            for lead in Lead.objects.for_workspace(workspace).filter(external_id__in=ids)
-        }
-        new, changed_leads, update_fields = [], [], set()
-        for row in chunk:
-            lead = existing.get(row.external_id)
-            if lead is None:
-                new.append(
-                    Lead(
-                        workspace=workspace,
-                        external_id=row.external_id,
-                        attributes=row.attributes,
-                        **row.fields,
-                    )
-                )
-                continue
-            dirty = False
-            for name, value in row.fields.items():
-                if getattr(lead, name) != value:
-                    setattr(lead, name, value)
-                    update_fields.add(name)
-                    dirty = True
-            merged = {**(lead.attributes or {}), **row.attributes}
-            if merged != lead.attributes:
-                lead.attributes = merged
-                update_fields.add("attributes")
-                dirty = True
-            if dirty:
-                lead.updated_at = timezone.now()
-                changed_leads.append(lead)
-            else:
-                result.unchanged += 1
-        Lead.objects.bulk_create(new, batch_size=1000)
-        if changed_leads:
-            Lead.objects.bulk_update(changed_leads, [*update_fields, "updated_at"], batch_size=1000)
-        result.created += len(new)
-        result.updated += len(changed_leads)
-        by_id = {lead.external_id: lead for lead in [*existing.values(), *new]}
+@dataclass
+class _ChunkResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    outcomes: int = 0
 
-        with_outcome = [row for row in chunk if row.outcome is not None]
-        if not with_outcome:
-            return 0
-        leads = [by_id[row.external_id] for row in with_outcome]
-        current = {o.lead_id: o for o in Outcome.objects.filter(lead__in=leads)}
-        now = timezone.now()
-        create, update = [], []
-        for row, lead in zip(with_outcome, leads, strict=True):
-            outcome = current.get(lead.id)
-            if outcome is None:
-                create.append(
-                    Outcome(
-                        workspace=workspace,
-                        lead=lead,
-                        won=row.outcome,
-                        source=outcome_source,
-                        recorded_at=now,
-                    )
-                )
-            elif outcome.won != row.outcome:
-                outcome.won, outcome.source, outcome.recorded_at = row.outcome, outcome_source, now
-                update.append(outcome)
-        Outcome.objects.bulk_create(create, batch_size=1000)
-        Outcome.objects.bulk_update(update, ["won", "source", "recorded_at"], batch_size=1000)
-        changed = len(create) + len(update)
-        if changed:
-            ScoringSettings.objects.filter(workspace=workspace).update(
-                outcomes_since_training=F("outcomes_since_training") + changed
+
+def _write_chunk(workspace, chunk, outcome_source) -> _ChunkResult:
+    """Upsert a chunk of mapped rows with a fixed number of queries: one look-up of the leads
+    already there, one insert of the new ones, one update of the changed ones, the same for
+    their outcomes, and one count of the new or changed outcomes toward retraining."""
+    done = _ChunkResult()
+    now = timezone.now()
+    outcome_source = str(outcome_source)  # a plain string for the database driver
+    core = sorted({name for row in chunk for name in row.fields})
+    existing = {
+        values[0]: values[1:]
+        for values in Lead.objects.for_workspace(workspace)
+        .filter(external_id__in=one_of([row.external_id for row in chunk], EXTERNAL_ID))
+        .values_list("external_id", "id", "attributes", *core)
+    }
+    new_leads, changed, changed_columns = [], [], set()
+    lead_ids = {}
+    for row in chunk:
+        found = existing.get(row.external_id)
+        if found is None:
+            lead_id = uuid.uuid4()
+            new_leads.append((lead_id, row))
+            lead_ids[row.external_id] = lead_id
+            continue
+        lead_id, attributes, *current = found
+        lead_ids[row.external_id] = lead_id
+        state = dict(zip(core, current, strict=True))
+        columns = {name for name, value in row.fields.items() if state[name] != value}
+        merged = {**(attributes or {}), **row.attributes}
+        if merged != attributes:
+            columns.add("attributes")
+        if columns:
+            state.update(row.fields)
+            state["attributes"] = merged
+            changed.append((lead_id, state))
+            changed_columns |= columns
+        else:
+            done.unchanged += 1
+
+    lead_columns = ["id", "workspace", "created_at", "updated_at", "external_id", "attributes"]
+    lead_columns += [*TEXT_FIELDS, *NUMBER_FIELDS]
+    insert_rows(
+        Lead,
+        lead_columns,
+        [
+            (
+                lead_id,
+                workspace.id,
+                now,
+                now,
+                row.external_id,
+                row.attributes,
+                *(row.fields.get(name, "") for name in TEXT_FIELDS),
+                *(row.fields.get(name) for name in NUMBER_FIELDS),
             )
-        result.outcomes += changed
-        return changed
+            for lead_id, row in new_leads
+        ],
+    )
+    update = sorted(changed_columns)
+    update_rows(
+        Lead,
+        [*update, "updated_at"],
+        [(*(state[name] for name in update), now, lead_id) for lead_id, state in changed],
+    )
+    done.created, done.updated = len(new_leads), len(changed)
+
+    with_outcome = [row for row in chunk if row.outcome is not None]
+    if not with_outcome:
+        return done
+    had_lead = [lead_ids[row.external_id] for row in with_outcome if row.external_id in existing]
+    current = {}
+    if had_lead:
+        outcomes = Outcome.objects.for_workspace(workspace).filter(lead_id__in=one_of(had_lead, OUTCOME_LEAD))
+        current = {lead: (pk, won) for lead, pk, won in outcomes.values_list("lead_id", "id", "won")}
+    create, revise = [], []
+    for row in with_outcome:
+        lead_id = lead_ids[row.external_id]
+        outcome = current.get(lead_id)
+        if outcome is None:
+            create.append((uuid.uuid4(), workspace.id, now, lead_id, row.outcome, outcome_source, now))
+        elif outcome[1] != row.outcome:
+            revise.append((row.outcome, outcome_source, now, outcome[0]))
+    insert_rows(
+        Outcome, ["id", "workspace", "created_at", "lead", "won", "source", "recorded_at", "reason"],
+        [(*values, "") for values in create],
+    )  # fmt: skip
+    update_rows(Outcome, ["won", "source", "recorded_at"], revise)
+    done.outcomes = len(create) + len(revise)
+    if done.outcomes:
+        count_new_outcome(workspace, count=done.outcomes)
+    return done
+
+
+def _apply_chunk(workspace, chunk, result: ImportResult, outcome_source) -> None:
+    """Write one chunk in its own transaction. A concurrent import of the same leads can insert
+    one of them first (a unique-key conflict): the chunk is then rolled back and written again,
+    now finding that lead."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                done = _write_chunk(workspace, chunk, outcome_source)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            continue
+        break
+    result.created += done.created
+    result.updated += done.updated
+    result.unchanged += done.unchanged
+    result.outcomes += done.outcomes
 
 
 def import_leads(
@@ -134,7 +182,9 @@ def import_leads(
     outcome_source=OutcomeSource.IMPORT,
 ) -> ImportResult:
     """Import every good row (re-importing the same file changes nothing); bad rows are reported.
-    A file that cannot be read at all (encoding, header, missing columns) writes nothing."""
+    A file that cannot be read at all (encoding, header, missing columns) writes nothing.
+    Rows are written CHUNK at a time, each chunk in one transaction; the new or changed outcomes
+    of a chunk count toward the retraining threshold in that same transaction."""
     try:
         header, reader = read_header(decode_csv(data))
         mapping = build_mapping(header, id_column, outcome_column, positive)
@@ -165,10 +215,6 @@ def import_leads(
         _apply_chunk(workspace, chunk, result, outcome_source)
     if progress:
         progress(result)
-    if result.outcomes:
-        row = scoring_settings(workspace)
-        if row.outcomes_since_training >= row.retrain_threshold:
-            request_retraining(workspace, trigger="import")
     return result
 
 

@@ -1,0 +1,89 @@
+"""Writing many rows of one model at once, below the ORM, for the CSV import.
+
+`insert_rows` uses COPY on PostgreSQL and one `executemany` INSERT elsewhere (SQLite);
+`update_rows` is one `executemany` UPDATE by primary key on both; `one_of` passes the
+thousands of ids of a look-up as one parameter. The rows, the values stored
+and the errors raised (IntegrityError on a duplicate) are the same on both databases: only the
+transport differs. Values are given as Python values of the model's fields (UUIDs, aware
+datetimes, dicts for JSON); they are converted here the way the ORM would store them. Nothing
+here runs model `save()`, signals or `auto_now`: the caller sets every column it means.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+
+
+def _converter(field: models.Field) -> Callable | None:
+    """How a Python value of `field` is written (None: as it is)."""
+    target = field.target_field if field.is_relation else field
+    if isinstance(field, models.JSONField):
+        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
+    if isinstance(target, models.UUIDField) and not connection.features.has_native_uuid_field:
+        return lambda value: None if value is None else value.hex
+    if isinstance(target, models.DateTimeField) and connection.vendor != "postgresql":
+        return connection.ops.adapt_datetimefield_value
+    return None
+
+
+def _prepared(model, columns: Sequence[str], rows):
+    fields = [model._meta.get_field(name) for name in columns]
+    converters = [(i, conv) for i, field in enumerate(fields) if (conv := _converter(field))]
+    if not converters:
+        return fields, rows
+    prepared = []
+    for row in rows:
+        row = list(row)
+        for i, conv in converters:
+            row[i] = conv(row[i])
+        prepared.append(row)
+    return fields, prepared
+
+
+def one_of(values: Sequence, field: models.Field) -> RawSQL:
+    """`field__in=one_of(values, field)`: the values as one query parameter (an array on
+    PostgreSQL, a JSON list on SQLite) rather than one parameter each, which costs more to
+    build than the look-up takes for the thousands of ids of an import chunk."""
+    target = field.target_field if field.is_relation else field
+    if connection.vendor == "postgresql":
+        kind = "uuid" if isinstance(target, models.UUIDField) else "text"
+        return RawSQL(f"SELECT unnest(%s::{kind}[])", [list(values)])
+    convert = _converter(field) or (lambda value: value)
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([convert(v) for v in values])])
+
+
+def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
+    """Insert `rows` (tuples in the order of `columns`, field names) into `model`'s table."""
+    if not rows:
+        return 0
+    fields, rows = _prepared(model, columns, rows)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    return len(rows)
+
+
+def update_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
+    """Set `columns` (field names) by primary key: each row is (*values, pk)."""
+    if not rows:
+        return 0
+    pk = model._meta.pk.name
+    fields, rows = _prepared(model, [*columns, pk], rows)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields[:-1])
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(fields[-1].column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
