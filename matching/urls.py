@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/", views.session_detail, name="session"),
     path("sessions/<uuid:session_id>/choose/", views.choose, name="choose"),
     path("sessions/<uuid:session_id>/compare/", views.compare, name="compare"),
+    path("sessions/<uuid:session_id>/viewed/", views.viewed, name="viewed"),
     path(
         "recommendations/<uuid:recommendation_id>/expand/",
         views.expand,

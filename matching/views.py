@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -183,6 +184,25 @@ def rate_explanation(request, recommendation_id):
     if request.htmx:
         return render(request, "matching/session.html#rating", context, status=400 if error else 200)
     return redirect("matching:session", session_id=session.id)
+
+
+@require_POST
+@workspace_view(write=True)
+def viewed(request, session_id):
+    """The page tells how long the list was looked at (sent when it is hidden or left); recorded
+    as a `viewed` interaction with its time spent."""
+    session = get_object_or_404(MatchingSession.objects.for_workspace(request.workspace), pk=session_id)
+    try:
+        services.record_interaction(
+            request.workspace,
+            session,
+            interaction_type=InteractionType.VIEWED,
+            time_spent_seconds=request.POST.get("time_spent_seconds"),
+            viewed_explanation_level="list",
+        )
+    except ValidationError as exc:
+        return JsonResponse({"detail": "Invalid input.", "errors": exc.message_dict}, status=400)
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -73,3 +73,25 @@ document.addEventListener("submit", function (event) {
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:load", function (event) { draw(event.target); });
 })();
+
+// Pages with <form data-view-beacon> report how long they were looked at: when the page is
+// hidden or left, the form is sent with time_spent_seconds (one record per visible stretch).
+(function () {
+  var shownAt = null;
+  function form() { return document.querySelector("form[data-view-beacon]"); }
+  function send() {
+    var beacon = form();
+    if (!beacon || shownAt === null) { return; }
+    var data = new FormData(beacon);
+    data.append("time_spent_seconds", ((Date.now() - shownAt) / 1000).toFixed(1));
+    shownAt = null;
+    if (!(navigator.sendBeacon && navigator.sendBeacon(beacon.action, data))) {
+      fetch(beacon.action, { method: "POST", body: data, keepalive: true, credentials: "same-origin" });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { if (form()) { shownAt = Date.now(); } });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { send(); } else if (form()) { shownAt = Date.now(); }
+  });
+  window.addEventListener("pagehide", send);
+})();

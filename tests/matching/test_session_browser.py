@@ -1,5 +1,7 @@
 """In a real browser: open a session, expand an explanation, compare, choose."""
 
+import time
+
 import pytest
 
 from matching import services
@@ -33,3 +35,25 @@ def test_open_a_session_expand_an_explanation_and_choose(browser_page, live_serv
     page.get_by_role("button", name="Save feedback").click()
     page.wait_for_selector("text=satisfaction 5/5")
     assert Choice.objects.get(session=session).satisfaction == 5
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_leaving_the_page_records_how_long_the_list_was_viewed(
+    browser_page, live_server, workspace, teammate
+):
+    provider_workspace(workspace)
+    session = services.start_session(workspace, customer_ref="gus")
+    page = browser_page
+    login(page, live_server, teammate)
+    page.goto(f"{live_server.url}/matching/sessions/{session.id}/")
+    page.wait_for_timeout(1500)
+    page.goto(f"{live_server.url}/matching/")  # leaving the page sends the beacon
+    deadline = time.monotonic() + 10
+    while (
+        time.monotonic() < deadline
+        and not Interaction.objects.filter(session=session, interaction_type="viewed").exists()
+    ):
+        time.sleep(0.2)
+    viewed = Interaction.objects.get(session=session, interaction_type="viewed")
+    assert 1.4 <= viewed.time_spent_seconds < 60

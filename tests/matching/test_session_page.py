@@ -116,3 +116,27 @@ def test_contacting_a_candidate_is_recorded(teammate_client, session):
     response = teammate_client.post(reverse("matching:contact", args=[rec.id]), **HTMX)
     assert f"Contact with {rec.candidate.name} recorded." in response.content.decode()
     assert Interaction.objects.get().interaction_type == "contacted"
+
+
+def test_the_page_reports_how_long_the_list_was_viewed(teammate_client, session):
+    response = teammate_client.post(
+        reverse("matching:viewed", args=[session.id]), {"time_spent_seconds": "12.5"}
+    )
+    assert response.status_code == 204
+    viewed = Interaction.objects.get(session=session, interaction_type="viewed")
+    assert viewed.time_spent_seconds == 12.5 and viewed.recommendation is None
+
+
+def test_a_nonsense_view_time_is_refused_and_nothing_recorded(teammate_client, session):
+    response = teammate_client.post(
+        reverse("matching:viewed", args=[session.id]), {"time_spent_seconds": "-3"}
+    )
+    assert response.status_code == 400
+    assert "time_spent_seconds" in response.json()["errors"]
+    assert not Interaction.objects.filter(session=session, interaction_type="viewed").exists()
+
+
+def test_only_members_who_can_write_get_the_view_beacon(teammate_client, viewer_client, session):
+    beacon = "data-view-beacon"
+    assert beacon in teammate_client.get(reverse("matching:session", args=[session.id])).content.decode()
+    assert beacon not in viewer_client.get(reverse("matching:session", args=[session.id])).content.decode()
