@@ -1,9 +1,12 @@
 """A module-wide world of two workspaces, built once per test module inside a transaction that is
 rolled back at the end, so the slow demo seeding is paid once and nothing leaks into other tests."""
 
+import shutil
+
 import pytest
 from django.db import transaction
 
+from tests.reliability.private_servers import PrivatePostgres, PrivateRedis, server_binaries
 from tests.reliability.world import build_world
 
 
@@ -38,3 +41,41 @@ def world(seeded_world, db):
 @pytest.fixture
 def small(small_world, db):
     return small_world
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of the test's own, to stop and start."""
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed (the services pass needs it)")
+    server = PrivateRedis(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def idle_broker(tmp_path):
+    """Environment for an app process whose queued tasks no worker reads (so a worker another
+    test left running cannot change a test's counters): a private Redis on the services setup, a
+    private broker folder on the embedded one."""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        server = PrivateRedis(tmp_path)
+        yield {"REDIS_URL": server.url}
+        server.stop()
+    else:
+        yield {"CELERY_BROKER_DIR": str(tmp_path / "broker")}
+
+
+@pytest.fixture
+def private_postgres():
+    """A PostgreSQL cluster of the test's own (the shared server keeps running for the rest of CI)."""
+    bin_dir = server_binaries()
+    if bin_dir is None:
+        pytest.fail("the PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    server = PrivatePostgres(bin_dir)
+    try:
+        yield server
+    finally:
+        server.destroy()
