@@ -3,8 +3,10 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.utils import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from workspaces.models import Membership
@@ -40,8 +42,24 @@ class CurrentWorkspaceMiddleware:
         return self.get_response(request)
 
 
+def too_large(request, message):
+    """413 in the one error format: {"detail": ...} for the API, the error page for pages."""
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=413)
+    return render(request, "errors/413.html", {"message": message}, status=413)
+
+
+def form_fields_too_large_message():
+    """Why Django refused a multipart body: its fields other than files passed their own limit."""
+    return (
+        f"The request is too large: form fields other than files may total at most "
+        f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes (files up to {settings.MAX_UPLOAD_SIZE:,} bytes)."
+    )
+
+
 class RequestSizeLimitMiddleware:
-    """Refuses bodies over the limit before anything reads them (413, JSON for the API)."""
+    """Refuses bodies over the limit before anything reads them, and multipart bodies whose fields
+    other than files pass DATA_UPLOAD_MAX_MEMORY_SIZE: 413 in the one error format."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,12 +70,26 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         is_upload = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
-        limit = settings.MAX_UPLOAD_SIZE if is_upload else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        # No API route takes a file: a multipart body there gets the limit of any other body.
+        limit = (
+            settings.MAX_UPLOAD_SIZE
+            if is_upload and not _is_api(request)
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
         if length > limit:
             message = f"The request is too large ({length:,} bytes; the limit is {limit:,} bytes)."
-            if _is_api(request):
-                return JsonResponse({"detail": message}, status=413)
-            return render(request, "errors/413.html", {"message": message}, status=413)
+            return too_large(request, message)
+        if is_upload and not _is_api(request):
+            # Parsed here, before the CSRF check or a view reads it: Django's own limit on the
+            # fields other than files would otherwise answer a bare 400, not a 413 with the limit.
+            try:
+                request.POST  # noqa: B018 - parses the body (and request.FILES)
+            except RequestDataTooBig:
+                return too_large(request, form_fields_too_large_message())
+            except MultiPartParserError as error:
+                return render(
+                    request, "errors/400.html", {"message": f"The upload is malformed: {error}"}, status=400
+                )
         return self.get_response(request)
 
 
