@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from matching import services
+from matching import providers, services
 from matching.models import MatchingSession, WeightVersion
 from matching.performance import matching_analytics
 from workspaces.access import require_api_write
@@ -188,6 +188,57 @@ def record_interaction(request, payload: RecordInteractionIn):
             "interaction_type": interaction.interaction_type,
         },
     )
+
+
+class CandidateIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    factor_values: dict[str, float | None] = Field(default_factory=dict, max_length=200)
+    active: bool = True
+
+
+class CandidateOut(Schema):
+    candidate_id: UUID
+    name: str
+    description: str
+    factor_values: dict[str, float]
+    active: bool
+
+
+def _candidate_payload(candidate):
+    return {
+        "candidate_id": candidate.id,
+        "name": candidate.name,
+        "description": candidate.description,
+        "factor_values": candidate.factor_values,
+        "active": candidate.active,
+    }
+
+
+@router.get(
+    f"{PREFIX}/candidates", response=list[CandidateOut], summary="The providers and their factor values"
+)
+def list_candidates(request):
+    return [_candidate_payload(row["candidate"]) for row in providers.provider_rows(request.workspace)]
+
+
+@router.put(
+    f"{PREFIX}/candidates",
+    response={200: CandidateOut, 201: CandidateOut},
+    summary="Create or update a provider by name",
+)
+def put_candidate(request, payload: CandidateIn):
+    """Upsert by name: the factor values sent replace the stored ones (unknown factor keys are refused)."""
+    require_api_write(request)
+    candidate, created = providers.save_candidate(
+        request.workspace,
+        name=payload.name,
+        description=payload.description,
+        factor_values=payload.factor_values,
+        active=payload.active,
+        upsert=True,
+    )
+    return Status(201 if created else 200, _candidate_payload(candidate))
 
 
 @router.get(f"{PREFIX}/analytics", summary="Matching analytics with sample sizes")

@@ -53,3 +53,42 @@ class ChoiceForm(forms.Form):
     def __init__(self, *args, factors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["important_factors"].choices = [(f.key, f.label) for f in factors]
+
+
+class ProviderForm(forms.Form):
+    """A provider's name, description, whether it is recommended, and one number per factor."""
+
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    active = forms.BooleanField(
+        label="Recommend this provider",
+        required=False,
+        help_text="Inactive providers are kept but not ranked.",
+    )
+
+    def __init__(self, *args, factors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors = list(factors)
+        for factor in self.factors:
+            self.fields[self.factor_field(factor)] = forms.FloatField(
+                label=factor.label,
+                required=False,
+                help_text=f"{'higher' if factor.higher_is_better else 'lower'} is better; blank when unknown",
+            )
+
+    @staticmethod
+    def factor_field(factor):
+        return f"factor__{factor.key}"
+
+    @classmethod
+    def for_candidate(cls, candidate, factors):
+        initial = {"name": candidate.name, "description": candidate.description, "active": candidate.active}
+        for factor in factors:
+            initial[cls.factor_field(factor)] = candidate.factor_values.get(factor.key)
+        return cls(factors=factors, initial=initial)
+
+    def factor_fields(self):
+        return [self[self.factor_field(factor)] for factor in self.factors]
+
+    def factor_values(self):
+        return {factor.key: self.cleaned_data.get(self.factor_field(factor)) for factor in self.factors}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching import views
+from matching import provider_views, views
 
 app_name = "matching"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("start/", views.start, name="start"),
     path("analytics/", views.analytics, name="analytics"),
+    path("providers/", provider_views.provider_list, name="providers"),
+    path("providers/add/", provider_views.provider_add, name="provider_add"),
+    path("providers/<uuid:candidate_id>/", provider_views.provider_edit, name="provider_edit"),
+    path("providers/<uuid:candidate_id>/save/", provider_views.provider_save, name="provider_save"),
     path("sessions/<uuid:session_id>/", views.session_detail, name="session"),
     path("sessions/<uuid:session_id>/choose/", views.choose, name="choose"),
     path("sessions/<uuid:session_id>/compare/", views.compare, name="compare"),
