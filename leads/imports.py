@@ -151,20 +151,21 @@ class MappedRow:
 _ID, _OUTCOME, _CORE, _ATTRIBUTE = range(4)
 
 
-def _plan(mapping: ImportMapping) -> list[tuple[str, int, str]]:
+def _plan(mapping: ImportMapping) -> list[tuple[str, int, str, object]]:
     plan = mapping.plan
     if plan is None:
         plan = []
         for column in mapping.header:
             role = mapping.roles[column]
             if role == "lead id":
-                plan.append((column, _ID, ""))
+                plan.append((column, _ID, "", None))
             elif role.startswith("outcome"):
-                plan.append((column, _OUTCOME, ""))
+                plan.append((column, _OUTCOME, "", None))
             elif role.startswith("lead field: "):
-                plan.append((column, _CORE, role.removeprefix("lead field: ")))
+                name = role.removeprefix("lead field: ")
+                plan.append((column, _CORE, name, _checker(name)))
             else:
-                plan.append((column, _ATTRIBUTE, ""))
+                plan.append((column, _ATTRIBUTE, "", None))
         mapping.plan = plan
     return plan
 
@@ -178,7 +179,7 @@ def map_row(mapping: ImportMapping, line: int, values: list[str]):
     fields, attributes, outcome = {}, {}, None
     external_id = f"{ROW_NUMBER_PREFIX}{line - 1}"
     positive = mapping.positive.lower()
-    for (column, kind, name), raw in zip(plan, values, strict=True):
+    for (column, kind, name, check), raw in zip(plan, values, strict=True):
         text = raw.strip()
         if kind == _ID:
             if not text:
@@ -188,14 +189,14 @@ def map_row(mapping: ImportMapping, line: int, values: list[str]):
             external_id = text
         elif not text:
             continue
-        elif kind == _ATTRIBUTE:
-            attributes[column] = _attribute_value(text)
         elif kind == _CORE:
-            value, reason = _core_value(name, text)
+            value, reason = check(text)
             if reason:
                 errors.append((line, column, reason))
             else:
                 fields[name] = value
+        elif kind == _ATTRIBUTE:
+            attributes[column] = _attribute_value(text)
         else:
             outcome = text.lower() == positive
     if errors:
@@ -205,44 +206,58 @@ def map_row(mapping: ImportMapping, line: int, values: list[str]):
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _GROUPED_WHOLE = re.compile(r"[\d,]+(\.0*)?")
-_COUNT_FIELDS = frozenset(COUNT_FIELDS)
-_SHARE_FIELDS = frozenset(SHARE_FIELDS)
 
 
-def _core_value(name: str, text: str):
-    if name in _COUNT_FIELDS:
-        if text.isascii() and text.isdigit():  # the common case, without going through float
-            number = int(text)
-            if number > 2_000_000_000:
-                return None, f"'{text[:40]}' is not a whole number from 0 up"
-            return number, None
-        try:
-            number = float(text.replace(",", "")) if _GROUPED_WHOLE.fullmatch(text) else float(text)
-        except ValueError:
-            return None, f"'{text[:40]}' is not a whole number"
-        if (
-            not math.isfinite(number)
-            or number < 0
-            or not float(number).is_integer()
-            or number > 2_000_000_000
-        ):
+def _count_value(text: str):
+    if text.isascii() and text.isdigit():  # the common case, without going through float
+        number = int(text)
+        if number > 2_000_000_000:
             return None, f"'{text[:40]}' is not a whole number from 0 up"
-        return int(number), None
-    if name in _SHARE_FIELDS:
-        try:
-            number = float(text)
-        except ValueError:
-            return None, f"'{text[:40]}' is not a number"
-        if not math.isfinite(number) or not 0 <= number <= 1:
-            return None, f"'{text[:40]}' is not between 0 and 1"
         return number, None
-    if name == "email":
-        if len(text) > 254 or not _EMAIL.fullmatch(text):
-            return None, f"'{text[:40]}' is not an email address"
-        return text, None
+    try:
+        number = float(text.replace(",", "")) if _GROUPED_WHOLE.fullmatch(text) else float(text)
+    except ValueError:
+        return None, f"'{text[:40]}' is not a whole number"
+    if not math.isfinite(number) or number < 0 or not float(number).is_integer() or number > 2_000_000_000:
+        return None, f"'{text[:40]}' is not a whole number from 0 up"
+    return int(number), None
+
+
+def _share_value(text: str):
+    try:
+        number = float(text)
+    except ValueError:
+        return None, f"'{text[:40]}' is not a number"
+    if not math.isfinite(number) or not 0 <= number <= 1:
+        return None, f"'{text[:40]}' is not between 0 and 1"
+    return number, None
+
+
+def _email_value(text: str):
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
+        return None, f"'{text[:40]}' is not an email address"
+    return text, None
+
+
+def _text_value(text: str):
     if len(text) > MAX_TEXT:
         return None, f"longer than {MAX_TEXT} characters"
     return text, None
+
+
+def _checker(name: str):
+    """The check of a core field's value: (value, None) or (None, reason)."""
+    if name in COUNT_FIELDS:
+        return _count_value
+    if name in SHARE_FIELDS:
+        return _share_value
+    if name == "email":
+        return _email_value
+    return _text_value
+
+
+def _core_value(name: str, text: str):
+    return _checker(name)(text)
 
 
 def iter_rows(mapping: ImportMapping, reader):
