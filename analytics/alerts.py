@@ -81,34 +81,27 @@ def failed_jobs(workspace, since):
     return alerts
 
 
-def loop_alerts(workspace):
-    """Alerts each loop raises about itself (its summaries' cards titled 'Alert')."""
-    from importlib import import_module
-    from importlib.util import find_spec
+def loop_alerts(workspace, sections=None):
+    """Alerts each loop raises about itself (its summaries' cards titled 'Alert'); ``sections`` are
+    the cards the dashboard already collected (analytics.dashboard.dashboard_sections)."""
+    from analytics.dashboard import dashboard_sections
 
     alerts = []
-    for app, label in (
-        ("leads", "Leads"),
-        ("content", "Content"),
-        ("matching", "Matching"),
-        ("feedback", "Output feedback"),
-    ):
-        if not find_spec(f"{app}.summaries"):
-            continue
-        for card in import_module(f"{app}.summaries").dashboard_cards(workspace):
+    for section in sections if sections is not None else dashboard_sections(workspace):
+        for card in section["cards"]:
             title = str(card.get("title", ""))
             if title.lower().startswith("alert"):
                 subject = title.split(":", 1)[1].strip() if ":" in title else ""
                 message = f"{subject}: {card.get('value', '')}" if subject else str(card.get("value", ""))
                 if card.get("n") is not None:
                     message += f" (n={card['n']})"
-                alerts.append(Alert(label, message, None, card.get("url", "")))
+                alerts.append(Alert(section["label"], message, None, card.get("url", "")))
     return alerts
 
 
-def collect_alerts(workspace, days=30):
+def collect_alerts(workspace, days=30, sections=None):
     since = timezone.now() - timedelta(days=days)
-    alerts = loop_alerts(workspace) + failed_jobs(workspace, since)
+    alerts = loop_alerts(workspace, sections) + failed_jobs(workspace, since)
     # Standing alerts (no time) first, then the newest failures.
     alerts.sort(key=lambda a: a.at or timezone.now() + timedelta(days=1), reverse=True)
     return alerts

@@ -23,14 +23,15 @@ class DailyRollup(models.Model):
 
 
 class RollupState(models.Model):
-    """Which days of a dataset the rollups cover: every day before ``complete_until``, counted in
-    ``timezone`` with the dataset definition whose hash is ``fingerprint``."""
+    """What a dataset's rollups cover: every row dated before ``complete_until`` (an hour boundary;
+    the day holding it is partial), by local day in ``timezone``, with the dataset definition whose
+    hash is ``fingerprint``."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     dataset = models.CharField(max_length=40)
     timezone = models.CharField(max_length=64)
     fingerprint = models.CharField(max_length=64)
-    complete_until = models.DateField()
+    complete_until = models.DateTimeField()
     computed_at = models.DateTimeField()
     seconds = models.FloatField(default=0.0, help_text="How long the last refresh took.")
 

@@ -34,7 +34,7 @@ import hashlib
 import time as clock
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -154,15 +154,20 @@ def days_between(first, end):
     return [first + timedelta(days=k) for k in range((end - first).days)]
 
 
-def _ranges(days):
-    """Consecutive days merged into [first, end) ranges."""
-    ranges = []
-    for day in sorted(days):
-        if ranges and ranges[-1][1] == day:
-            ranges[-1][1] = day + timedelta(days=1)
+def _merge(spans):
+    """[start, end) instants sorted and merged where they meet or overlap."""
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
         else:
-            ranges.append([day, day + timedelta(days=1)])
-    return ranges
+            merged.append([start, end])
+    return merged
+
+
+def _touched(hours, start, end):
+    """Whether a touched hour (UTC) overlaps [start, end)."""
+    return any(hour < end and hour + timedelta(hours=1) > start for hour in hours)
 
 
 def _hour_days(hour, tz):
@@ -170,23 +175,25 @@ def _hour_days(hour, tz):
     return {local_day(hour, tz), local_day(hour + timedelta(minutes=59, seconds=59, microseconds=999999), tz)}
 
 
+def _hour_floor(moment):
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 # --- counting the raw rows --------------------------------------------------------------------
 
 
-def count_days(dataset, workspace, tz, days=None, before=None):
-    """{local day: measures} counted from the raw rows, for ``days`` (all days before ``before``
-    when None). Days without rows are left out."""
+def count_days(dataset, workspace, tz, spans=None):
+    """{local day: measures} counted from the raw rows dated in ``spans`` ([start, end) instants;
+    every row when None). Days without rows are left out."""
     rows = dataset.model_class.objects.for_workspace(workspace).filter(dataset.condition())
     date_field = dataset.date_field
-    if days is not None:
-        if not days:
+    if spans is not None:
+        if not spans:
             return {}
-        span = Q()
-        for first, end in _ranges(days):
-            span |= Q(**{f"{date_field}__gte": day_start(first, tz), f"{date_field}__lt": day_start(end, tz)})
-        rows = rows.filter(span)
-    if before is not None:
-        rows = rows.filter(**{f"{date_field}__lt": day_start(before, tz)})
+        within = Q()
+        for start, end in _merge(spans):
+            within |= Q(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+        rows = rows.filter(within)
     grouped = (
         rows.annotate(rollup_day=TruncDate(date_field, tzinfo=tz))
         .values("rollup_day")
@@ -195,6 +202,10 @@ def count_days(dataset, workspace, tz, days=None, before=None):
     )
     names = list(dataset.measures())
     return {row["rollup_day"]: {name: row[name] or 0 for name in names} for row in grouped}
+
+
+def _add(left, right):
+    return {name: left.get(name, 0) + right.get(name, 0) for name in left.keys() | right.keys()}
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -206,7 +217,7 @@ class DailyValues:
 
     dataset: Dataset
     days: dict
-    live_days: list = field(default_factory=list)  # the days counted from raw rows
+    live: list = field(default_factory=list)  # the [start, end) instants counted from raw rows
 
     def get(self, day):
         return self.days.get(day) or self.dataset.zero()
@@ -219,48 +230,53 @@ class DailyValues:
         return totals
 
 
-def daily_values(workspace, keys, first, end, tz, now=None):
-    """{dataset key: DailyValues} for local days [first, end): rollups where they are complete and
-    untouched, raw rows for the rest (today, touched days, a changed time zone or definition)."""
+def daily_values(workspace, keys, first, end, tz):
+    """{dataset key: DailyValues} for local days [first, end): summary rows where they are complete
+    and untouched, raw rows for the rest (the hours since the last refresh, touched days, all of a
+    dataset whose time zone or definition changed)."""
     datasets = [DATASETS[key] for key in keys]
-    today = local_day(now or timezone.now(), tz)
     rolled = [d.key for d in datasets if d.rolled_up]
-    complete = {}
+    cutoffs = {}
     if rolled:
         for state in RollupState.objects.filter(workspace=workspace, dataset__in=rolled):
-            dataset = DATASETS[state.dataset]
-            if state.timezone == tz_name(tz) and state.fingerprint == dataset.fingerprint():
-                complete[state.dataset] = min(state.complete_until, today)
-    stale = defaultdict(set)
+            if state.timezone == tz_name(tz) and state.fingerprint == DATASETS[state.dataset].fingerprint():
+                cutoffs[state.dataset] = state.complete_until
+    touched = defaultdict(set)
     stored = defaultdict(dict)
-    if complete:
+    if cutoffs:
         touches = (
             RollupTouch.objects.filter(
                 workspace_id=workspace.id,
-                dataset__in=list(complete),
+                dataset__in=list(cutoffs),
                 hour__gte=day_start(first, tz) - timedelta(hours=1),
-                hour__lt=day_start(end, tz),
+                hour__lt=min(day_start(end, tz), max(cutoffs.values())),
             )
             .values_list("dataset", "hour")
             .distinct()
         )
         for key, hour in touches:
-            stale[key] |= _hour_days(hour, tz)
-        last = max(complete.values())
+            touched[key].add(hour)
+        last = local_day(max(cutoffs.values()), tz)
         for key, day, values in DailyRollup.objects.filter(
-            workspace=workspace, dataset__in=list(complete), day__gte=first, day__lt=min(end, last)
+            workspace=workspace, dataset__in=list(cutoffs), day__gte=first, day__lte=min(end, last)
         ).values_list("dataset", "day", "values"):
             stored[key][day] = values
     result = {}
     for dataset in datasets:
-        until = complete.get(dataset.key)
-        from_rollups = {
-            day for day in days_between(first, end) if until and day < until and day not in stale[dataset.key]
-        }
-        live = [day for day in days_between(first, end) if day not in from_rollups]
-        days = {day: values for day, values in stored[dataset.key].items() if day in from_rollups}
-        days.update(count_days(dataset, workspace, tz, live))
-        result[dataset.key] = DailyValues(dataset, days, live)
+        cutoff, hours = cutoffs.get(dataset.key), touched[dataset.key]
+        days, live = {}, []
+        for day in days_between(first, end):
+            start, stop = day_start(day, tz), day_start(day + timedelta(days=1), tz)
+            if cutoff is None or cutoff <= start or _touched(hours, start, min(stop, cutoff)):
+                live.append((start, stop))
+                continue
+            if day in stored[dataset.key]:
+                days[day] = stored[dataset.key][day]
+            if cutoff < stop:  # the day of the last refresh: rows since then are live
+                live.append((cutoff, stop))
+        for day, values in count_days(dataset, workspace, tz, live).items():
+            days[day] = _add(days[day], values) if day in days else values
+        result[dataset.key] = DailyValues(dataset, days, _merge(live))
     return result
 
 
@@ -284,10 +300,13 @@ def _write(workspace, dataset, counted, days=None):
 
 
 def refresh(workspace, now=None, keys=None):
-    """Bring the workspace's rollups up to date: touched days and newly closed days (everything when
-    the time zone or the definition changed). Returns {dataset: days recomputed (None = all)}."""
+    """Bring the workspace's rollups up to date: every row dated before the current hour (UTC) is
+    summed; only touched days and the days since the last refresh are recounted (everything when
+    the time zone or the definition changed). Returns {dataset: days recounted (None = all)}."""
     tz = ZoneInfo(workspace.timezone)
-    today = local_day(now or timezone.now(), tz)
+    # Up to the start of the hour: a row written by a transaction still open now is dated in the
+    # current hour, so it falls after the cutoff rather than in an already counted hour.
+    cutoff = _hour_floor(now or timezone.now())
     datasets = [DATASETS[key] for key in (keys or DATASETS) if DATASETS[key].rolled_up]
     done = {}
     with transaction.atomic():
@@ -296,31 +315,33 @@ def refresh(workspace, now=None, keys=None):
                 workspace_id=workspace.id, dataset__in=[d.key for d in datasets]
             ).values_list("id", "dataset", "hour")
         )
-        stale = defaultdict(set)
+        touched = defaultdict(set)
         for _, key, hour in touches:
-            stale[key] |= _hour_days(hour, tz)
+            touched[key] |= _hour_days(hour, tz)
         states = {s.dataset: s for s in RollupState.objects.filter(workspace=workspace)}
         for dataset in datasets:
             started = clock.perf_counter()
             state = states.get(dataset.key)
             fingerprint = dataset.fingerprint()
             if state is None or state.timezone != workspace.timezone or state.fingerprint != fingerprint:
-                _write(workspace, dataset, count_days(dataset, workspace, tz, before=today))
+                everything = [(datetime(1, 1, 2, tzinfo=UTC), cutoff)]
+                _write(workspace, dataset, count_days(dataset, workspace, tz, everything))
                 done[dataset.key] = None
-                until = today
             else:
-                days = {day for day in stale[dataset.key] if day < state.complete_until}
-                days |= set(days_between(state.complete_until, today))
-                _write(workspace, dataset, count_days(dataset, workspace, tz, days), days)
+                since = min(state.complete_until, cutoff)
+                days = {day for day in touched[dataset.key] if day_start(day, tz) < since}
+                days |= set(days_between(local_day(since, tz), local_day(cutoff, tz) + timedelta(days=1)))
+                spans = [(day_start(d, tz), min(day_start(d + timedelta(days=1), tz), cutoff)) for d in days]
+                spans = [(start, stop) for start, stop in spans if start < stop]
+                _write(workspace, dataset, count_days(dataset, workspace, tz, spans), days)
                 done[dataset.key] = sorted(days)
-                until = max(today, state.complete_until)
             RollupState.objects.update_or_create(
                 workspace=workspace,
                 dataset=dataset.key,
                 defaults={
                     "timezone": workspace.timezone,
                     "fingerprint": fingerprint,
-                    "complete_until": until,
+                    "complete_until": cutoff,
                     "computed_at": timezone.now(),
                     "seconds": clock.perf_counter() - started,
                 },

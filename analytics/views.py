@@ -36,12 +36,14 @@ def dashboard(request):
         "period_errors": period_errors,
         "presets": PRESETS,
         "loops": loops,
-        "alerts": collect_alerts(request.workspace),
-        "highlights": dashboard_sections(request.workspace),
         "tables": [(key, label) for key, (label, _) in TABLES.items()],
     }
     if request.htmx:
         return render(request, "analytics/dashboard.html#figures", context)
+    # The loops' cards feed both the highlights and the alerts: collect them once.
+    highlights = dashboard_sections(request.workspace)
+    context["highlights"] = highlights
+    context["alerts"] = collect_alerts(request.workspace, sections=highlights)
     return render(request, "analytics/dashboard.html", context)
 
 

@@ -1,5 +1,9 @@
 """Scenario 6: the dashboard over HTTP (gunicorn) with 1,000,000 leads and feedback rows and
-100,000 outcomes, against the same aggregates as one raw SQL query; and the other analytics pages."""
+100,000 outcomes, against the same aggregates as one raw SQL query; and the other analytics pages.
+
+After loading, the daily rollups are computed the way the beat task does (analytics.tasks:
+refresh_workspace, a full first refresh since the rows were just written) and that time is its
+own figure; then the dashboard is measured. Today's rows stay live, as they always do."""
 
 from __future__ import annotations
 
@@ -131,6 +135,19 @@ def run(ctx) -> list[Row]:
     started = time.perf_counter()
     _load(ctx, workspace, user, n_leads, n_outcomes)
     load_seconds = time.perf_counter() - started
+    from analytics.tasks import refresh_workspace
+
+    rollup_started = time.perf_counter()
+    refreshed = refresh_workspace(workspace)
+    rollup_seconds = time.perf_counter() - rollup_started
+    if refreshed is None:
+        raise RuntimeError("the rollup lease was held by someone else")
+    from analytics.models import DailyRollup
+
+    rollup_rows = DailyRollup.objects.filter(workspace=workspace).count()
+    again_started = time.perf_counter()
+    refresh_workspace(workspace)  # what every later beat run costs when nothing was written
+    again_seconds = time.perf_counter() - again_started
     headers = {"Cookie": ctx.session_cookie(user)}
     left = max(30.0, ctx.share - (time.perf_counter() - started))
     count = DASHBOARD_REQUESTS if ctx.full else 6
@@ -153,6 +170,8 @@ def run(ctx) -> list[Row]:
     p95 = percentile(latencies, 95)
     size = f"{n_leads:,} leads + {n_leads:,} feedback rows + {n_outcomes:,} outcomes"
     rows = [
+        Row("6 dashboard", "first rollup refresh (the beat task, all days)", size, rollup_seconds, "s", None, 1,
+            note=f"{rollup_rows:,} summary rows written; a second refresh with nothing written took {again_seconds * 1000:.0f} ms"),
         Row("6 dashboard", "GET / (dashboard) p95 over HTTP, one client", size, p95 * 1000, "ms",
             Stats(latencies).spread, len(latencies), "same lead aggregates as one raw SQL query (p95)",
             raw_p95 * 1000, p95 / raw_p95, target=below(300, "p95 < 300 ms"),

@@ -245,8 +245,10 @@ def test_figures_from_rollups_equal_a_recount(workspace, activity):
     period = period_from({"days": "30"}, tz=UTC)
     first, end = rollups.day_range(period.previous, UTC)[0], rollups.day_range(period, UTC)[1]
     values = rollups.daily_values(workspace, ["lead_feedback", "outcomes"], first, end, UTC)
-    # Only today is counted from the raw rows; every closed day comes from its summary row.
-    assert values["lead_feedback"].live_days == [timezone.now().date()]
+    # Only the rows since the refresh's cutoff (the start of the current hour) are counted from the
+    # raw rows; every earlier hour comes from the summary rows.
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    assert values["lead_feedback"].live == [[hour, rollups.day_start(end, UTC)]]
 
 
 def _flip_useful(activity):
@@ -307,6 +309,23 @@ def _backdated_rows_added_in_bulk(activity):
     )
 
 
+def _feedback_given_now(activity):
+    execution = activity["executions"][0]
+    LeadFeedbackFactory(lead__execution=execution, useful=True)
+    LeadFeedbackFactory(lead__execution=execution, useful=True)
+
+
+def _outcome_recorded_earlier_today(activity):
+    from tests.leads.factories import OutcomeFactory
+
+    start_of_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    workspace = activity["executions"][0].workspace
+    for minutes in (1, 2, 3):
+        OutcomeFactory(
+            lead__workspace=workspace, won=True, recorded_at=start_of_hour - timedelta(minutes=minutes)
+        )
+
+
 def _raw_sql_update(activity):
     from feedback.models import FeedbackEntry
 
@@ -326,6 +345,8 @@ CHANGES = {
     "choice deleted or emptied": _choice_changed,
     "backdated feedback bulk-created": _backdated_rows_added_in_bulk,
     "rating changed by raw SQL": _raw_sql_update,
+    "feedback given after the refresh": _feedback_given_now,
+    "outcomes dated in an hour already rolled up today": _outcome_recorded_earlier_today,
 }
 
 
@@ -357,7 +378,7 @@ def test_time_zone_change_counts_live_until_the_rollups_follow(workspace, activi
     _assert_figures_equal_a_recount(workspace, tz)
     period = period_from({"days": "30"}, tz=tz)
     first, end = rollups.day_range(period, tz)
-    assert len(rollups.daily_values(workspace, ["outcomes"], first, end, tz)["outcomes"].live_days) == 1
+    assert len(rollups.daily_values(workspace, ["outcomes"], first, end, tz)["outcomes"].live) == 1
 
 
 def test_changed_success_rule_counts_live_until_recomputed(workspace, activity):

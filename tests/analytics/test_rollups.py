@@ -1,0 +1,115 @@
+"""The rollup refresh: idempotent, one at a time per workspace, and its triggers always in place."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from analytics import rollup_triggers, rollups
+from analytics.apps import install_rollup_triggers
+from analytics.models import DailyRollup, RollupState, RollupTouch
+from analytics.tasks import refresh_all_rollups, refresh_workspace, refresh_workspace_rollups
+from tests.leads.factories import OutcomeFactory
+from workspaces.locks import job_lease
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def outcomes(workspace):
+    return [
+        OutcomeFactory(
+            lead__workspace=workspace, won=k % 3 == 0, recorded_at=timezone.now() - timedelta(days=2 + k % 5)
+        )
+        for k in range(15)
+    ]
+
+
+def _stored(workspace):
+    return sorted(
+        DailyRollup.objects.filter(workspace=workspace).values_list("dataset", "day", "values"), key=str
+    )
+
+
+def test_writing_a_row_records_the_touched_hour(workspace, outcomes):
+    hours = set(RollupTouch.objects.filter(workspace_id=workspace.id).values_list("dataset", "hour"))
+    expected = {("outcomes", o.recorded_at.replace(minute=0, second=0, microsecond=0)) for o in outcomes}
+    assert expected <= hours
+
+
+def test_refresh_consumes_the_touches_and_sums_rows_before_the_current_hour(workspace, outcomes):
+    OutcomeFactory(lead__workspace=workspace, won=True, recorded_at=timezone.now())
+    rollups.refresh(workspace)
+    assert not RollupTouch.objects.filter(workspace_id=workspace.id).exists()
+    days = set(
+        DailyRollup.objects.filter(workspace=workspace, dataset="outcomes").values_list("day", flat=True)
+    )
+    assert days == {o.recorded_at.date() for o in outcomes}
+    assert timezone.now().date() not in days
+    total = sum(
+        v["n"] for v in DailyRollup.objects.filter(workspace=workspace).values_list("values", flat=True)
+    )
+    assert total == len(outcomes)
+
+
+def test_refreshing_twice_changes_nothing(workspace, outcomes):
+    rollups.refresh(workspace)
+    first = _stored(workspace)
+    again = rollups.refresh(workspace)
+    assert _stored(workspace) == first
+    assert again["outcomes"] == [timezone.now().date()]  # nothing touched: only today is recounted
+
+
+def test_a_refresh_skips_while_another_holds_the_workspace(workspace, outcomes):
+    with job_lease(f"analytics-rollups:{workspace.id}", 60) as acquired:
+        assert acquired
+        assert refresh_workspace(workspace) is None
+        assert refresh_workspace_rollups(str(workspace.id)) is None
+    assert not RollupState.objects.filter(workspace=workspace).exists()
+    assert refresh_workspace(workspace) is not None
+
+
+def test_the_beat_task_queues_a_refresh_per_workspace(workspace, outcomes, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert refresh_all_rollups() == 1
+    assert RollupState.objects.filter(workspace=workspace, dataset="outcomes").exists()
+
+
+def test_the_beat_schedule_runs_the_refresh(settings):
+    entries = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert "analytics.tasks.refresh_all_rollups" in entries
+
+
+def test_touches_of_deleted_workspaces_are_dropped(workspace, outcomes):
+    from tests.workspaces.factories import WorkspaceFactory
+
+    other = WorkspaceFactory(slug="gone")
+    OutcomeFactory(lead__workspace=other, won=True)
+    other_id = other.id
+    other.delete()  # its outcomes' delete triggers leave touches behind
+    assert RollupTouch.objects.filter(workspace_id=other_id).exists()
+    rollups.forget_missing_workspaces()
+    assert not RollupTouch.objects.filter(workspace_id=other_id).exists()
+    assert RollupTouch.objects.filter(workspace_id=workspace.id).exists()
+
+
+def test_missing_triggers_are_reinstalled_and_every_rollup_recomputed(workspace, outcomes):
+    rollups.refresh(workspace)
+    table, name = sorted(rollup_triggers.expected_triggers())[0]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER {name} ON {table}")
+        else:
+            cursor.execute(f"DROP TRIGGER {name}")
+    assert (table, name) not in rollup_triggers.installed_triggers()
+    install_rollup_triggers(sender=None)
+    assert rollup_triggers.expected_triggers() <= rollup_triggers.installed_triggers()
+    assert not RollupState.objects.exists()  # counted live until the next refresh
+
+
+def test_command_refreshes_one_workspace(workspace, outcomes, capsys):
+    call_command("refresh_rollups", "--workspace", workspace.slug)
+    assert "outcomes all days" in capsys.readouterr().out
+    assert RollupState.objects.filter(workspace=workspace).count() == 4
