@@ -115,7 +115,8 @@ class Days:
         step = timedelta(days=1 if self.period.bucket == "day" else 7)
         for start in _bucket_starts(self.period, self.tz):
             local = start.astimezone(self.tz).date()
-            measures = values.total(max(local, first), min(local + step, end))
+            low, high = max(local, first), min(local + step, end)
+            measures = values.get(low) if high - low == timedelta(days=1) else values.total(low, high)
             points.append({"t": local.isoformat(), **point(measures)})
         return points
 

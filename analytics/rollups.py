@@ -35,6 +35,7 @@ import time as clock
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -74,8 +75,12 @@ class Dataset:
         )
         return hashlib.sha256(text.encode()).hexdigest()
 
+    @cached_property
+    def names(self):
+        return tuple(self.measures())
+
     def zero(self):
-        return dict.fromkeys(self.measures(), 0)
+        return dict.fromkeys(self.names, 0)
 
 
 def _output_success():
@@ -200,7 +205,7 @@ def count_days(dataset, workspace, tz, spans=None):
         .annotate(**dataset.measures())
         .order_by()
     )
-    names = list(dataset.measures())
+    names = dataset.names
     return {row["rollup_day"]: {name: row[name] or 0 for name in names} for row in grouped}
 
 
@@ -224,9 +229,10 @@ class DailyValues:
 
     def total(self, first, end):
         totals = self.dataset.zero()
-        for day in days_between(first, end):
-            for name, value in self.get(day).items():
-                totals[name] += value
+        for day, values in self.days.items():
+            if first <= day < end:
+                for name in totals:
+                    totals[name] += values.get(name, 0)
         return totals
 
 
