@@ -12,6 +12,9 @@ class DailyRollup(models.Model):
     dataset = models.CharField(max_length=40)
     day = models.DateField(help_text="Local day in the workspace's time zone.")
     values = models.JSONField(default=dict)
+    # Rows dated before this instant are in ``values`` (the day of a refresh is partial).
+    counted_until = models.DateTimeField()
+    version = models.CharField(max_length=16, help_text="Hash of the time zone and definition counted with.")
 
     class Meta:
         constraints = [

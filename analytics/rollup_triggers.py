@@ -6,8 +6,13 @@ Django signals because bulk_update, QuerySet.update, raw SQL and cascades send n
 
 PostgreSQL: one statement-level trigger per table and operation, reading the transition tables, so
 a million-row insert writes a few hundred touches, not a million. SQLite: row-level triggers.
-A touch is only written when the same (workspace, dataset, hour) is not already there; concurrent
-writers may both write one (harmless), but never wait for each other.
+On PostgreSQL every statement writes its own touches, even when the same hour is already there:
+a writer that relied on another transaction's touch could see that touch consumed by a refresh
+that ran before the writer committed, and its rows would never be counted. (No unique key either:
+writers never wait for each other.) On SQLite a row skips a touch already present, or a bulk
+insert would write one per row; that is safe there because SQLite has one writer at a time: a
+refresh that read before a writer committed cannot write afterwards (it gets "database is
+locked" and the task retries).
 """
 
 import logging
@@ -61,14 +66,19 @@ def _select(model, key, path, alias, vendor):
     return f"SELECT {workspace} AS ws, {label} AS ds, {hour} AS hr FROM {source}"
 
 
-def _insert(selects):
+def _insert(selects, skip_present):
     q = connection.ops.quote_name
     union = " UNION ".join(selects)
-    return (
+    sql = (
         f"INSERT INTO {q(TOUCH_TABLE)} (workspace_id, dataset, hour) "
-        f"SELECT DISTINCT s.ws, s.ds, s.hr FROM ({union}) AS s WHERE s.hr IS NOT NULL AND NOT EXISTS "
-        f"(SELECT 1 FROM {q(TOUCH_TABLE)} AS t WHERE t.workspace_id = s.ws AND t.dataset = s.ds AND t.hour = s.hr)"
+        f"SELECT DISTINCT s.ws, s.ds, s.hr FROM ({union}) AS s WHERE s.hr IS NOT NULL"
     )
+    if skip_present:
+        sql += (
+            f" AND NOT EXISTS (SELECT 1 FROM {q(TOUCH_TABLE)} AS t "
+            "WHERE t.workspace_id = s.ws AND t.dataset = s.ds AND t.hour = s.hr)"
+        )
+    return sql
 
 
 def _name(table, operation):
@@ -94,7 +104,7 @@ def _postgres_statements(model, sources):
         name = _name(table, operation)
         statements += [
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {_insert(selects)}; RETURN NULL; END $$",
+            f"BEGIN {_insert(selects, skip_present=False)}; RETURN NULL; END $$",
             f"DROP TRIGGER IF EXISTS {name} ON {q(table)}",
             f"CREATE TRIGGER {name} AFTER {operation.upper()} ON {q(table)} {referencing} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
@@ -120,7 +130,7 @@ def _sqlite_statements(model, sources):
         statements += [
             f"DROP TRIGGER IF EXISTS {name}",
             f"CREATE TRIGGER {name} AFTER {operation.upper()} ON {q(table)} FOR EACH ROW "
-            f"BEGIN {_insert(selects)}; END",
+            f"BEGIN {_insert(selects, skip_present=True)}; END",
         ]
     return statements
 

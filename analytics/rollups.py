@@ -236,50 +236,63 @@ class DailyValues:
         return totals
 
 
+def _version(timezone_name, fingerprint):
+    """Names what a summary row was counted with (time zone and dataset definition)."""
+    return hashlib.sha256(f"{timezone_name}|{fingerprint}".encode()).hexdigest()[:16]
+
+
 def daily_values(workspace, keys, first, end, tz):
     """{dataset key: DailyValues} for local days [first, end): summary rows where they are complete
     and untouched, raw rows for the rest (the hours since the last refresh, touched days, all of a
-    dataset whose time zone or definition changed)."""
+    dataset whose time zone or definition changed).
+
+    The queries are not one snapshot, and a refresh may commit between them: so each summary row
+    carries the instant it counted up to and what it was counted with, and the state is only
+    trusted for days without a row (which a refresh never creates for a day that had rows)."""
     datasets = [DATASETS[key] for key in keys]
     rolled = [d.key for d in datasets if d.rolled_up]
-    cutoffs = {}
+    states = {}
     if rolled:
         for state in RollupState.objects.filter(workspace=workspace, dataset__in=rolled):
-            if state.timezone == tz_name(tz) and state.fingerprint == DATASETS[state.dataset].fingerprint():
-                cutoffs[state.dataset] = state.complete_until
+            fingerprint = DATASETS[state.dataset].fingerprint()
+            if state.timezone == tz_name(tz) and state.fingerprint == fingerprint:
+                states[state.dataset] = (state.complete_until, _version(state.timezone, fingerprint))
     touched = defaultdict(set)
     stored = defaultdict(dict)
-    if cutoffs:
+    if states:
         touches = (
             RollupTouch.objects.filter(
                 workspace_id=workspace.id,
-                dataset__in=list(cutoffs),
+                dataset__in=list(states),
                 hour__gte=day_start(first, tz) - timedelta(hours=1),
-                hour__lt=min(day_start(end, tz), max(cutoffs.values())),
+                hour__lt=day_start(end, tz),
             )
             .values_list("dataset", "hour")
             .distinct()
         )
         for key, hour in touches:
             touched[key].add(hour)
-        last = local_day(max(cutoffs.values()), tz)
-        for key, day, values in DailyRollup.objects.filter(
-            workspace=workspace, dataset__in=list(cutoffs), day__gte=first, day__lte=min(end, last)
-        ).values_list("dataset", "day", "values"):
-            stored[key][day] = values
+        for key, day, values, until, version in DailyRollup.objects.filter(
+            workspace=workspace, dataset__in=list(states), day__gte=first, day__lt=end
+        ).values_list("dataset", "day", "values", "counted_until", "version"):
+            stored[key][day] = (values, until, version)
     result = {}
     for dataset in datasets:
-        cutoff, hours = cutoffs.get(dataset.key), touched[dataset.key]
+        cutoff, version = states.get(dataset.key, (None, None))
+        rows, hours = stored[dataset.key], touched[dataset.key]
+        if any(row[2] != version for row in rows.values()):
+            cutoff = None  # recounted in another time zone or definition meanwhile: count live
         days, live = {}, []
         for day in days_between(first, end):
             start, stop = day_start(day, tz), day_start(day + timedelta(days=1), tz)
-            if cutoff is None or cutoff <= start or _touched(hours, start, min(stop, cutoff)):
+            values, until, _ = rows.get(day, (None, cutoff, None))
+            if cutoff is None or until <= start or _touched(hours, start, min(stop, until)):
                 live.append((start, stop))
                 continue
-            if day in stored[dataset.key]:
-                days[day] = stored[dataset.key][day]
-            if cutoff < stop:  # the day of the last refresh: rows since then are live
-                live.append((cutoff, stop))
+            if values is not None:
+                days[day] = values
+            if until < stop:  # the day of the last refresh: rows dated since are live
+                live.append((until, stop))
         for day, values in count_days(dataset, workspace, tz, live).items():
             days[day] = _add(days[day], values) if day in days else values
         result[dataset.key] = DailyValues(dataset, days, _merge(live))
@@ -289,7 +302,7 @@ def daily_values(workspace, keys, first, end, tz):
 # --- refreshing -------------------------------------------------------------------------------
 
 
-def _write(workspace, dataset, counted, days=None):
+def _write(workspace, dataset, counted, version, until, days=None):
     """Replace the rollup rows of ``days`` (all of the dataset's when None) with ``counted``."""
     rows = DailyRollup.objects.filter(workspace=workspace, dataset=dataset.key)
     if days is not None:
@@ -297,7 +310,14 @@ def _write(workspace, dataset, counted, days=None):
     rows.delete()
     DailyRollup.objects.bulk_create(
         [
-            DailyRollup(workspace=workspace, dataset=dataset.key, day=day, values=values)
+            DailyRollup(
+                workspace=workspace,
+                dataset=dataset.key,
+                day=day,
+                values=values,
+                counted_until=until,
+                version=version,
+            )
             for day, values in sorted(counted.items())
             if any(values.values())
         ],
@@ -329,9 +349,10 @@ def refresh(workspace, now=None, keys=None):
             started = clock.perf_counter()
             state = states.get(dataset.key)
             fingerprint = dataset.fingerprint()
+            version = _version(workspace.timezone, fingerprint)
             if state is None or state.timezone != workspace.timezone or state.fingerprint != fingerprint:
                 everything = [(datetime(1, 1, 2, tzinfo=UTC), cutoff)]
-                _write(workspace, dataset, count_days(dataset, workspace, tz, everything))
+                _write(workspace, dataset, count_days(dataset, workspace, tz, everything), version, cutoff)
                 done[dataset.key] = None
             else:
                 since = min(state.complete_until, cutoff)
@@ -339,7 +360,7 @@ def refresh(workspace, now=None, keys=None):
                 days |= set(days_between(local_day(since, tz), local_day(cutoff, tz) + timedelta(days=1)))
                 spans = [(day_start(d, tz), min(day_start(d + timedelta(days=1), tz), cutoff)) for d in days]
                 spans = [(start, stop) for start, stop in spans if start < stop]
-                _write(workspace, dataset, count_days(dataset, workspace, tz, spans), days)
+                _write(workspace, dataset, count_days(dataset, workspace, tz, spans), version, cutoff, days)
                 done[dataset.key] = sorted(days)
             RollupState.objects.update_or_create(
                 workspace=workspace,

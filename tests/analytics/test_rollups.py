@@ -1,6 +1,6 @@
 """The rollup refresh: idempotent, one at a time per workspace, and its triggers always in place."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -113,3 +113,17 @@ def test_command_refreshes_one_workspace(workspace, outcomes, capsys):
     call_command("refresh_rollups", "--workspace", workspace.slug)
     assert "outcomes all days" in capsys.readouterr().out
     assert RollupState.objects.filter(workspace=workspace).count() == 4
+
+
+def test_a_refresh_between_a_readers_queries_counts_nothing_twice(workspace, outcomes):
+    now = timezone.now()
+    for minutes in (110, 120, 130):
+        OutcomeFactory(lead__workspace=workspace, won=True, recorded_at=now - timedelta(minutes=minutes))
+    rollups.refresh(workspace, now=now - timedelta(hours=3))
+    earlier = RollupState.objects.get(workspace=workspace, dataset="outcomes").complete_until
+    rollups.refresh(workspace)
+    # A reader that read the state before this refresh committed, and the rows after it.
+    RollupState.objects.filter(workspace=workspace, dataset="outcomes").update(complete_until=earlier)
+    first, end = now.date() - timedelta(days=10), now.date() + timedelta(days=1)
+    values = rollups.daily_values(workspace, ["outcomes"], first, end, UTC)["outcomes"]
+    assert values.total(first, end)["n"] == len(outcomes) + 3
