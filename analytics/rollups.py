@@ -7,10 +7,11 @@ weekly trends all come from the same day values.
 
 Correctness (figures always equal a direct recount of the raw rows):
 
-* Rollups exist only for closed local days (before today in the workspace's time zone); today is
-  always counted live from the raw rows. ``RollupState.complete_until`` says up to which day a
-  dataset is rolled up, in which time zone, and for which definition (a hash of the dataset entry,
-  including settings such as the feedback success rule).
+* A refresh sums every row dated before the start of the current hour (UTC), per local day in the
+  workspace's time zone; the day holding that cutoff is partial. Each summary row records the
+  instant it counted up to and a hash of the time zone and dataset definition (including settings
+  such as the feedback success rule); ``RollupState`` records the same for the dataset, which
+  decides the days without a row. Rows dated after the cutoff are always counted live.
 * Every insert, update and delete of a source row is recorded by database triggers (PostgreSQL:
   statement-level with transition tables; SQLite: row-level) as a ``RollupTouch``: the workspace,
   the dataset and the UTC hour of the row's date, both before and after the change. So a flipped
@@ -21,10 +22,12 @@ Correctness (figures always equal a direct recount of the raw rows):
   counted live until the refresh recomputes it; the triggers are reinstalled after every
   ``migrate`` (SQLite drops them when a migration rebuilds a table) and, if any were missing, all
   states are dropped so everything is recomputed.
-* ``refresh`` (the Celery task, every few minutes and on demand) reads the touches, recomputes the
-  touched days and the newly closed days, writes the rows and deletes exactly the touches it read,
-  in one transaction: a change committed meanwhile leaves its touch for the next run. A lease
-  keeps two refreshes of one workspace from running at once; running it again changes nothing.
+* ``refresh`` (the Celery task, every few minutes and on demand) reads the touches, recounts the
+  touched days and the days since its last cutoff, writes the rows and deletes exactly the touches
+  it read, in one transaction: a change committed meanwhile leaves its touch for the next run. A
+  lease keeps two refreshes of one workspace from running at once; running it again changes nothing.
+* A read is several queries, not one snapshot; because every row carries its own cutoff and
+  version, a refresh committing between them cannot make a day count twice or in the wrong zone.
 
 Small tables (recipe runs) are datasets too but are never rolled up (``rolled_up=False``): the
 same code counts them live.
