@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from leads.models import Lead, Outcome
-from leads.services.retraining_queue import count_new_outcome
+from leads.services.retraining_queue import count_new_outcome, insert_and_count
 
 TRUE_WORDS = {"true", "1", "yes", "won", "converted", "win"}
 FALSE_WORDS = {"false", "0", "no", "lost", "not_converted", "lose", "loss"}
@@ -36,7 +38,16 @@ def find_lead(workspace, lead_id: str) -> Lead | None:
         match |= Q(pk=uuid.UUID(lead_id))
     except ValueError:
         pass
-    leads = list(Lead.objects.for_workspace(workspace).filter(match).order_by()[:2])
+    # With its outcome, if any: record_outcome then needs no read of its own for a new outcome.
+    # Only the columns recording an outcome uses (the others load if asked): building the SQL for
+    # a lead's forty columns cost more than the rest of an outcome call.
+    leads = list(
+        Lead.objects.for_workspace(workspace)
+        .filter(match)
+        .select_related("outcome")
+        .only("id", "workspace_id", "external_id", "outcome__won", "outcome__reason")
+        .order_by()[:2]
+    )
     return next((lead for lead in leads if lead.external_id == lead_id), leads[0] if leads else None)
 
 
@@ -57,10 +68,29 @@ def record_outcome(
         raise ValidationError({"lead_id": ["Unknown lead."]})
     reason = (reason or "").strip()[:500]
     key = (idempotency_key or "").strip()[:200] or None
-    for _attempt in range(3):
+    known = _loaded_outcome(lead)
+    if known is not NOT_LOADED and known is not None and not key:
+        if known.won == won and (not reason or reason == known.reason):
+            return known, False  # already recorded as it stands: nothing to write or lock
+    if known is None and _can_insert_and_count():
+        outcome = _new_outcome(workspace, lead, won, source, reason, key, user, token)
+        if _insert_and_count(workspace, outcome):
+            return outcome, True
+        known = NOT_LOADED  # it has one now (or the key was used): the path below reads it
+    for attempt in range(3):
         try:
             with transaction.atomic():
-                return _record(workspace, lead, won, source, reason, key, user, token)
+                return _record(
+                    workspace,
+                    lead,
+                    won,
+                    source,
+                    reason,
+                    key,
+                    user,
+                    token,
+                    known if attempt == 0 else NOT_LOADED,
+                )
         except IntegrityError:
             # Another request created the outcome (or used the key) first: read it and retry.
             continue
@@ -68,15 +98,61 @@ def record_outcome(
     return outcome, False
 
 
-def _record(workspace, lead, won, source, reason, key, user, token):
+NOT_LOADED = object()
+
+
+def _loaded_outcome(lead):
+    """The lead's outcome (or None) when the caller read it with the lead (find_lead does)."""
+    if not Lead.outcome.is_cached(lead):
+        return NOT_LOADED
+    try:
+        return lead.outcome
+    except Outcome.DoesNotExist:
+        return None
+
+
+def _can_insert_and_count() -> bool:
+    connection = connections[router.db_for_write(Outcome)]
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _new_outcome(workspace, lead, won, source, reason, key, user, token) -> Outcome:
+    return Outcome(
+        workspace=workspace,
+        lead=lead,
+        won=won,
+        reason=reason,
+        source=source,
+        idempotency_key=key,
+        recorded_by=user,
+        token=token,
+        recorded_at=timezone.now(),
+    )
+
+
+def _insert_and_count(workspace, outcome: Outcome) -> bool:
+    """A lead's first outcome, the most frequent case, in one statement with its count (see
+    insert_and_count); False when the lead has an outcome already or the key was used."""
+    connection = connections[router.db_for_write(Outcome)]
+    query = InsertQuery(Outcome, on_conflict=OnConflict.IGNORE)
+    query.insert_values(Outcome._meta.concrete_fields, [outcome])
+    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+    return insert_and_count(workspace, f"{sql} RETURNING 1", list(params))
+
+
+def _record(workspace, lead, won, source, reason, key, user, token, known):
     if key:
         seen = Outcome.objects.for_workspace(workspace).filter(idempotency_key=key).first()
         if seen is not None:
             return seen, False
-    # Lock the lead's outcome, when it has one, so simultaneous changes to it queue up
-    # (PostgreSQL; SQLite serialises writes). A first outcome needs no lock: the one-outcome-per-lead
-    # constraint lets one insert win and the others retry, then find it here.
-    outcome = Outcome.objects.select_for_update().filter(lead=lead).order_by().first()
+    if known is None:
+        # The lead had no outcome when it was read: insert one. If another request inserted one
+        # since, the one-outcome-per-lead constraint refuses this and the retry reads it, locked.
+        outcome = None
+    else:
+        # Lock the lead's outcome so simultaneous changes to it queue up (PostgreSQL; SQLite
+        # serialises writes). A lead without one needs no lock: the constraint lets one insert win.
+        outcome = Outcome.objects.select_for_update().filter(lead=lead).order_by().first()
     now = timezone.now()
     if outcome is not None:
         if outcome.won == won:
@@ -93,17 +169,8 @@ def _record(workspace, lead, won, source, reason, key, user, token):
         outcome.recorded_at = now
         outcome.save()
     else:
-        outcome = Outcome.objects.create(
-            workspace=workspace,
-            lead=lead,
-            won=won,
-            reason=reason,
-            source=source,
-            idempotency_key=key,
-            recorded_by=user,
-            token=token,
-            recorded_at=now,
-        )
+        outcome = _new_outcome(workspace, lead, won, source, reason, key, user, token)
+        outcome.save(force_insert=True)
     # Last in the transaction: the workspace's counter row stays locked until the commit.
     count_new_outcome(workspace)
     return outcome, True

@@ -67,23 +67,54 @@ def retraining_is_pending(workspace) -> bool:
 def count_new_outcome(workspace, count: int = 1) -> int:
     """Count `count` new or changed outcomes; at the threshold, queue exactly one retraining.
     Returns the outcomes since the last training."""
-    counted = _add_to_counter(workspace, count)
+    connection = connections[router.db_for_write(ScoringSettings)]
+    sql, params = _counter_update(connection, workspace, "%s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, *params])
+        counted = cursor.fetchone()
     if counted is None:  # the workspace's first outcome: its settings row does not exist yet
         scoring_settings(workspace)
-        counted = _add_to_counter(workspace, count)
-    since, threshold, already_queued = counted
+        return count_new_outcome(workspace, count)
+    return _check_threshold(workspace, *counted)
+
+
+def insert_and_count(workspace, insert_sql: str, insert_params: list) -> bool:
+    """PostgreSQL: run `insert_sql` (one row, ``INSERT ... ON CONFLICT DO NOTHING RETURNING 1``)
+    and count the row it inserted, in one statement; True when it inserted the row.
+
+    Outside a transaction, the statement is its own transaction: the counter row every outcome
+    updates is then locked only while the database runs it, not while the app sends the next
+    statement and the commit (what serialised simultaneous outcomes)."""
+    connection = connections[router.db_for_write(ScoringSettings)]
+    update_sql, update_params = _counter_update(connection, workspace, "(SELECT count(*) FROM inserted)")
+    sql = (
+        f"WITH inserted AS ({insert_sql}), counted AS ({update_sql}) "
+        "SELECT (SELECT count(*) FROM inserted), counted.* FROM (SELECT 1) AS one LEFT JOIN counted ON TRUE"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*insert_params, *update_params])
+        inserted, *counted = cursor.fetchone()
+    if not inserted:
+        return False
+    if counted[0] is None:  # no settings row yet: the row was inserted but not counted
+        count_new_outcome(workspace)
+    else:
+        _check_threshold(workspace, *counted)
+    return True
+
+
+def _check_threshold(workspace, since, threshold, already_queued) -> int:
     if since >= threshold and not already_queued:
         request_retraining(workspace)
-    return since
+    return int(since)
 
 
-def _add_to_counter(workspace, count: int) -> tuple[int, int, bool] | None:
-    """Add to the workspace's counter and read back (outcomes since training, threshold, whether
-    a retraining is pending and not stale) in one statement. Every outcome updates this one row,
-    and it stays locked until the caller's transaction commits: each round trip made while it is
-    held is paid by every other request waiting for it."""
+def _counter_update(connection, workspace, added: str) -> tuple[str, list]:
+    """SQL that adds `added` to the workspace's counter and reads back (outcomes since training,
+    threshold, whether a retraining is pending and not stale), with its parameters. Every outcome
+    updates this one row and it stays locked until the transaction commits, so it is one statement:
+    each round trip made while the row is held is paid by every request waiting for it."""
     meta = ScoringSettings._meta
-    connection = connections[router.db_for_write(ScoringSettings)]
     quote = connection.ops.quote_name
 
     def column(name):
@@ -92,19 +123,12 @@ def _add_to_counter(workspace, count: int) -> tuple[int, int, bool] | None:
     since, threshold = column("outcomes_since_training"), column("retrain_threshold")
     pending, queued_at = column("retrain_pending"), column("retrain_queued_at")
     sql = (
-        f"UPDATE {quote(meta.db_table)} SET {since} = {since} + %s WHERE {column('workspace')} = %s "
+        f"UPDATE {quote(meta.db_table)} SET {since} = {since} + {added} WHERE {column('workspace')} = %s "
         f"RETURNING {since}, {threshold}, "
         f"CASE WHEN {pending} AND {queued_at} >= %s THEN 1 ELSE 0 END"
     )
     fresh_after = timezone.now() - retrain_stale_after()
-    params = [
-        count,
+    return sql, [
         meta.get_field("workspace").get_db_prep_value(workspace.id, connection),
         connection.ops.adapt_datetimefield_value(fresh_after),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return int(row[0]), int(row[1]), bool(row[2])
