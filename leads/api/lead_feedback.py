@@ -63,7 +63,12 @@ def feedback_out(feedback):
 @router.post("/leads/feedback", response=LeadFeedbackOut, summary="Give (or change) feedback on a kept lead")
 def give_feedback(request, payload: LeadFeedbackIn):
     require_api_write(request)
-    execution = Execution.objects.for_workspace(request.workspace).filter(pk=payload.execution_id).first()
+    execution = (
+        Execution.objects.for_workspace(request.workspace)
+        .filter(pk=payload.execution_id)
+        .only("id", "workspace_id")
+        .first()
+    )
     if execution is None:
         raise ValidationError({"execution_id": ["No such execution in this workspace."]})
     lead = find_execution_lead(request.workspace, execution, payload.lead_id, payload.lead_name)

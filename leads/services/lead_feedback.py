@@ -79,7 +79,9 @@ def record_lead_feedback(workspace, lead, values, user=None, token=None):
         try:
             with transaction.atomic():
                 feedback = LeadFeedback.objects.select_for_update().filter(lead=lead, **author).first()
-                if feedback is None:
+                if feedback is not None:
+                    feedback.lead = lead  # the answer names the lead: no second read of it
+                else:
                     feedback = LeadFeedback(
                         workspace=workspace,
                         lead=lead,
