@@ -66,9 +66,12 @@ def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
     names = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            # The driver's own cursor (Django's has no COPY): its errors are wrapped as Django's,
+            # so a duplicate raises django.db.IntegrityError here too.
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)

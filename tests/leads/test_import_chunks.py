@@ -161,3 +161,36 @@ def test_without_an_id_column_a_multi_chunk_file_numbers_its_rows(workspace, sma
     again = import_leads(workspace, data.encode())
     assert again.unchanged == 100
     assert Lead.objects.get(workspace=workspace, external_id="row-100").email_opens == 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_once_store_each_lead_and_outcome_once(workspace, small_chunks):
+    """Both write the same new leads at the same time: the one that loses a unique-key race on a
+    chunk writes that chunk again, now finding the other's leads, and counts nothing for them."""
+    import threading
+
+    from django.db import connections
+
+    data = _file(200, {})
+    scoring_settings(workspace)
+    results, failures = [], []
+
+    def run():
+        try:
+            results.append(import_leads(workspace, data, "crm_id", "converted", "yes"))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    assert sum(r.created for r in results) == 200
+    assert sum(r.outcomes for r in results) == 200
+    assert Lead.objects.filter(workspace=workspace).count() == 200
+    assert Outcome.objects.filter(workspace=workspace).count() == 200
+    assert ScoringSettings.objects.get(workspace=workspace).outcomes_since_training == 200
