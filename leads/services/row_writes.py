@@ -35,11 +35,19 @@ def _prepared(model, columns: Sequence[str], rows):
     converters = [(i, conv) for i, field in enumerate(fields) if (conv := _converter(field))]
     if not converters:
         return fields, rows
+    # A column often holds one value in every row (the workspace, the time of the chunk):
+    # convert it once.
+    last = [(object(), None)] * len(fields)
     prepared = []
     for row in rows:
         row = list(row)
         for i, conv in converters:
-            row[i] = conv(row[i])
+            value = row[i]
+            seen, converted = last[i]
+            if value is not seen:
+                converted = conv(value)
+                last[i] = (value, converted)
+            row[i] = converted
         prepared.append(row)
     return fields, prepared
 
