@@ -302,6 +302,63 @@ def daily_values(workspace, keys, first, end, tz):
     return result
 
 
+def _count(dataset, workspace, spans, since=None):
+    """Measures of the raw rows dated in ``spans`` or at/after ``since`` (one aggregate, no days)."""
+    date_field = dataset.date_field
+    within = Q()
+    for start, end in _merge(spans):
+        within |= Q(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+    if since is not None:
+        within |= Q(**{f"{date_field}__gte": since})
+    if not within:
+        return dataset.zero()
+    rows = dataset.model_class.objects.for_workspace(workspace).filter(dataset.condition()).filter(within)
+    found = rows.aggregate(**dataset.measures())
+    return {name: found[name] or 0 for name in dataset.names}
+
+
+def all_time_totals(workspace, key):
+    """A dataset's measures over all of a workspace's rows (e.g. every outcome ever recorded):
+    the summary rows of untouched days plus the raw rows of touched days and after the cutoff."""
+    dataset = DATASETS[key]
+    tz = ZoneInfo(workspace.timezone)
+    state = (
+        RollupState.objects.filter(workspace=workspace, dataset=key).first() if dataset.rolled_up else None
+    )
+    fingerprint = dataset.fingerprint()
+    if state is None or state.timezone != workspace.timezone or state.fingerprint != fingerprint:
+        return _count(dataset, workspace, [], since=datetime(1, 1, 2, tzinfo=UTC))
+    version = _version(state.timezone, fingerprint)
+    rows = list(
+        DailyRollup.objects.filter(workspace=workspace, dataset=key).values_list(
+            "day", "values", "counted_until", "version"
+        )
+    )
+    if any(row[3] != version for row in rows):
+        return _count(dataset, workspace, [], since=datetime(1, 1, 2, tzinfo=UTC))
+    # Rows dated from here on are in no summary row (a refresh may have committed after the state
+    # was read: then its rows' own cutoff is the later one).
+    tail = max([state.complete_until, *(row[2] for row in rows)])
+    touched = set()
+    for hour in (
+        RollupTouch.objects.filter(workspace_id=workspace.id, dataset=key, hour__lt=tail)
+        .values_list("hour", flat=True)
+        .distinct()
+    ):
+        touched |= _hour_days(hour, tz)
+    totals, live = dataset.zero(), []
+    for day in touched:
+        live.append((day_start(day, tz), min(day_start(day + timedelta(days=1), tz), tail)))
+    for day, values, until, _ in rows:
+        if day in touched:
+            continue
+        totals = _add(totals, values)
+        stop = min(day_start(day + timedelta(days=1), tz), tail)
+        if until < stop:
+            live.append((until, stop))
+    return _add(totals, _count(dataset, workspace, live, since=tail))
+
+
 # --- refreshing -------------------------------------------------------------------------------
 
 

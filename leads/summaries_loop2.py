@@ -3,16 +3,17 @@
 from django.urls import reverse
 
 from analytics.intervals import wilson_interval
-from leads.models import LeadScore, Outcome
+from analytics.rollups import all_time_totals
+from leads.models import LeadScore
 from leads.services.scoring import scoring_settings, serving_model
 
 
 def dashboard_cards(workspace):
     _, version, label = serving_model(workspace)
     row = scoring_settings(workspace)
-    outcomes = Outcome.objects.for_workspace(workspace)
-    n = outcomes.count()
-    won = outcomes.filter(won=True).count()
+    # Every outcome ever recorded, from the analytics rollups (equal to a count of the rows).
+    totals = all_time_totals(workspace, "outcomes")
+    n, won = totals["n"], totals["hits"]
     auc = (version.metrics or {}).get("auc") if version else None
     detail = (
         f"held-out AUC {auc['value']:.2f} (95% CI {auc['low']:.2f}-{auc['high']:.2f})"

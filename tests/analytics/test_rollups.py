@@ -127,3 +127,22 @@ def test_a_refresh_between_a_readers_queries_counts_nothing_twice(workspace, out
     first, end = now.date() - timedelta(days=10), now.date() + timedelta(days=1)
     values = rollups.daily_values(workspace, ["outcomes"], first, end, UTC)["outcomes"]
     assert values.total(first, end)["n"] == len(outcomes) + 3
+
+
+def test_all_time_totals_equal_a_count_of_every_row(workspace, outcomes):
+    from leads.models import Outcome
+
+    def counted():
+        rows = Outcome.objects.filter(workspace=workspace)
+        return {"n": rows.count(), "hits": rows.filter(won=True).count()}
+
+    assert rollups.all_time_totals(workspace, "outcomes") == counted()  # before any refresh
+    rollups.refresh(workspace)
+    assert rollups.all_time_totals(workspace, "outcomes") == counted()
+    Outcome.objects.filter(pk=outcomes[0].pk).update(won=not outcomes[0].won)
+    Outcome.objects.filter(pk=outcomes[1].pk).update(recorded_at=timezone.now() - timedelta(days=400))
+    Outcome.objects.filter(pk=outcomes[2].pk).delete()
+    OutcomeFactory(lead__workspace=workspace, won=True, recorded_at=timezone.now() + timedelta(days=2))
+    assert rollups.all_time_totals(workspace, "outcomes") == counted()
+    rollups.refresh(workspace)
+    assert rollups.all_time_totals(workspace, "outcomes") == counted()
