@@ -279,6 +279,8 @@ def daily_values(workspace, keys, first, end, tz):
             workspace=workspace, dataset__in=list(states), day__gte=first, day__lt=end
         ).values_list("dataset", "day", "values", "counted_until", "version"):
             stored[key][day] = (values, until, version)
+    starts = [day_start(day, tz) for day in days_between(first, end + timedelta(days=1))]
+    bounds = list(zip(days_between(first, end), starts, starts[1:], strict=False))
     result = {}
     for dataset in datasets:
         cutoff, version = states.get(dataset.key, (None, None))
@@ -286,8 +288,7 @@ def daily_values(workspace, keys, first, end, tz):
         if any(row[2] != version for row in rows.values()):
             cutoff = None  # recounted in another time zone or definition meanwhile: count live
         days, live = {}, []
-        for day in days_between(first, end):
-            start, stop = day_start(day, tz), day_start(day + timedelta(days=1), tz)
+        for day, start, stop in bounds:
             values, until, _ = rows.get(day, (None, cutoff, None))
             if cutoff is None or until <= start or _touched(hours, start, min(stop, until)):
                 live.append((start, stop))
