@@ -33,14 +33,19 @@ def explain(model, frame: pd.DataFrame, top: int = 3, min_effect: float = 0.001)
     variants = pd.concat([x.assign(**{c: model.reference[c]}) for c in columns], ignore_index=True)
     moved = model.predict_proba(variants).reshape(len(columns), len(x))
     effects = base[np.newaxis, :] - moved  # columns x rows
-    result = []
-    for row in range(len(x)):
-        items = [
-            {"feature": c, "value": _display(x.at[row, c]), "effect": round(float(effects[i, row]), 4)}
-            for i, c in enumerate(columns)
-            if abs(effects[i, row]) >= min_effect
-        ]
-        positive = sorted((i for i in items if i["effect"] > 0), key=lambda i: -i["effect"])[:top]
-        negative = sorted((i for i in items if i["effect"] < 0), key=lambda i: i["effect"])[:top]
-        result.append({"positive": positive, "negative": negative})
-    return result
+    return [
+        top_factors(columns, [x.at[row, c] for c in columns], effects[:, row], top, min_effect)
+        for row in range(len(x))
+    ]
+
+
+def top_factors(columns, values, effects, top: int = 3, min_effect: float = 0.001) -> dict:
+    """One row's factors: the columns whose move to the typical value changed the score most."""
+    items = [
+        {"feature": c, "value": _display(values[i]), "effect": round(float(effects[i]), 4)}
+        for i, c in enumerate(columns)
+        if abs(effects[i]) >= min_effect
+    ]
+    positive = sorted((i for i in items if i["effect"] > 0), key=lambda i: -i["effect"])[:top]
+    negative = sorted((i for i in items if i["effect"] < 0), key=lambda i: i["effect"])[:top]
+    return {"positive": positive, "negative": negative}

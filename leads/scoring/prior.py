@@ -37,10 +37,13 @@ class PriorModel:
         self.reference = {c: typical for c, (_, typical) in PRIOR_TERMS.items()}
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
-        x = prepare_frame(frame, self.spec)
+        return self.predict_matrix(prepare_frame(frame, self.spec).to_numpy(dtype=float))
+
+    def predict_matrix(self, x: np.ndarray) -> np.ndarray:
+        """The same on the prepared numeric columns (in `spec.numeric` order) as a float matrix."""
         logit = np.full(len(x), np.log(BASE_RATE / (1 - BASE_RATE)))
-        for column, (weight, typical) in PRIOR_TERMS.items():
-            values = np.clip(x[column].to_numpy(dtype=float), 0, None)
+        for i, (weight, typical) in enumerate(PRIOR_TERMS.values()):
+            values = np.clip(x[:, i], 0, None)
             term = weight * (np.log1p(values) - np.log1p(typical))
             logit += np.where(np.isnan(term), 0.0, term)
         return 1 / (1 + np.exp(-logit))

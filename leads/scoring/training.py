@@ -20,7 +20,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .features import FeatureSpec, infer_feature_spec, prepare_frame
 
@@ -28,6 +28,18 @@ ISOTONIC_MIN_OUTCOMES = 1000  # below this, sigmoid (Platt) calibration: isotoni
 HOLDOUT_ABOVE = 20000  # above this many rows, select on one held-out split instead of 3 folds
 REFERENCE_ROWS = 2000  # training rows kept with the model for drift and explanations
 MIN_CLASS_OUTCOMES = 2  # need at least this many won and lost outcomes to train
+
+
+_controller: ThreadpoolController | None = None
+
+
+def one_thread():
+    """Limit BLAS and OpenMP to one thread for a prediction, as `threadpool_limits(1)` does, but
+    without scanning the loaded libraries again on every call (milliseconds per web request)."""
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1)
 
 
 class TrainingError(ValueError):
@@ -123,11 +135,14 @@ class Calibrator:
 
     def transform(self, raw: np.ndarray) -> np.ndarray:
         if self.method == "isotonic":
-            calibrated = self.isotonic.predict(raw)
-            # Isotonic steps tie scores that the model ranks apart; a tiny share of the raw
-            # score keeps the ranking (and so the AUC) without moving the probability.
-            return np.clip(0.999 * calibrated + 0.001 * raw, 0.0, 1.0)
+            return self.blend(self.isotonic.predict(raw), raw)
         return self.platt.predict_proba(self._logit(raw))[:, 1]
+
+    @staticmethod
+    def blend(calibrated: np.ndarray, raw: np.ndarray) -> np.ndarray:
+        # Isotonic steps tie scores that the model ranks apart; a tiny share of the raw
+        # score keeps the ranking (and so the AUC) without moving the probability.
+        return np.clip(0.999 * calibrated + 0.001 * raw, 0.0, 1.0)
 
 
 @dataclass
@@ -152,7 +167,7 @@ class ScoringModel:
         return f"{self.name}, {self.calibrator.method} calibration"
 
     def raw_proba(self, frame: pd.DataFrame) -> np.ndarray:
-        with threadpool_limits(1):
+        with one_thread():
             return self.pipeline.predict_proba(prepare_frame(frame, self.spec))[:, 1]
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:

@@ -6,7 +6,9 @@ import hashlib
 import logging
 import math
 import threading
+from collections import OrderedDict
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,6 +34,7 @@ from leads.scoring.promotion import (
     describe_rule,
     split_newest,
 )
+from leads.scoring.serving import RowScorer, compile_scorer
 from leads.scoring.training import TrainingError, train_scoring_model
 from workspaces import audit
 
@@ -52,7 +55,7 @@ FEATURE_FIELDS = (
     "content_downloads",
     "days_since_contact",
 )
-EXPLAIN_MAX_ROWS = 1000  # explanations cost one prediction per column; skip them for huge batches
+EXPLAIN_MAX_ROWS = 1000  # explanations predict each lead once per column; skip them for huge batches
 
 
 def scoring_settings(workspace) -> ScoringSettings:
@@ -94,25 +97,56 @@ def lead_frame(leads) -> pd.DataFrame:
     return frame.replace({"": np.nan})
 
 
-# --- the champion --------------------------------------------------------------------------
+# --- the champion ---------------------------------------------------------------------------
 
 _cache_lock = threading.Lock()
-_model_cache: dict[tuple, object] = {}
+# Loaded models by (registry row id, artifact checksum): a new champion is a new key, so every
+# process picks it up on its next request; an artifact that failed to load is remembered with the
+# file's size and time, and tried again only when the file changes.
+_model_cache: OrderedDict[tuple, tuple] = OrderedDict()
+_unusable: dict[tuple, tuple] = {}
+MODEL_CACHE_SIZE = 8
+_PRIOR = PriorModel()
+_PRIOR_SCORER = compile_scorer(_PRIOR)
+
+
+class Serving(NamedTuple):
+    """What scores a workspace's leads now: the model, its registry row (None for the prior), the
+    version label, the workspace's scoring settings and the model's row scorer (None: pandas path)."""
+
+    model: object
+    version: ScoringModelVersion | None
+    label: str
+    settings: ScoringSettings
+    scorer: RowScorer | None
 
 
 def artifact_path(workspace, version: int) -> Path:
     return Path(settings.MODEL_ARTIFACTS_DIR) / str(workspace.id) / f"v{version}.model"
 
 
-def load_version(row: ScoringModelVersion):
-    """The fitted model of a registry row, or None when its artifact is missing or corrupt."""
+def _file_signature(path: Path):
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _load(row: ScoringModelVersion) -> tuple | None:
+    """(model, row scorer) of a registry row, or None when its artifact is missing or corrupt."""
     if not row.artifact_name:
         return None
     key = (str(row.id), row.artifact_sha256)
     with _cache_lock:
         if key in _model_cache:
+            _model_cache.move_to_end(key)
             return _model_cache[key]
     path = Path(settings.MODEL_ARTIFACTS_DIR) / row.artifact_name
+    signature = _file_signature(path)
+    with _cache_lock:
+        if key in _unusable and _unusable[key] == signature:
+            return None
     header = artifacts.read_header(path)
     if header is None or header.get("sha256") != row.artifact_sha256:
         model = None
@@ -125,47 +159,73 @@ def load_version(row: ScoringModelVersion):
             row.workspace_id,
             artifacts.artifact_problem(path) or "artifact does not match its checksum",
         )
+        with _cache_lock:
+            _unusable[key] = signature
         return None
+    loaded = (model, compile_scorer(model))
     with _cache_lock:
-        _model_cache[key] = model
-    return model
+        _unusable.pop(key, None)
+        _model_cache[key] = loaded
+        while len(_model_cache) > MODEL_CACHE_SIZE:
+            _model_cache.popitem(last=False)
+    return loaded
 
 
-def serving_model(workspace):
-    """(model, registry row or None, version label): the champion, else the newest earlier promoted
-    version whose artifact loads, else the transparent prior."""
-    row = scoring_settings(workspace)
-    candidates = []
+def load_version(row: ScoringModelVersion):
+    """The fitted model of a registry row, or None when its artifact is missing or corrupt."""
+    loaded = _load(row)
+    return None if loaded is None else loaded[0]
+
+
+def _settings_with_champion(workspace) -> ScoringSettings:
+    row = ScoringSettings.objects.select_related("champion").filter(workspace=workspace).first()
+    return row if row is not None else scoring_settings(workspace)
+
+
+def serving(workspace) -> Serving:
+    """The champion, else the newest earlier promoted version whose artifact loads, else the
+    transparent prior. The earlier versions are looked up only when the champion cannot serve."""
+    row = _settings_with_champion(workspace)
     if row.champion_id:
-        candidates.append(row.champion)
-        candidates += list(
+        loaded = _load(row.champion)
+        if loaded is not None:
+            return Serving(loaded[0], row.champion, row.champion.label, row, loaded[1])
+        earlier = (
             ScoringModelVersion.objects.for_workspace(workspace)
             .filter(promoted_at__isnull=False, version__lt=row.champion.version)
             .exclude(artifact_name="")
             .order_by("-version")[:5]
         )
-    for version in candidates:
-        model = load_version(version)
-        if model is not None:
-            return model, version, version.label
-    prior = PriorModel()
-    return prior, None, prior.version
+        for version in earlier:
+            loaded = _load(version)
+            if loaded is not None:
+                return Serving(loaded[0], version, version.label, row, loaded[1])
+    return Serving(_PRIOR, None, _PRIOR.version, row, _PRIOR_SCORER)
+
+
+def serving_model(workspace):
+    """(model, registry row or None, version label): see `serving`."""
+    current = serving(workspace)
+    return current.model, current.version, current.label
 
 
 # --- scoring -------------------------------------------------------------------------------
 
 
-def score_leads(workspace, leads: list[Lead], with_factors: bool = True) -> list[LeadScore]:
-    """Score leads with the serving model and keep every score in the lead's history."""
-    if not leads:
-        return []
-    model, version, label = serving_model(workspace)
-    row = scoring_settings(workspace)
-    frame = lead_frame(leads)
-    probabilities = model.predict_proba(frame)
-    factors = (
-        explain(model, frame) if with_factors and len(leads) <= EXPLAIN_MAX_ROWS else [{} for _ in leads]
-    )
+def predict_records(current: Serving, records: list[dict], with_factors: bool = True):
+    """(probabilities, factors) for lead records (see `lead_records`) with the serving model."""
+    explain_them = with_factors and len(records) <= EXPLAIN_MAX_ROWS
+    if current.scorer is not None:
+        probabilities, factors = current.scorer.score(records, explain=explain_them)
+    else:
+        frame = pd.DataFrame(records).replace({"": np.nan})
+        probabilities = current.model.predict_proba(frame)
+        factors = explain(current.model, frame) if explain_them else [{} for _ in records]
+    return probabilities, factors
+
+
+def _score_rows(workspace, current: Serving, leads, probabilities, factors) -> list[LeadScore]:
+    row = current.settings
     now = timezone.now()
     scores = []
     for lead, p, why in zip(leads, probabilities, factors, strict=True):
@@ -177,12 +237,22 @@ def score_leads(workspace, leads: list[Lead], with_factors: bool = True) -> list
                 probability=p,
                 display_score=display_score(p),
                 risk_category=risk_category(p, row.high_threshold, row.low_threshold),
-                model_version=label,
-                model=version,
+                model_version=current.label,
+                model=current.version,
                 factors=why,
                 created_at=now,
             )
         )
+    return scores
+
+
+def score_leads(workspace, leads: list[Lead], with_factors: bool = True) -> list[LeadScore]:
+    """Score leads with the serving model and keep every score in the lead's history."""
+    if not leads:
+        return []
+    current = serving(workspace)
+    probabilities, factors = predict_records(current, lead_records(leads), with_factors)
+    scores = _score_rows(workspace, current, leads, probabilities, factors)
     LeadScore.objects.bulk_create(scores)
     return scores
 
@@ -368,18 +438,8 @@ def make_champion(workspace, version: ScoringModelVersion, user=None, token=None
 # --- the score call: upsert the lead, capture an outcome, score -----------------------------
 
 
-def upsert_lead(workspace, lead_id: str, fields: dict, attributes: dict) -> tuple[Lead, bool]:
-    """The lead with this CRM id, created or updated with the given values; (lead, created)."""
-    lead = Lead.objects.for_workspace(workspace).filter(external_id=lead_id).first()
-    if lead is None:
-        try:
-            with transaction.atomic():
-                lead = Lead.objects.create(
-                    workspace=workspace, external_id=lead_id, attributes=dict(attributes), **fields
-                )
-                return lead, True
-        except IntegrityError:
-            lead = Lead.objects.for_workspace(workspace).get(external_id=lead_id)
+def _apply_values(lead: Lead, fields: dict, attributes: dict) -> list[str]:
+    """Set the sent values on the lead (in memory); the names of the fields that changed."""
     changed = [name for name, value in fields.items() if getattr(lead, name) != value]
     for name in changed:
         setattr(lead, name, fields[name])
@@ -387,6 +447,47 @@ def upsert_lead(workspace, lead_id: str, fields: dict, attributes: dict) -> tupl
     if merged != lead.attributes:
         lead.attributes = merged
         changed.append("attributes")
+    return changed
+
+
+def _leads_as_sent(workspace, items: list[dict]) -> list[tuple[Lead, list[str], bool]]:
+    """Per item: the lead with its CRM id as it will be once the item's values are applied, not yet
+    saved, the fields to save, and whether the lead is new."""
+    ids = {item["lead_id"] for item in items}
+    known = {
+        lead.external_id: lead for lead in Lead.objects.for_workspace(workspace).filter(external_id__in=ids)
+    }
+    planned = []
+    for item in items:
+        lead = known.get(item["lead_id"])
+        if lead is None:
+            lead = Lead(
+                workspace=workspace,
+                external_id=item["lead_id"],
+                attributes=dict(item["attributes"]),
+                **item["fields"],
+            )
+            known[item["lead_id"]] = lead
+            planned.append((lead, [], True))
+        else:
+            planned.append((lead, _apply_values(lead, item["fields"], item["attributes"]), False))
+    return planned
+
+
+def _save_lead(workspace, lead: Lead, changed: list[str], new: bool, item: dict) -> tuple[Lead, bool]:
+    """Store the lead; (the stored lead, whether its values differ from the planned ones because
+    another request created it first)."""
+    if new:
+        try:
+            with transaction.atomic():
+                lead.save(force_insert=True)
+            return lead, False
+        except IntegrityError:
+            stored = Lead.objects.for_workspace(workspace).get(external_id=item["lead_id"])
+            changed = _apply_values(stored, item["fields"], item["attributes"])
+            if changed:
+                stored.save(update_fields=[*changed, "updated_at"])
+            return stored, lead_records([stored]) != lead_records([lead])
     if changed:
         lead.save(update_fields=[*changed, "updated_at"])
     return lead, False
@@ -394,23 +495,39 @@ def upsert_lead(workspace, lead_id: str, fields: dict, attributes: dict) -> tupl
 
 def score_request(workspace, items: list[dict], *, token=None, user=None) -> list[dict]:
     """The score call for one or many leads: each item has lead_id, fields, attributes and an
-    optional actual_outcome; answers the seed's response per lead."""
+    optional actual_outcome; answers the seed's response per lead.
+
+    The leads are scored as they will be stored before anything is written, and the lead, outcome
+    and score rows are then written in one short transaction: on SQLite a write transaction holds
+    the database's single write lock, which no request should hold while a model predicts."""
     from leads.models.outcomes import OutcomeSource
     from leads.services.outcomes import record_outcome
 
+    planned = _leads_as_sent(workspace, items)
+    current = serving(workspace)
+    leads = [lead for lead, _, _ in planned]
+    probabilities, factors = predict_records(current, lead_records(leads))
     with transaction.atomic():
-        leads, recorded = [], []
-        for item in items:
-            lead, _ = upsert_lead(workspace, item["lead_id"], item["fields"], item["attributes"])
+        leads, recorded, moved = [], [], []
+        for (lead, changed, new), item in zip(planned, items, strict=True):
+            lead, differs = _save_lead(workspace, lead, changed, new, item)
             leads.append(lead)
+            if differs:
+                moved.append(len(leads) - 1)
             outcome = item.get("actual_outcome")
-            changed = False
+            changed_outcome = False
             if outcome is not None:
-                _, changed = record_outcome(
+                _, changed_outcome = record_outcome(
                     workspace, lead, bool(outcome), source=OutcomeSource.SCORE, token=token, user=user
                 )
-            recorded.append(changed)
-        scores = score_leads(workspace, leads)
+            recorded.append(changed_outcome)
+        if moved:  # rare: score what was stored
+            p, f = predict_records(current, lead_records([leads[i] for i in moved]))
+            probabilities = np.array(probabilities, dtype=float)
+            for j, i in enumerate(moved):
+                probabilities[i], factors[i] = p[j], f[j]
+        scores = _score_rows(workspace, current, leads, probabilities, factors)
+        LeadScore.objects.bulk_create(scores)
     total = Outcome.objects.for_workspace(workspace).count()
     answers = []
     for score, changed, item in zip(scores, recorded, items, strict=True):

@@ -1,0 +1,427 @@
+"""Scoring leads without pandas: the model's input built from plain records, the same numbers as
+`prepare_frame` + `predict_proba`, and each lead's factors from one batched prediction.
+
+A web request scores one lead; building pandas frames and running scikit-learn's column
+transformer on one row costs tens of milliseconds, the arithmetic itself microseconds. A
+`RowScorer` is compiled once per loaded model: the numeric steps (imputation, missing indicators,
+signed log, scaling) are replayed in NumPy from the fitted parameters, each categorical value is
+looked up in a table computed by the fitted encoder itself, and the fitted final estimator and the
+calibrator run unchanged. Compilation checks itself against the model's own pipeline on its
+training sample; a model it does not recognise, or that disagrees, gets no scorer and the caller
+keeps the pandas path.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from .explanations import top_factors
+from .features import MISSING_CATEGORY, FeatureSpec, to_category, to_numeric
+from .prior import PriorModel
+from .training import one_thread
+
+logger = logging.getLogger(__name__)
+
+SELF_CHECK_TOLERANCE = 1e-9
+_INT64 = (-(2**63), 2**63 - 1)
+_UNKNOWN = "\x00unknown category\x00"  # a value no encoder has seen
+
+
+# --- one value as prepare_frame sees it in a one-row frame ---------------------------------------
+
+
+def _exact_frame_value(value, kind: str):
+    frame = pd.DataFrame([{"c": value}]).replace({"": np.nan})
+    if kind == "numeric":
+        return float(to_numeric(frame["c"]).iloc[0])
+    return str(to_category(frame["c"]).iloc[0])
+
+
+@lru_cache(maxsize=4096)
+def _cached_frame_value(value, kind: str):
+    return _exact_frame_value(value, kind)
+
+
+def _frame_value(value, kind: str):
+    try:
+        return _cached_frame_value(value, kind)
+    except TypeError:  # unhashable (a list or dict): no cache
+        return _exact_frame_value(value, kind)
+
+
+def numeric_value(value) -> float:
+    """`to_numeric` of the value alone (after lead_frame's blank-to-missing): float, NaN for missing."""
+    if value is None:
+        return math.nan
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else math.nan
+    if kind is bool:
+        return 1.0 if value else 0.0
+    if kind is int and _INT64[0] <= value <= _INT64[1]:
+        return float(value)
+    return _frame_value(value, "numeric")  # text ("12", " ", "n/a") and anything unusual
+
+
+def category_value(value) -> str:
+    """`to_category` of the value alone: stripped text, MISSING_CATEGORY for blank or missing."""
+    if value is None:
+        return MISSING_CATEGORY
+    kind = type(value)
+    if kind is str:
+        text = value.strip()
+        return text if text else MISSING_CATEGORY
+    if kind is bool:
+        return str(value)
+    if kind is int and _INT64[0] <= value <= _INT64[1]:
+        return str(value)
+    if kind is float and math.isnan(value):
+        return MISSING_CATEGORY
+    return _frame_value(value, "category")
+
+
+def prepared_rows(records: list[dict], spec: FeatureSpec) -> tuple[np.ndarray, list[list[str]]]:
+    """The model's input for each record: numeric columns as a float matrix, categories as text."""
+    numeric = np.array(
+        [[numeric_value(record.get(c)) for c in spec.numeric] for record in records], dtype=float
+    ).reshape(len(records), len(spec.numeric))
+    categories = [[category_value(record.get(c)) for c in spec.categorical] for record in records]
+    return numeric, categories
+
+
+# --- the fitted column transformer, replayed -----------------------------------------------------
+
+
+def _numeric_steps(transformer):
+    """A function replaying the numeric branch on a float matrix, or None if it is not one we know."""
+    if transformer == "passthrough":
+        return lambda x: x.copy()
+    steps = transformer.steps if isinstance(transformer, Pipeline) else [(None, transformer)]
+    replay = []
+    for _, step in steps:
+        if isinstance(step, SimpleImputer):
+            if not (isinstance(step.missing_values, float) and math.isnan(step.missing_values)):
+                return None
+            if not step.keep_empty_features and np.isnan(step.statistics_.astype(float)).any():
+                return None
+            replay.append(("impute", step))
+        elif isinstance(step, FunctionTransformer):
+            replay.append(("function", step))
+        elif isinstance(step, StandardScaler):
+            replay.append(("scale", step))
+        else:
+            return None
+
+    def run(x):
+        x = x.copy()
+        for kind, step in replay:
+            if kind == "impute":
+                missing = np.isnan(x)
+                fill = step.statistics_.astype(float)
+                x = np.where(missing, fill[np.newaxis, :], x)
+                if step.add_indicator:
+                    x = np.hstack((x, missing[:, step.indicator_.features_]))
+            elif kind == "function":
+                if step.func is not None:  # None: passthrough
+                    x = step.func(x, **(step.kw_args or {}))
+            else:
+                x = x.astype(float, copy=True)
+                if step.with_mean:
+                    x -= step.mean_.astype(x.dtype)
+                if step.with_std:
+                    x /= step.scale_.astype(x.dtype)
+        return x
+
+    return run
+
+
+def _category_tables(encoder, columns: list[str]):
+    """Per column: {category: the encoder's output change from a base row} and the change for an
+    unseen value. Encoders work column by column, so a row's output is the base row's plus the
+    changes of its values; the outputs are small integers (one-hot or codes), so the sums are exact."""
+    categories = [list(c) for c in encoder.categories_]
+    base_values = [str(c[0]) if len(c) else MISSING_CATEGORY for c in categories]
+    base = encoder.transform(pd.DataFrame([base_values], columns=columns)).astype(float)[0]
+    tables, unknown = [], []
+    for i in range(len(columns)):
+        values = [str(v) for v in categories[i]]
+        if _UNKNOWN in values:
+            return None
+        rows = [base_values.copy() for _ in range(len(values) + 1)]
+        for row, value in zip(rows, [*values, _UNKNOWN], strict=True):
+            row[i] = value
+        out = encoder.transform(pd.DataFrame(rows, columns=columns)).astype(float) - base
+        tables.append(dict(zip(values, out[:-1], strict=True)))
+        unknown.append(out[-1])
+    return base, tables, unknown
+
+
+class RowScorer:
+    """Scores records (dicts of lead values) with a model, without pandas."""
+
+    def __init__(self, model, transform, final, calibrate):
+        self.model = model
+        self.spec: FeatureSpec = model.spec
+        self._transform = transform
+        self._final = final
+        self._calibrate = calibrate
+
+    def _predict_prepared(self, numeric: np.ndarray, categories: list[list[str]]) -> np.ndarray:
+        if len(numeric) == 0:
+            return np.zeros(0)
+        if self._final is None:  # the prior
+            return self.model.predict_matrix(numeric)
+        x = self._transform(numeric, categories)
+        with one_thread():
+            raw = self._final(x)
+        return self._calibrate(raw)
+
+    def predict(self, records: list[dict]) -> np.ndarray:
+        return self._predict_prepared(*prepared_rows(records, self.spec))
+
+    def score(self, records: list[dict], explain: bool = True, top: int = 3, min_effect: float = 0.001):
+        """(calibrated probabilities, factors per record); factors as `explanations.explain` gives
+        them: each column set to its typical training value, all variants in one prediction."""
+        numeric, categories = prepared_rows(records, self.spec)
+        probabilities = self._predict_prepared(numeric, categories)
+        if not explain:
+            return probabilities, [{} for _ in records]
+        columns = self.spec.columns
+        n, k = len(records), len(self.spec.numeric)
+        if n == 0 or not columns:
+            return probabilities, [{"positive": [], "negative": []} for _ in records]
+        reference = self.model.reference
+        # Row order as explain's: all rows with column 0 moved, then all with column 1, ...
+        moved_numeric = np.tile(numeric, (len(columns), 1))
+        moved_categories = [list(row) for _ in columns for row in categories]
+        for i, column in enumerate(columns):
+            rows = slice(i * n, (i + 1) * n)
+            if i < k:
+                moved_numeric[rows, i] = reference[column]
+            else:
+                for row in moved_categories[rows]:
+                    row[i - k] = reference[column]
+        moved = self._predict_prepared(moved_numeric, moved_categories).reshape(len(columns), n)
+        effects = probabilities[np.newaxis, :] - moved
+        factors = []
+        for row in range(n):
+            values = [*numeric[row].tolist(), *categories[row]]
+            factors.append(top_factors(columns, values, effects[:, row], top, min_effect))
+        return probabilities, factors
+
+
+def _learned_scorer(model) -> RowScorer | None:
+    pipeline = getattr(model, "pipeline", None)
+    if not isinstance(pipeline, Pipeline) or len(pipeline.steps) != 2:
+        return None
+    columns, final = pipeline.steps[0][1], pipeline.steps[1][1]
+    if not isinstance(columns, ColumnTransformer) or columns.sparse_output_:
+        return None
+    spec = model.spec
+    numeric_run, category_tables = None, None
+    for name, transformer, selected in columns.transformers_:
+        if name == "remainder":
+            if transformer != "drop" and len(selected):
+                return None
+            continue
+        if list(selected) == [] or transformer == "drop":
+            continue
+        if list(selected) == list(spec.numeric) and name == "num":
+            numeric_run = _numeric_steps(transformer)
+            if numeric_run is None:
+                return None
+        elif list(selected) == list(spec.categorical) and name == "cat":
+            if not isinstance(transformer, (OneHotEncoder, OrdinalEncoder)):
+                return None
+            category_tables = _category_tables(transformer, list(spec.categorical))
+            if category_tables is None:
+                return None
+        else:
+            return None
+    if spec.numeric and numeric_run is None or spec.categorical and category_tables is None:
+        return None
+
+    def transform(numeric: np.ndarray, categories: list[list[str]]) -> np.ndarray:
+        blocks = []
+        if numeric_run is not None:
+            blocks.append(numeric_run(numeric))
+        if category_tables is not None:
+            base, tables, unknown = category_tables
+            encoded = np.tile(base, (len(categories), 1))
+            for r, row in enumerate(categories):
+                for i, value in enumerate(row):
+                    encoded[r] += tables[i].get(value, unknown[i])
+            blocks.append(encoded)
+        return np.hstack(blocks) if len(blocks) > 1 else blocks[0]
+
+    return RowScorer(model, transform, _final_probability(final), _calibration(model.calibrator))
+
+
+def _calibration(calibrator):
+    """`Calibrator.transform` without scikit-learn's input checks on each call."""
+    if calibrator.method == "isotonic":
+        iso = calibrator.isotonic
+        if not callable(getattr(iso, "f_", None)):
+            return calibrator.transform
+
+        def isotonic(raw):
+            clipped = np.clip(raw, iso.X_min_, iso.X_max_) if iso.out_of_bounds == "clip" else raw
+            return calibrator.blend(iso.f_(clipped).astype(clipped.dtype), raw)
+
+        return isotonic
+    if calibrator.platt is not None:
+        platt = _final_probability(calibrator.platt)
+        return lambda raw: platt(calibrator._logit(raw))
+    return calibrator.transform
+
+
+TREE_ROWS = 256  # up to this many rows, the trees are walked all at once in NumPy
+
+
+def _bit(bitsets: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return ((bitsets[rows, values // 32] >> (values % 32).astype(np.uint32)) & 1).astype(bool)
+
+
+class _Trees:
+    """All trees of a fitted HistGradientBoostingClassifier as flat arrays, walked level by level
+    for every row and tree at once, with the decisions of scikit-learn's predictor (missing
+    values, categories it knows, unknown categories) and the leaves summed in its order."""
+
+    def __init__(self, estimator):
+        known, f_idx_map = estimator._bin_mapper.make_known_categories_bitsets()
+        nodes = [p.nodes for (p,) in estimator._predictors]
+        offsets = np.cumsum([0] + [len(n) for n in nodes[:-1]])
+        flat = np.concatenate(nodes)
+        self.roots = offsets.astype(np.intp)
+        self.feature = flat["feature_idx"].astype(np.intp)
+        self.threshold = flat["num_threshold"].astype(float)
+        self.leaf = flat["is_leaf"].astype(bool)
+        self.missing_left = flat["missing_go_to_left"].astype(bool)
+        self.categorical = flat["is_categorical"].astype(bool)
+        node_tree = np.repeat(np.arange(len(nodes)), [len(n) for n in nodes])
+        shift = offsets[node_tree]
+        self.left = (flat["left"] + shift).astype(np.intp)
+        self.right = (flat["right"] + shift).astype(np.intp)
+        self.value = flat["value"].astype(float)
+        self.depth = int(flat["depth"].max()) if len(flat) else 0
+        self.baseline = estimator._baseline_prediction
+        # Per categorical node: 1 goes left, 0 right, for each category code 0..255.
+        self.category_left = np.zeros((len(flat), 256), dtype=bool)
+        codes = np.arange(256)
+        for t, p in enumerate(estimator._predictors):
+            p = p[0]
+            for local in np.flatnonzero(p.nodes["is_categorical"]):
+                node = p.nodes[local]
+                goes_left = _bit(p.raw_left_cat_bitsets, np.full(256, node["bitset_idx"]), codes)
+                known_here = _bit(known, np.full(256, f_idx_map[node["feature_idx"]]), codes)
+                missing = bool(node["missing_go_to_left"])
+                self.category_left[offsets[t] + local] = np.where(
+                    goes_left, True, np.where(known_here, False, missing)
+                )
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        n = len(x)
+        idx = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        rows = np.arange(n)[:, np.newaxis]
+        for _ in range(self.depth):
+            leaf = self.leaf[idx]
+            if leaf.all():
+                break
+            values = x[rows, self.feature[idx]]
+            missing = np.isnan(values)
+            go_left = np.where(missing, self.missing_left[idx], values <= self.threshold[idx])
+            categorical = self.categorical[idx] & ~missing
+            if categorical.any():
+                codes = values[categorical]
+                nodes = idx[categorical]
+                inside = codes >= 0
+                lookup = np.clip(codes, 0, 255).astype(np.intp)
+                go_left[categorical] = np.where(
+                    inside, self.category_left[nodes, lookup], self.missing_left[nodes]
+                )
+            idx = np.where(leaf, idx, np.where(go_left, self.left[idx], self.right[idx]))
+        leaves = self.value[idx]
+        raw = np.zeros((n, 1), dtype=self.baseline.dtype, order="F")
+        raw += self.baseline
+        # Summed tree by tree, as the estimator does (cumsum adds left to right).
+        raw[:, 0] = np.cumsum(np.hstack([raw, leaves]), axis=1)[:, -1]
+        return raw
+
+
+def _category_remap(estimator):
+    """The estimator's own preprocessing of categorical columns: each code mapped to its index among
+    the codes seen in training (unseen: missing), categorical columns first."""
+    preprocessor = getattr(estimator, "_preprocessor", None)
+    if preprocessor is None:
+        return lambda x: np.asarray(x, dtype=float)
+    encoder = preprocessor.named_transformers_["encoder"]
+    mask = np.asarray(estimator.is_categorical_, dtype=bool)
+    categorical, numeric = np.flatnonzero(mask), np.flatnonzero(~mask)
+    maps = [{float(v): float(i) for i, v in enumerate(levels)} for levels in encoder.categories_]
+
+    def remap(x):
+        codes = [[maps[j].get(v, math.nan) for j, v in enumerate(row)] for row in x[:, categorical].tolist()]
+        encoded = np.array(codes, dtype=float).reshape(len(x), len(categorical))
+        return np.hstack([encoded, x[:, numeric]])
+
+    return remap
+
+
+def _final_probability(estimator):
+    """The estimator's probability of the positive class, as its predict_proba computes it, minus
+    the input checks and per-call overhead that dominate on a few rows (the self-check in
+    `compile_scorer` guards these shortcuts); other estimators use predict_proba itself."""
+    if isinstance(estimator, LogisticRegression) and len(estimator.classes_) == 2:
+        coef_t, intercept = estimator.coef_.T, estimator.intercept_
+
+        def logistic(x):
+            scores = x @ coef_t + intercept
+            return expit(scores.reshape(-1))
+
+        return logistic
+    if isinstance(estimator, HistGradientBoostingClassifier) and estimator.n_trees_per_iteration_ == 1:
+        trees, remap = _Trees(estimator), _category_remap(estimator)
+
+        def boosted(x):
+            if len(x) > TREE_ROWS:  # many rows: scikit-learn's own loop over trees is efficient
+                return estimator.predict_proba(x)[:, 1]
+            raw = trees.raw(remap(x))
+            return estimator._loss.predict_proba(raw)[:, 1]
+
+        return boosted
+    return lambda x: estimator.predict_proba(x)[:, 1]
+
+
+def compile_scorer(model) -> RowScorer | None:
+    """A RowScorer for the model when it gives the model's own numbers, else None."""
+    if isinstance(model, PriorModel):
+        return RowScorer(model, None, None, None)
+    try:
+        scorer = _learned_scorer(model)
+    except Exception:  # noqa: BLE001 - an unexpected fitted object: keep the pandas path
+        logger.exception("could not compile a row scorer for %s", getattr(model, "description", model))
+        return None
+    if scorer is None:
+        return None
+    sample = getattr(model, "reference_frame", None)
+    if sample is None or len(sample) == 0:
+        return None
+    records = sample.head(500).to_dict("records")
+    expected = model.predict_proba(pd.DataFrame(records))
+    got = scorer.predict(records)
+    if got.shape != expected.shape or not np.allclose(got, expected, rtol=0, atol=SELF_CHECK_TOLERANCE):
+        logger.warning("row scorer disagrees with %s; serving through pandas", model.description)
+        return None
+    return scorer
