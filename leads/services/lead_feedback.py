@@ -78,7 +78,8 @@ def record_lead_feedback(workspace, lead, values, user=None, token=None):
     for attempt in range(2):
         try:
             with transaction.atomic():
-                feedback = LeadFeedback.objects.select_for_update().filter(lead=lead, **author).first()
+                mine = LeadFeedback.objects.select_for_update().filter(lead=lead, **author).order_by()
+                feedback = next(iter(mine[:1]), None)
                 if feedback is not None:
                     feedback.lead = lead  # the answer names the lead: no second read of it
                 else:
@@ -104,7 +105,9 @@ def find_execution_lead(workspace, execution, lead_id=None, lead_name=None):
     """The kept lead of an execution named by id or (the seed's way) by name."""
     leads = Lead.objects.for_workspace(workspace).filter(execution=execution)
     if lead_id:
-        lead = leads.filter(pk=lead_id).first()
+        # No ordering: with the model's (newest first) and LIMIT 1, PostgreSQL may walk the
+        # workspace's leads by date instead of using the primary key.
+        lead = next(iter(leads.filter(pk=lead_id).order_by()[:1]), None)
         if lead is None:
             raise ValidationError({"lead_id": ["No such lead in this execution."]})
         return lead
