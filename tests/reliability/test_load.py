@@ -1,17 +1,22 @@
-"""Load with nothing lost: gunicorn on the PostgreSQL test database, 8 keep-alive connections
-posting won/lost outcomes (`PUT /api/v1/feedback/{lead_id}?outcome=`) and lead feedback
-(`POST /api/v1/leads/feedback`), one in ten sent twice as a client retry would. Afterwards every
-acknowledged call is in the database exactly once and every counter equals a recount.
+"""Load with nothing lost: gunicorn (3 workers x 4 threads) on the test database, 8 keep-alive
+connections posting won/lost outcomes (`PUT /api/v1/feedback/{lead_id}?outcome=`) and lead
+feedback (`POST /api/v1/leads/feedback`), one in ten sent twice as a client retry would.
+Afterwards every acknowledged call is in the database exactly once and every counter equals a
+recount.
 
-RELIABILITY_LOAD_CALLS (default 5,000 of each; the issue asks 20,000) sets the volume; the run stops starting new calls
-after RELIABILITY_LOAD_SECONDS (default 30) so the suite stays in its time budget; the numbers
-actually sent are printed and checked.
+Volume: on PostgreSQL (the services pass) the issue's full 20,000 outcomes and 20,000 lead
+feedbacks (44,000 calls with the retries); on the embedded SQLite setup 500 of each (one
+database file shared by every gunicorn thread: a smoke test of the same guarantees, not a load
+figure). RELIABILITY_LOAD_CALLS overrides the count of each kind. Every call must be sent within
+RELIABILITY_LOAD_SECONDS (default 420 s): a slower machine fails the test with its measured rate
+rather than checking fewer calls.
 """
 
 import os
 import random
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 
 from leads.models import Execution, Lead, LeadFeedback, ScoringSettings
@@ -19,13 +24,22 @@ from leads.models.outcomes import Outcome
 from tests.conftest import worker_environment
 from tests.leads.factories_loop1 import ExecutionFactory
 from tests.reliability.load_client import Call, Gunicorn, run_load
-from tests.reliability.world import broker_without_worker
 from tests.workspaces.factories import ApiTokenFactory, WorkspaceFactory
 
-pytestmark = [pytest.mark.services, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
-CALLS = int(os.environ.get("RELIABILITY_LOAD_CALLS", "5000"))
-SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "30"))
+FULL_CALLS = 20_000  # of each kind, on PostgreSQL
+EMBEDDED_CALLS = 500  # of each kind, on SQLite
+SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "420"))
+
+
+def _volume():
+    from django.db import connection
+
+    default = FULL_CALLS if connection.vendor == "postgresql" else EMBEDDED_CALLS
+    return int(os.environ.get("RELIABILITY_LOAD_CALLS", default))
+
+
 TOKEN = "fl_load0001_reliability-load-token"
 
 
@@ -66,13 +80,14 @@ def _calls(leads):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outcomes_and_lead_feedback_under_load_are_stored_exactly_once(tmp_path, capsys):
+def test_outcomes_and_lead_feedback_under_load_are_stored_exactly_once(tmp_path, idle_broker, capsys):
+    n = _volume()
     workspace = WorkspaceFactory(name="Load team", slug="load-team")
     token = ApiTokenFactory(workspace=workspace, raw=TOKEN)
-    leads = _leads(workspace, CALLS)
+    leads = _leads(workspace, n)
     calls = _calls(leads)
     env = worker_environment()
-    env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", REDIS_URL=broker_without_worker())
+    env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", **idle_broker)
     server = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
         result = run_load("127.0.0.1", server.port, TOKEN, calls, connections=8, time_limit=SECONDS)
@@ -84,14 +99,19 @@ def test_outcomes_and_lead_feedback_under_load_are_stored_exactly_once(tmp_path,
     feedback_acks = result.acknowledged("/api/v1/leads/feedback")
     with capsys.disabled():
         print(
-            f"\nload: {len(result.answers)} calls in {result.seconds:.1f}s "
+            f"\nload ({connection.vendor}, {n:,} of each kind): {len(result.answers)} calls in {result.seconds:.1f}s "
             f"({len(result.answers) / result.seconds:.0f}/s) over 8 connections; "
             f"{len(outcome_acks)} outcome and {len(feedback_acks)} lead feedback calls acknowledged; "
             f"{result.not_sent} not started (time limit); statuses {dict(statuses)}"
         )
     assert set(statuses) == {200}, (dict(statuses), server.log()[-3000:])
-    # Enough calls to mean something, whatever this machine manages in the time limit.
-    assert len(outcome_acks) >= min(200, CALLS) and len(feedback_acks) >= min(200, CALLS)
+    rate = len(result.answers) / result.seconds
+    assert result.not_sent == 0, (
+        f"{result.not_sent} of {len(calls)} calls not sent within {SECONDS:.0f}s "
+        f"({rate:.0f} calls/s; the full volume needs {len(calls) / rate:.0f}s here)"
+    )
+    # Every lead got its outcome and its feedback (each at least once, retries included).
+    assert len({a.call.key for a in outcome_acks}) == n and len({a.call.key for a in feedback_acks}) == n
 
     # Exactly once: one outcome per acknowledged lead, with the value sent; none for the others.
     sent_outcome = {a.call.key: a.call.path.endswith("true") for a in outcome_acks}

@@ -164,16 +164,3 @@ def isolated(call, keep=False):
     else:
         transaction.savepoint_rollback(sid)
     return result
-
-
-def broker_without_worker():
-    """A Redis database no worker reads: tasks the app queues during a load test stay queued, so
-    a test's counters are not changed by a worker that another test left running."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    import redis
-    from django.conf import settings
-
-    url = urlunsplit(urlsplit(settings.REDIS_URL)._replace(path="/15"))
-    redis.Redis.from_url(url).flushdb()
-    return url
