@@ -72,7 +72,7 @@ def _write_chunk(workspace, chunk, outcome_source) -> _ChunkResult:
     existing = {
         values[0]: values[1:]
         for values in Lead.objects.for_workspace(workspace)
-        .filter(external_id__in=one_of([row.external_id for row in chunk], EXTERNAL_ID))
+        .filter(one_of(EXTERNAL_ID, [row.external_id for row in chunk]))
         .order_by()
         .values_list("external_id", "id", "attributes", *core)
     }
@@ -133,11 +133,7 @@ def _write_chunk(workspace, chunk, outcome_source) -> _ChunkResult:
     had_lead = [lead_ids[row.external_id] for row in with_outcome if row.external_id in existing]
     current = {}
     if had_lead:
-        outcomes = (
-            Outcome.objects.for_workspace(workspace)
-            .filter(lead_id__in=one_of(had_lead, OUTCOME_LEAD))
-            .order_by()
-        )
+        outcomes = Outcome.objects.for_workspace(workspace).filter(one_of(OUTCOME_LEAD, had_lead)).order_by()
         current = {lead: (pk, won) for lead, pk, won in outcomes.values_list("lead_id", "id", "won")}
     create, revise = [], []
     for row in with_outcome:

@@ -52,16 +52,24 @@ def _prepared(model, columns: Sequence[str], rows):
     return fields, prepared
 
 
-def one_of(values: Sequence, field: models.Field) -> RawSQL:
-    """`field__in=one_of(values, field)`: the values as one query parameter (an array on
-    PostgreSQL, a JSON list on SQLite) rather than one parameter each, which costs more to
-    build than the look-up takes for the thousands of ids of an import chunk."""
+def one_of(field: models.Field, values: Sequence) -> RawSQL:
+    """A condition for `.filter()`: `field` is one of `values`, passed as one query parameter (an
+    array on PostgreSQL, a JSON list on SQLite) rather than one parameter each, which costs more
+    to build than the look-up takes for the thousands of ids of an import chunk. On PostgreSQL
+    `= ANY(array)` lets the planner probe an index for each value, where `IN (SELECT unnest(..))`
+    was planned as a scan of every row of the workspace, chunk after chunk."""
+    quote = connection.ops.quote_name
+    column = f"{quote(field.model._meta.db_table)}.{quote(field.column)}"
     target = field.target_field if field.is_relation else field
     if connection.vendor == "postgresql":
         kind = "uuid" if isinstance(target, models.UUIDField) else "text"
-        return RawSQL(f"SELECT unnest(%s::{kind}[])", [list(values)])
+        return RawSQL(f"{column} = ANY(%s::{kind}[])", [list(values)], output_field=models.BooleanField())
     convert = _converter(field) or (lambda value: value)
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps([convert(v) for v in values])])
+    return RawSQL(
+        f"{column} IN (SELECT value FROM json_each(%s))",
+        [json.dumps([convert(v) for v in values])],
+        output_field=models.BooleanField(),
+    )
 
 
 def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
