@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.utils import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
@@ -14,7 +14,75 @@ from workspaces.api_auth import TokenAuth
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class ApiError(Schema):
+    """The API's one error format: what went wrong, and for invalid input the field messages."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+ERROR_ANSWERS = {
+    400: "The input is not valid for this workspace's data, or the body cannot be parsed.",
+    401: "No valid API token (Authorization: Bearer <token>).",
+    403: "The token may not do this (a read-only token writing, or a role check).",
+    404: "No such object in this token's workspace.",
+    409: "A concurrent change conflicted, or the job is already running; retry.",
+    413: "The body is over the size limit (stated in the message).",
+    422: "The input does not match the schema; `errors` names the fields.",
+    503: "The database is unavailable; retry after the Retry-After seconds.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+RETRY_AFTER = {
+    "description": "Seconds to wait before retrying.",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
+
+
+def error_statuses(method, operation):
+    """The error statuses an operation can answer, from what it takes: every one can meet a
+    database outage; a secured one a missing or insufficient token; one with input invalid input
+    or ids of no object; a write a conflict or a body over the limit."""
+    statuses = {503}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses |= {400, 404, 422}
+    if method in WRITE_METHODS:
+        statuses |= {409, 413}
+    return statuses
+
+
+def _is_untyped(answer):
+    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+    return "$ref" not in schema and schema.get("type") == "object" and "properties" not in schema
+
+
+class FeedbackLoopsAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema documents, on every operation, the errors the exception
+    handlers below can answer (in one place, not on each route's `response=`)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ApiError"] = ApiError.model_json_schema(ref_template="#/components/schemas/{model}")
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status, answer in responses.items():
+                    if int(status) >= 400 and _is_untyped(answer):  # a route's `{409: dict}`
+                        answer["content"] = error
+                documented = {int(status) for status in responses}
+                for status in sorted(error_statuses(method, operation) - documented):
+                    responses[status] = {"description": ERROR_ANSWERS[status], "content": error}
+                    if status == 503:
+                        responses[status]["headers"] = {"Retry-After": RETRY_AFTER}
+        return schema
+
+
+api = FeedbackLoopsAPI(
     title="Feedback loops API",
     version="1.0.0",
     description=(

@@ -13,7 +13,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from config.wsgi import application
 from tests.reliability.world import NAME_A, isolated
@@ -21,7 +26,16 @@ from tests.reliability.world import NAME_A, isolated
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 RESULTS = list(SCHEMA.get_all_operations())
 OPERATIONS = {result.ok().label: result.ok() for result in RESULTS if hasattr(result, "ok")}
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+# Every response check schemathesis has for a single call: no 5xx, a documented status (errors
+# included: config/api.py documents them on every operation), a body and headers matching what
+# that status documents, invalid input refused with a 4xx and valid input not refused as invalid.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+]
 UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
 
 # Known loop bugs found by these tests, reported in /work/reliability_findings.md; the xfail is
@@ -67,6 +81,59 @@ def test_every_operation_in_the_schema_loads():
     broken = [str(result.err()) for result in RESULTS if not hasattr(result, "ok")]
     assert not broken
     assert len(OPERATIONS) >= 10
+
+
+def test_every_operation_documents_the_errors_it_can_answer_in_the_one_format():
+    """401/403 on secured operations, 400/404/422 where there is input, 409/413 on writes, 503 on
+    all (with Retry-After): each with the error schema, so the checks above validate errors too."""
+    missing = []
+    for label, operation in OPERATIONS.items():
+        responses = operation.definition.raw["responses"]
+        expected = {"503"}
+        if _is_secured(operation):
+            expected |= {"401", "403"}
+        if _takes_input(operation):
+            expected |= {"400", "404", "422"}
+        if operation.method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            expected |= {"409", "413"}
+        for status in sorted(expected):
+            answer = responses.get(status) or responses.get(int(status))
+            schema = (answer or {}).get("content", {}).get("application/json", {}).get("schema", {})
+            if label == "GET /api/v1/health" and status == "503":
+                continue  # the health check's own answer ({"status": "unavailable", ...})
+            if not schema.get("$ref", "").endswith(("/ApiError", "/ErrorOut")):
+                missing.append(f"{label} {status}")
+            elif status == "503" and "Retry-After" not in answer.get("headers", {}):
+                missing.append(f"{label} 503 Retry-After")
+    assert not missing
+
+
+@pytest.mark.parametrize("label", ["GET /api/v1/workspace", "PUT /api/v1/feedback/{lead_id}"])
+def test_database_outage_answer_matches_its_documentation(label, world, monkeypatch):
+    """A 503 from the database going away (raised where every call meets the database first, the
+    token check) passes the same conformance checks as any other answer."""
+    from django.db.utils import OperationalError
+
+    from workspaces.api_auth import TokenAuth
+
+    def down(self, request, token):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(TokenAuth, "authenticate", down)
+    operation = OPERATIONS[label]
+    headers = {"Authorization": f"Bearer {world.token_a}"}
+
+    @_settings(3)
+    @given(case=operation.as_strategy())
+    def run(case):
+        _without_auth(case)
+        response = isolated(lambda: case.call(headers=headers))
+        assert response.status_code == 503, (response.status_code, response.text[:300])
+        assert response.headers.get("retry-after") in (["5"], "5"), response.headers
+        conformance = [check for check in CHECKS if check is not not_a_server_error]  # a 503 is the point
+        case.validate_response(response, checks=conformance, headers=headers)
+
+    run()
 
 
 def _takes_input(operation):
