@@ -178,7 +178,13 @@ def load_version(row: ScoringModelVersion):
 
 
 def _settings_with_champion(workspace) -> ScoringSettings:
-    row = ScoringSettings.objects.select_related("champion").filter(workspace=workspace).first()
+    # The champion's metrics hold thousands of held-out scores: not needed to serve (loaded if read).
+    row = (
+        ScoringSettings.objects.select_related("champion")
+        .defer("champion__metrics", "champion__features")
+        .filter(workspace=workspace)
+        .first()
+    )
     return row if row is not None else scoring_settings(workspace)
 
 
@@ -194,6 +200,7 @@ def serving(workspace) -> Serving:
             ScoringModelVersion.objects.for_workspace(workspace)
             .filter(promoted_at__isnull=False, version__lt=row.champion.version)
             .exclude(artifact_name="")
+            .defer("metrics", "features")
             .order_by("-version")[:5]
         )
         for version in earlier:
