@@ -56,12 +56,14 @@ def clean_feedback(data):
     return cleaned
 
 
+SNAPSHOT_FIELDS = (
+    "name", "title", "company", "industry", "company_size", "location", "email",
+    "engagement_score", "quality_score",
+)  # fmt: skip
+
+
 def _lead_snapshot(lead):
-    return {
-        "name": lead.name, "title": lead.title, "company": lead.company, "industry": lead.industry,
-        "company_size": lead.company_size, "location": lead.location, "email": lead.email,
-        "engagement_score": lead.engagement_score, "quality_score": lead.quality_score,
-    }  # fmt: skip
+    return {name: getattr(lead, name) for name in SNAPSHOT_FIELDS}
 
 
 def record_lead_feedback(workspace, lead, values, user=None, token=None):
@@ -103,7 +105,12 @@ def record_lead_feedback(workspace, lead, values, user=None, token=None):
 
 def find_execution_lead(workspace, execution, lead_id=None, lead_name=None):
     """The kept lead of an execution named by id or (the seed's way) by name."""
-    leads = Lead.objects.for_workspace(workspace).filter(execution=execution)
+    # Only what feedback keeps of the lead (the others load if asked).
+    leads = (
+        Lead.objects.for_workspace(workspace)
+        .filter(execution=execution)
+        .only("id", "workspace_id", "execution_id", *SNAPSHOT_FIELDS)
+    )
     if lead_id:
         # No ordering: with the model's (newest first) and LIMIT 1, PostgreSQL may walk the
         # workspace's leads by date instead of using the primary key.
