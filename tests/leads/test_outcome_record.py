@@ -36,6 +36,22 @@ def test_put_feedback_records_the_outcome_in_the_seed_shape(api_client, workspac
     assert Outcome.objects.filter(lead=lead).count() == 1
 
 
+def test_put_feedback_finds_a_lead_by_its_own_id_too(api_client, workspace):
+    lead = CrmLeadFactory(workspace=workspace, external_id=None)
+    response = api_client.put(f"/api/v1/feedback/{lead.id}?outcome=false")
+    assert response.status_code == 200, response.content
+    assert response.json()["changed"] is True and Outcome.objects.get(lead=lead).won is False
+
+
+def test_the_same_outcome_put_again_is_answered_as_already_recorded(api_client, workspace):
+    CrmLeadFactory(workspace=workspace, external_id="LEAD-7")
+    api_client.put("/api/v1/feedback/LEAD-7?outcome=true")
+    body = api_client.put("/api/v1/feedback/LEAD-7?outcome=true").json()
+    assert body["message"] == "Feedback already recorded" and body["changed"] is False
+    assert body["total_feedback"] == 1
+    assert ScoringSettings.objects.get(workspace=workspace).outcomes_since_training == 1
+
+
 def test_feedback_for_unknown_lead_is_404_and_bad_outcome_is_422(api_client, workspace):
     assert api_client.put("/api/v1/feedback/NOPE?outcome=true").status_code == 404
     CrmLeadFactory(workspace=workspace, external_id="L1")
