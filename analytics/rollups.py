@@ -418,7 +418,8 @@ def refresh(workspace, now=None, keys=None):
             else:
                 since = min(state.complete_until, cutoff)
                 days = {day for day in touched[dataset.key] if day_start(day, tz) < since}
-                days |= set(days_between(local_day(since, tz), local_day(cutoff, tz) + timedelta(days=1)))
+                if cutoff > since:  # an hour has passed: the days from the old cutoff to the new one
+                    days |= set(days_between(local_day(since, tz), local_day(cutoff, tz) + timedelta(days=1)))
                 spans = [(day_start(d, tz), min(day_start(d + timedelta(days=1), tz), cutoff)) for d in days]
                 spans = [(start, stop) for start, stop in spans if start < stop]
                 _write(workspace, dataset, count_days(dataset, workspace, tz, spans), version, cutoff, days)

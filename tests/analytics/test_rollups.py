@@ -55,11 +55,14 @@ def test_refresh_consumes_the_touches_and_sums_rows_before_the_current_hour(work
 
 
 def test_refreshing_twice_changes_nothing(workspace, outcomes):
-    rollups.refresh(workspace)
+    now = timezone.now()
+    rollups.refresh(workspace, now=now)
     first = _stored(workspace)
-    again = rollups.refresh(workspace)
+    again = rollups.refresh(workspace, now=now)
     assert _stored(workspace) == first
-    assert again["outcomes"] == [timezone.now().date()]  # nothing touched: only today is recounted
+    assert again["outcomes"] == []  # nothing touched, same hour: nothing recounted
+    later = rollups.refresh(workspace, now=now + timedelta(hours=1))
+    assert later["outcomes"] == sorted({now.date(), (now + timedelta(hours=1)).date()})
 
 
 def test_a_refresh_skips_while_another_holds_the_workspace(workspace, outcomes):
