@@ -169,5 +169,5 @@ def install():
             for statement in build(model, sources):
                 cursor.execute(statement)
     if missing:
-        logger.info("rollup triggers were missing: %s", sorted(name for _, name in missing))
+        logger.debug("rollup triggers (re)created: %s", sorted(name for _, name in missing))
     return bool(missing)
