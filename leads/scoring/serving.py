@@ -35,6 +35,7 @@ from .training import one_thread
 logger = logging.getLogger(__name__)
 
 SELF_CHECK_TOLERANCE = 1e-9
+SELF_CHECK_ROWS = 200
 _INT64 = (-(2**63), 2**63 - 1)
 _UNKNOWN = "\x00unknown category\x00"  # a value no encoder has seen
 
@@ -148,13 +149,13 @@ def _numeric_steps(transformer):
 
 
 def _category_tables(encoder, columns: list[str]):
-    """Per column: {category: the encoder's output change from a base row} and the change for an
-    unseen value. Encoders work column by column, so a row's output is the base row's plus the
+    """Per column: the index of each category and the encoder's output change from a base row for
+    each (and for an unseen value). Encoders work column by column, so a row's output is the base row's plus the
     changes of its values; the outputs are small integers (one-hot or codes), so the sums are exact."""
     categories = [list(c) for c in encoder.categories_]
     base_values = [str(c[0]) if len(c) else MISSING_CATEGORY for c in categories]
     base = encoder.transform(pd.DataFrame([base_values], columns=columns)).astype(float)[0]
-    tables, unknown = [], []
+    tables = []
     for i in range(len(columns)):
         values = [str(v) for v in categories[i]]
         if _UNKNOWN in values:
@@ -163,9 +164,9 @@ def _category_tables(encoder, columns: list[str]):
         for row, value in zip(rows, [*values, _UNKNOWN], strict=True):
             row[i] = value
         out = encoder.transform(pd.DataFrame(rows, columns=columns)).astype(float) - base
-        tables.append(dict(zip(values, out[:-1], strict=True)))
-        unknown.append(out[-1])
-    return base, tables, unknown
+        # Row j of the changes is category j; the last row is an unseen value.
+        tables.append(({value: j for j, value in enumerate(values)}, out))
+    return base, tables
 
 
 class RowScorer:
@@ -258,11 +259,11 @@ def _learned_scorer(model) -> RowScorer | None:
         if numeric_run is not None:
             blocks.append(numeric_run(numeric))
         if category_tables is not None:
-            base, tables, unknown = category_tables
+            base, tables = category_tables
             encoded = np.tile(base, (len(categories), 1))
-            for r, row in enumerate(categories):
-                for i, value in enumerate(row):
-                    encoded[r] += tables[i].get(value, unknown[i])
+            for i, (index, changes) in enumerate(tables):
+                unseen = len(changes) - 1
+                encoded += changes[[index.get(row[i], unseen) for row in categories]]
             blocks.append(encoded)
         return np.hstack(blocks) if len(blocks) > 1 else blocks[0]
 
@@ -418,7 +419,7 @@ def compile_scorer(model) -> RowScorer | None:
     sample = getattr(model, "reference_frame", None)
     if sample is None or len(sample) == 0:
         return None
-    records = sample.head(500).to_dict("records")
+    records = sample.head(SELF_CHECK_ROWS).to_dict("records")
     expected = model.predict_proba(pd.DataFrame(records))
     got = scorer.predict(records)
     if got.shape != expected.shape or not np.allclose(got, expected, rtol=0, atol=SELF_CHECK_TOLERANCE):

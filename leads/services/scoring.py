@@ -101,6 +101,7 @@ def lead_frame(leads) -> pd.DataFrame:
 # --- the champion ---------------------------------------------------------------------------
 
 _cache_lock = threading.Lock()
+_load_lock = threading.Lock()
 # Loaded models by (registry row id, artifact checksum): a new champion is a new key, so every
 # process picks it up on its next request; an artifact that failed to load is remembered with the
 # file's size and time, and tried again only when the file changes.
@@ -143,6 +144,15 @@ def _load(row: ScoringModelVersion) -> tuple | None:
         if key in _model_cache:
             _model_cache.move_to_end(key)
             return _model_cache[key]
+    # One thread loads (and compiles) a model; the others of this process wait for it.
+    with _load_lock:
+        with _cache_lock:
+            if key in _model_cache:
+                return _model_cache[key]
+        return _load_artifact(row, key)
+
+
+def _load_artifact(row: ScoringModelVersion, key: tuple) -> tuple | None:
     path = Path(settings.MODEL_ARTIFACTS_DIR) / row.artifact_name
     signature = _file_signature(path)
     with _cache_lock:
