@@ -114,7 +114,7 @@ def run_load(base_host, port, token, calls, connections=8, time_limit=60.0, atte
 class Gunicorn:
     """`gunicorn config.wsgi` on a free port with the given environment; stopped by `stop()`."""
 
-    def __init__(self, env, log_path, workers=3, threads=4):
+    def __init__(self, env, log_path, workers=3, threads=4, worker_connections=1000):
         self.port = free_port()
         self.log_path = Path(log_path)
         self._log = open(self.log_path, "w")  # noqa: SIM115 - kept open for the process's lifetime
@@ -134,6 +134,8 @@ class Gunicorn:
                 "60",
                 "--keep-alive",
                 "30",
+                "--worker-connections",
+                str(worker_connections),
             ],
             cwd=PROJECT_DIR,
             env=env,

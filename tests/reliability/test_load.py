@@ -88,7 +88,9 @@ def test_outcomes_and_lead_feedback_under_load_are_stored_exactly_once(tmp_path,
     calls = _calls(leads)
     env = worker_environment()
     env.update(ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", **idle_broker)
-    server = Gunicorn(env, tmp_path / "gunicorn.log")
+    # A gthread worker accepts every keep-alive connection it can (1,000 by default): the first
+    # one awake would serve all 8 alone. Capped at threads + 1, the connections spread over workers.
+    server = Gunicorn(env, tmp_path / "gunicorn.log", worker_connections=5)
     try:
         result = run_load("127.0.0.1", server.port, TOKEN, calls, connections=8, time_limit=SECONDS)
     finally:
