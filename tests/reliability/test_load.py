@@ -8,7 +8,7 @@ Volume: on PostgreSQL (the services pass) the issue's full 20,000 outcomes and 2
 feedbacks (44,000 calls with the retries); on the embedded SQLite setup 500 of each (one
 database file shared by every gunicorn thread: a smoke test of the same guarantees, not a load
 figure). RELIABILITY_LOAD_CALLS overrides the count of each kind. Every call must be sent within
-RELIABILITY_LOAD_SECONDS (default 420 s): a slower machine fails the test with its measured rate
+RELIABILITY_LOAD_SECONDS (default 600 s; 379 s at 116 calls/s measured on an idle 2-core machine): a slower machine fails the test with its measured rate
 rather than checking fewer calls.
 """
 
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.slow]
 
 FULL_CALLS = 20_000  # of each kind, on PostgreSQL
 EMBEDDED_CALLS = 500  # of each kind, on SQLite
-SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "420"))
+SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "600"))
 
 
 def _volume():
