@@ -12,7 +12,9 @@ HEADER = "post_id,brand,platform,variant,experiment,text,date,impressions,clicks
 
 
 def _line(post, day, impressions, clicks, brand="Acme", variant="A"):
-    return f"{post},{brand},facebook,{variant},spring,Text {post},2026-03-{day:02d},{impressions},{clicks},0,0\n"
+    return (
+        f"{post},{brand},facebook,{variant},spring,Text {post},2026-03-{day:02d},{impressions},{clicks},0,0\n"
+    )
 
 
 def test_bad_rows_in_several_chunks_are_reported_with_their_file_line(workspace):
