@@ -1,9 +1,9 @@
 """Reading a CSV of leads (and outcomes): decoding, column mapping and per-row checks. No database.
 
 Every column becomes a core lead field (matched by name) or a free attribute; the id column
-gives the CRM's lead id (without one, rows are numbered); the outcome column, with the value
-that means "won", gives outcomes. A bad value rejects its row with (row, column, reason);
-good rows go on.
+gives the CRM's lead id (without one, every row is a new lead whose id is scoped to its import);
+the outcome column, with the value that means "won", gives outcomes. A bad value rejects its row
+with (row, column, reason); good rows go on. A file `csv` cannot read is refused as a whole.
 """
 
 from __future__ import annotations
@@ -12,12 +12,19 @@ import csv
 import io
 import math
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from analytics.spreadsheet import safe_cell
+from core.csvio import CsvProblem, check_readable, decode_upload, read_table
 
-ROW_NUMBER_PREFIX = "row-"
 MAX_TEXT = 200
+# Obvious names for the id and outcome columns, compared without case, spaces or underscores.
+ID_NAMES = ("leadid", "id", "crmid", "externalid", "customerid")
+OUTCOME_NAMES = ("outcome", "converted", "won", "status", "churn", "result", "label")
+# Values of an outcome column that mean "won" (or "churned": the positive class), best first.
+POSITIVE_VALUES = ("won", "win", "yes", "y", "true", "1", "converted")
+NO_ID_COLUMN = "no id column: every row becomes a new lead (a later file cannot update these leads)"
 
 
 class ImportProblem(ValueError):
@@ -45,19 +52,52 @@ def core_field_for(column: str) -> str | None:
 
 def decode_csv(data: bytes) -> str:
     """Text of an uploaded CSV: UTF-8 (with or without BOM) or UTF-16 with BOM; else a clear error."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise ImportProblem("The file says it is UTF-16 but is not valid UTF-16.") from error
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportProblem(
-            f"The file is not UTF-8 text (first bad byte on line {line}). Save it as "
-            "'CSV UTF-8' in your spreadsheet and upload it again."
-        ) from error
+        return decode_upload(data)
+    except CsvProblem as error:
+        raise ImportProblem(str(error)) from error
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", str(name).casefold())
+
+
+def guess_id_column(header: list[str]) -> str:
+    keys = {_key(column): column for column in reversed(header)}
+    return next((keys[name] for name in ID_NAMES if name in keys), "")
+
+
+def guess_outcome_column(header: list[str]) -> str:
+    keys = {_key(column): column for column in reversed(header)}
+    return next((keys[name] for name in OUTCOME_NAMES if name in keys), "")
+
+
+def guess_positive(values) -> str:
+    """The value of an outcome column that means won, as the file spells it ("" when unclear)."""
+    spelled = {}
+    for value in values:
+        text = str(value).strip()
+        spelled.setdefault(text.lower(), text)
+    return next((spelled[name] for name in POSITIVE_VALUES if name in spelled), "")
+
+
+def check_usable(header: list[str], id_column="", outcome_column="") -> None:
+    """Refuse a file none of whose columns the import can use, rather than accept it silently."""
+    if id_column or outcome_column or guess_id_column(header) or guess_outcome_column(header):
+        return
+    if any(core_field_for(column) for column in header):
+        return
+    raise ImportProblem(
+        "None of the columns can be used: there is no lead id column (e.g. lead_id, crm_id, "
+        "customer_id), no outcome column (e.g. outcome, converted, won, churn) and no lead field "
+        f"({', '.join((*TEXT_FIELDS, 'email', *COUNT_FIELDS, *SHARE_FIELDS))}). "
+        f"The file has: {', '.join(header)}."
+    )
+
+
+def import_scope() -> str:
+    """A fresh scope for the row ids of an import without an id column."""
+    return uuid.uuid4().hex
 
 
 @dataclass
@@ -66,6 +106,7 @@ class ImportMapping:
     id_column: str = ""
     outcome_column: str = ""
     positive: str = ""
+    scope: str = ""  # without an id column, rows get ids of this import only: f"import-{scope}-row-{n}"
     roles: dict[str, str] = field(default_factory=dict)  # column -> what it becomes, in words
     plan: list | None = field(default=None, repr=False, compare=False)  # see _plan
 
@@ -74,28 +115,18 @@ class ImportMapping:
         return bool(self.outcome_column)
 
 
-def read_header(text: str) -> tuple[list[str], csv.reader]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def read_header(text: str, whole_file: bool = False):
+    """The checked header and an iterator of (line, values); with `whole_file`, every record is
+    read once first so that a malformed line refuses the file before anything is written."""
     try:
-        header = next(reader)
-    except StopIteration as error:
-        raise ImportProblem("The file is empty.") from error
-    except csv.Error as error:
-        raise ImportProblem(f"The file is not a readable CSV: {error}.") from error
-    header = [h.strip() for h in header]
-    if not any(header):
-        raise ImportProblem("The first line must name the columns.")
-    seen = set()
-    for name in header:
-        if not name:
-            raise ImportProblem("Every column needs a name in the first line.")
-        if name in seen:
-            raise ImportProblem(f"The column '{name}' appears twice in the first line.")
-        seen.add(name)
-    return header, reader
+        if whole_file:
+            check_readable(text)
+        return read_table(text)
+    except CsvProblem as error:
+        raise ImportProblem(str(error)) from error
 
 
-def build_mapping(header: list[str], id_column="", outcome_column="", positive="") -> ImportMapping:
+def build_mapping(header: list[str], id_column="", outcome_column="", positive="", scope="") -> ImportMapping:
     """Check the chosen columns exist and say what each column becomes."""
     missing = [c for c in (id_column, outcome_column) if c and c not in header]
     if missing:
@@ -104,7 +135,7 @@ def build_mapping(header: list[str], id_column="", outcome_column="", positive="
         )
     if outcome_column and not str(positive).strip():
         raise ImportProblem("Say which value of the outcome column means won (e.g. --positive Yes).")
-    mapping = ImportMapping(header, id_column, outcome_column, str(positive).strip())
+    mapping = ImportMapping(header, id_column, outcome_column, str(positive).strip(), scope or import_scope())
     taken = set()
     for column in header:
         if column == id_column:
@@ -177,7 +208,7 @@ def map_row(mapping: ImportMapping, line: int, values: list[str]):
         return None, [(line, "", f"has {len(values)} values, the header has {len(mapping.header)}")]
     errors = []
     fields, attributes, outcome = {}, {}, None
-    external_id = f"{ROW_NUMBER_PREFIX}{line - 1}"
+    external_id = f"import-{mapping.scope}-row-{line - 1}"
     positive = mapping.positive.lower()
     for (column, kind, name, check), raw in zip(plan, values, strict=True):
         text = raw.strip()
@@ -260,22 +291,11 @@ def _core_value(name: str, text: str):
     return _checker(name)(text)
 
 
-def iter_rows(mapping: ImportMapping, reader):
-    """Yield (MappedRow or None, errors) per data line; duplicates of a lead id are errors."""
+def iter_rows(mapping: ImportMapping, rows):
+    """Yield (MappedRow or None, errors) per data record of `rows` ((line, values) from
+    read_header); duplicates of a lead id are errors."""
     first_line = {}
-    line = 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            line += 1
-            yield None, [(line, "", f"unreadable CSV line: {error}")]
-            continue
-        line += 1
-        if not values or not any(v.strip() for v in values):
-            continue
+    for line, values in rows:
         mapped, errors = map_row(mapping, line, values)
         if mapped is not None:
             if mapped.external_id in first_line:

@@ -81,7 +81,7 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args, header=(), **kwargs):
         super().__init__(*args, **kwargs)
-        none = [("", "(none: number the rows)")]
+        none = [("", "(none: every row becomes a new lead)")]
         columns = [(c, c) for c in header]
         self.fields["id_column"].choices = none + columns
         self.fields["outcome_column"].choices = [("", "(no outcomes in this file)")] + columns

@@ -11,8 +11,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.csvio import CsvProblem
 from leads import imports as reading
-from leads.imports import ImportProblem, build_mapping, decode_csv, iter_rows, read_header
+from leads.imports import (
+    NO_ID_COLUMN,
+    ImportProblem,
+    build_mapping,
+    check_usable,
+    decode_csv,
+    guess_id_column,
+    guess_outcome_column,
+    guess_positive,
+    iter_rows,
+    read_header,
+)
 from leads.models import ImportStatus, Lead, LeadImport, Outcome, OutcomeSource
 from leads.services.retraining_queue import count_new_outcome
 from leads.services.row_writes import insert_rows, one_of, update_rows
@@ -25,6 +37,7 @@ NUMBER_FIELDS = (*reading.COUNT_FIELDS, *reading.SHARE_FIELDS)
 EXTERNAL_ID = Lead._meta.get_field("external_id")
 OUTCOME_LEAD = Outcome._meta.get_field("lead")
 MAX_STORED_ERRORS = 5000
+SUGGEST_FROM_ROWS = 1000  # rows of the outcome column read to guess which value means won
 
 
 @dataclass
@@ -36,21 +49,49 @@ class ImportResult:
     outcomes: int = 0
     errors: list = field(default_factory=list)
     error_count: int = 0
+    notes: list = field(default_factory=list)
 
 
-def preview(data: bytes, id_column="", outcome_column="", positive="", rows=5) -> dict:
-    """What each column becomes, and the first rows; raises ValidationError for an unusable file."""
+def preview(data: bytes, id_column="", outcome_column="", positive="", rows=5, whole_file=False) -> dict:
+    """What each column becomes, the first rows, the columns an import would pick by their names
+    ("suggested") and warnings; raises ValidationError for an unusable file. With `whole_file`,
+    every line is read so that a malformed one further down is refused now."""
     try:
-        header, reader = read_header(decode_csv(data))
+        header, records = read_header(decode_csv(data), whole_file=whole_file)
+        check_usable(header, id_column, outcome_column)
         mapping = build_mapping(header, id_column, outcome_column, positive)
     except ImportProblem as error:
         raise ValidationError({"file": [str(error)]}) from error
-    sample = []
-    for values in reader:
-        if len(sample) >= rows:
-            break
-        sample.append(values)
-    return {"header": header, "roles": mapping.roles, "sample": sample}
+    suggested = {"id_column": guess_id_column(header), "outcome_column": guess_outcome_column(header)}
+    outcome_at = header.index(suggested["outcome_column"]) if suggested["outcome_column"] else None
+    sample, outcome_values = [], []
+    try:
+        for count, (_line, values) in enumerate(records):
+            if count >= SUGGEST_FROM_ROWS:
+                break
+            if len(sample) < rows:
+                sample.append(values)
+            if outcome_at is not None and outcome_at < len(values):
+                outcome_values.append(values[outcome_at])
+    except CsvProblem:
+        pass  # a malformed line further down is reported when the whole file is read
+    suggested["positive"] = guess_positive(outcome_values) if outcome_at is not None else ""
+    warnings = []
+    if not mapping.id_column:
+        warnings.append(NO_ID_COLUMN[0].upper() + NO_ID_COLUMN[1:] + ".")
+    kept = [column for column, role in mapping.roles.items() if role == "attribute"]
+    if kept:
+        warnings.append(
+            "Not a lead id, an outcome or a known lead field, so kept only as free attributes "
+            f"(the scoring model may still use them): {', '.join(kept)}."
+        )
+    return {
+        "header": header,
+        "roles": mapping.roles,
+        "sample": sample,
+        "suggested": suggested,
+        "warnings": warnings,
+    }
 
 
 @dataclass
@@ -181,18 +222,25 @@ def import_leads(
     positive="",
     progress=None,
     outcome_source=OutcomeSource.IMPORT,
+    scope="",
 ) -> ImportResult:
     """Import every good row (re-importing the same file changes nothing); bad rows are reported.
     A file that cannot be read at all (encoding, header, missing columns) writes nothing.
     Rows are written CHUNK at a time, each chunk in one transaction; the new or changed outcomes
-    of a chunk count toward the retraining threshold in that same transaction."""
+    of a chunk count toward the retraining threshold in that same transaction.
+    Without an id column every row is a new lead: its id is scoped to this import (`scope`, the
+    job's id, so that running the same job again finds its own rows; a fresh one otherwise) and
+    no other file ever matches it."""
     try:
-        header, reader = read_header(decode_csv(data))
-        mapping = build_mapping(header, id_column, outcome_column, positive)
+        header, reader = read_header(decode_csv(data), whole_file=True)
+        check_usable(header, id_column, outcome_column)
+        mapping = build_mapping(header, id_column, outcome_column, positive, scope=str(scope))
     except ImportProblem as error:
         raise ValidationError({"file": [str(error)]}) from error
     scoring_settings(workspace)
     result = ImportResult()
+    if not mapping.id_column:
+        result.notes.append(NO_ID_COLUMN)
     chunk = []
     limit = settings.LEADS_IMPORT_MAX_ROWS
     for mapped, errors in iter_rows(mapping, reader):
@@ -239,7 +287,7 @@ def start_import(
     """Check the file, keep it outside the web root, and queue the import job."""
     from leads.tasks.scoring import run_import
 
-    preview(data, id_column, outcome_column, positive)  # refuses an unusable file before queuing
+    preview(data, id_column, outcome_column, positive, whole_file=True)  # refuses it before queuing
     path = _import_dir() / f"{uuid.uuid4().hex}.csv"
     path.write_bytes(data)
     with transaction.atomic():
@@ -269,7 +317,13 @@ def run_lead_import(import_id) -> LeadImport | None:
     try:
         data = Path(job.file_path).read_bytes()
         result = import_leads(
-            job.workspace, data, job.id_column, job.outcome_column, job.positive_value, progress=progress
+            job.workspace,
+            data,
+            job.id_column,
+            job.outcome_column,
+            job.positive_value,
+            progress=progress,
+            scope=job.id.hex,
         )
     except (ValidationError, OSError) as error:
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -295,7 +349,7 @@ def run_lead_import(import_id) -> LeadImport | None:
 
 def stash_upload(workspace, data: bytes) -> str:
     """Keep an uploaded file between the mapping preview and the start of the import."""
-    preview(data)  # refuses an unreadable file at once
+    preview(data, whole_file=True)  # refuses an unreadable or unusable file at once
     token = uuid.uuid4().hex
     folder = _import_dir() / "pending" / str(workspace.id)
     folder.mkdir(parents=True, exist_ok=True)

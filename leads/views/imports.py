@@ -3,7 +3,7 @@ and the downloadable error report."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from leads.forms.scoring import ImportMappingForm, ImportUploadForm
@@ -11,6 +11,7 @@ from leads.imports import errors_as_csv
 from leads.models import LeadImport
 from leads.services.imports import preview, read_stash, start_stashed_import, stash_upload
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 def _recent(request):
@@ -19,7 +20,7 @@ def _recent(request):
 
 def _mapping_context(request, form, data, header):
     """The mapping as chosen so far (even before the form is complete), for the preview."""
-    chosen = form.data if form.is_bound else {}
+    chosen = form.data if form.is_bound else form.initial
     id_column = chosen.get("id_column", "") if chosen.get("id_column", "") in header else ""
     outcome_column = chosen.get("outcome_column", "") if chosen.get("outcome_column", "") in header else ""
     positive = (chosen.get("positive") or "").strip()
@@ -48,8 +49,11 @@ def import_start(request):
             except ValidationError as error:
                 upload_form.add_error("file", error.message_dict.get("file", error.messages))
             else:
-                header = preview(data)["header"]
-                form = ImportMappingForm(initial={"upload": token, "file_name": upload.name}, header=header)
+                shown = preview(data)
+                header = shown["header"]
+                # Obvious columns (lead_id, outcome, ...) come pre-selected; the person can change them.
+                initial = {"upload": token, "file_name": upload.name, **shown["suggested"]}
+                form = ImportMappingForm(initial=initial, header=header)
                 return render(
                     request, "leads/import_mapping.html", _mapping_context(request, form, data, header)
                 )
@@ -90,7 +94,7 @@ def import_confirm(request):
         form.cleaned_data["positive"],
         user=request.user,
     )
-    return redirect("leads:import_detail", lead_import_id=job.id)
+    return redirect_after_post(request, "leads:import_detail", lead_import_id=job.id)
 
 
 @workspace_view

@@ -155,12 +155,12 @@ def test_an_import_crossing_the_threshold_queues_one_retraining(
     assert len(callbacks) == 1  # the one retraining, asked for once across four chunks
 
 
-def test_without_an_id_column_a_multi_chunk_file_numbers_its_rows(workspace, small_chunks):
+def test_without_an_id_column_rerunning_the_same_import_job_numbers_its_rows_again(workspace, small_chunks):
     data = "industry,email_opens\n" + "".join(f"Retail,{i}\n" for i in range(1, 101))
-    import_leads(workspace, data.encode())
-    again = import_leads(workspace, data.encode())
+    import_leads(workspace, data.encode(), scope="job1")
+    again = import_leads(workspace, data.encode(), scope="job1")
     assert again.unchanged == 100
-    assert Lead.objects.get(workspace=workspace, external_id="row-100").email_opens == 100
+    assert Lead.objects.get(workspace=workspace, external_id="import-job1-row-100").email_opens == 100
 
 
 @pytest.mark.django_db(transaction=True)

@@ -46,9 +46,12 @@ def test_reimporting_the_same_file_changes_nothing(workspace):
     assert ScoringSettings.objects.get(workspace=workspace).outcomes_since_training == 1
 
 
-def test_without_an_id_column_rows_are_numbered(workspace):
-    import_leads(workspace, b"industry,email_opens\nRetail,1\nTech,2\n")
-    assert set(Lead.objects.values_list("external_id", flat=True)) == {"row-1", "row-2"}
+def test_without_an_id_column_rows_are_numbered_within_their_import(workspace):
+    import_leads(workspace, b"industry,email_opens\nRetail,1\nTech,2\n", scope="job1")
+    assert set(Lead.objects.values_list("external_id", flat=True)) == {
+        "import-job1-row-1",
+        "import-job1-row-2",
+    }
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from leads.imports import ImportProblem, decode_csv, guess_id_column, guess_outcome_column, read_header
 from leads.services.imports import import_leads
 from workspaces.services import get_or_create_workspace
 
@@ -29,6 +30,9 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         if options["outcome_column"] and not options["positive"]:
             raise CommandError("--outcome-column needs --positive VALUE (the value that means won).")
+        hint = _hint(path, options)
+        if hint:
+            self.stderr.write(hint)
         try:
             workspace, created = get_or_create_workspace(options["workspace"])
         except ValidationError as error:
@@ -45,6 +49,8 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
+        for note in result.notes:
+            self.stdout.write(f"Note: {note}.")
         self.stdout.write(
             f"{result.rows} rows: {result.created} leads created, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.outcomes} outcomes recorded, "
@@ -59,3 +65,19 @@ class Command(BaseCommand):
 
             Path(options["errors"]).write_text(errors_as_csv(result.errors))
             self.stdout.write(f"Error report written to {options['errors']}.")
+
+
+def _hint(path, options) -> str:
+    """Name the obvious columns the person did not pass, so a lead id is not filed as an attribute."""
+    try:
+        header, _rows = read_header(decode_csv(path.read_bytes()))
+    except (ImportProblem, OSError):
+        return ""  # the import itself says what is wrong with the file
+    missed = []
+    if not options["id_column"] and guess_id_column(header):
+        missed.append(f"--id-column {guess_id_column(header)}")
+    if not options["outcome_column"] and guess_outcome_column(header):
+        missed.append(f"--outcome-column {guess_outcome_column(header)} --positive VALUE")
+    if not missed:
+        return ""
+    return f"Hint: the file seems to have {' and '.join(missed)}; without them those columns are attributes."
