@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import zoneinfo
 
@@ -14,12 +12,15 @@ from django.utils import timezone
 
 from content.metric_rows import CSV_COLUMNS, MetricRow, RowError, parse_metric_row
 from content.models import Brand, DailyMetric, Experiment, MetricImport, Post
+from core import csvio
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 1000
 MAX_CSV_ROWS = 200_000
 CHUNK_ROWS = 1000  # rows per transaction (and per progress update) in a CSV import
 REQUIRED_TO_CREATE = ("brand", "experiment", "variant")
+REQUIRED_COLUMNS = ("post_id", "date", "impressions", "clicks")
+OPTIONAL_COLUMNS = ("published_at",)
 
 
 def local_today(workspace) -> dt.date:
@@ -190,26 +191,49 @@ def _ingest_rows(workspace, numbered: list[tuple[int, object]], cache: dict):
         yield number, raw, results.get(number)
 
 
-def read_csv(text: str) -> list[dict]:
-    """Rows of a metrics CSV as dicts; ValidationError when the header lacks columns."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    required = {"post_id", "date", "impressions", "clicks"}
-    missing = [c for c in CSV_COLUMNS if c in required and c not in header]
+def read_csv(text: str) -> list[tuple[int, dict]]:
+    """(line, row as a dict) for every data record of a metrics CSV; ValidationError naming the
+    line for a file `csv` cannot read, naming the columns for a header that lacks some or repeats one."""
+    try:
+        header, records = csvio.read_table(text)
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    names = [h.lower() for h in header]
+    missing = [c for c in CSV_COLUMNS if c in REQUIRED_COLUMNS and c not in names]
     if missing:
         raise ValidationError(
             {
                 "file": [
-                    f"The CSV lacks the column(s) {', '.join(missing)}. Expected: {', '.join(CSV_COLUMNS)}."
+                    f"The CSV lacks the column(s) {', '.join(missing)}. Expected: {', '.join(CSV_COLUMNS)}. "
+                    f"The file has: {', '.join(header)}."
                 ]
             }
         )
     rows = []
-    for raw in reader:
-        rows.append({(k or "").strip().lower(): v for k, v in raw.items()})
-        if len(rows) > MAX_CSV_ROWS:
-            raise ValidationError({"file": [f"At most {MAX_CSV_ROWS:,} rows per file."]})
+    try:
+        for line, values in records:
+            rows.append((line, dict(zip(names, values, strict=False))))
+            if len(rows) > MAX_CSV_ROWS:
+                raise ValidationError({"file": [f"At most {MAX_CSV_ROWS:,} rows per file."]})
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
     return rows
+
+
+def ignored_columns(text: str) -> list[str]:
+    """Columns of a metrics CSV the import does not read (named in a warning, not refused)."""
+    try:
+        header, _records = csvio.read_table(text)
+    except csvio.CsvProblem:
+        return []
+    return [h for h in header if h.lower() not in (*CSV_COLUMNS, *OPTIONAL_COLUMNS)]
+
+
+def decode_csv_upload(data: bytes) -> str:
+    try:
+        return csvio.decode_upload(data)
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
 
 
 def ingest_csv_text(workspace, text: str, progress=None, every: int = CHUNK_ROWS) -> dict:
@@ -223,7 +247,7 @@ def ingest_csv_text(workspace, text: str, progress=None, every: int = CHUNK_ROWS
     cache: dict = {}
     ingested, errors = 0, []
     for first in range(0, total, every):
-        chunk = list(enumerate(rows[first : first + every], start=first + 2))
+        chunk = rows[first : first + every]
         for number, raw, exc in _ingest_rows(workspace, chunk, cache):
             if exc is None:
                 ingested += 1
@@ -247,11 +271,8 @@ def start_csv_import(workspace, user, uploaded_file) -> MetricImport:
         raise ValidationError({"file": ["Choose a CSV file."]})
     if uploaded_file.size > limit:
         raise ValidationError({"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]})
-    try:
-        text = uploaded_file.read().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError({"file": ["The file is not UTF-8 text (save it as CSV UTF-8)."]}) from exc
-    rows = read_csv(text)  # header problems are reported now, beside the field
+    text = decode_csv_upload(uploaded_file.read())
+    rows = read_csv(text)  # header and malformed lines are reported now, beside the field
     with transaction.atomic():
         job = MetricImport.objects.create(
             workspace=workspace,

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from content.services.ingest import ingest_csv_text
+from content.services.ingest import decode_csv_upload, ignored_columns, ingest_csv_text
 from workspaces.services import get_or_create_workspace
 
 
@@ -25,9 +25,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 text.") from exc
+            text = decode_csv_upload(path.read_bytes())
+        except ValidationError as exc:
+            raise CommandError(f"{path}: {' '.join(exc.messages)}") from exc
         try:
             workspace, created = get_or_create_workspace(options["workspace"])
         except ValidationError as exc:
@@ -42,6 +42,9 @@ class Command(BaseCommand):
             result = ingest_csv_text(workspace, text, progress=progress if options["verbosity"] > 1 else None)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        ignored = ignored_columns(text)
+        if ignored:
+            self.stderr.write(f"Ignored column(s) the import does not read: {', '.join(ignored)}.")
         for error in result["errors"]:
             reasons = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error["errors"].items())
             self.stderr.write(f"line {error['line']} ({error['post_id'] or 'no post_id'}): {reasons}")
