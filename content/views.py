@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from analytics.intervals import rate_with_interval
@@ -13,6 +13,7 @@ from content.models import Brand, MetricImport, WinnerRun, WinningCopy
 from content.services import ingest, performance, winner_job, winner_store
 from workspaces import audit
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 @workspace_view
@@ -49,7 +50,7 @@ def run_now(request):
     if request.htmx:
         return render(request, "content/_run_status.html", {"run": run})
     messages.info(request, "The winner job is queued; this page shows its progress.")
-    return redirect("content:run", run_id=run.id)
+    return redirect_after_post(request, "content:run", run_id=run.id)
 
 
 @workspace_view
@@ -112,7 +113,7 @@ def upload(request):
             for message in exc.message_dict.get("file", exc.messages):
                 form.add_error("file", message)
         else:
-            return redirect("content:import", import_id=job.id)
+            return redirect_after_post(request, "content:import", import_id=job.id)
     imports = MetricImport.objects.for_workspace(request.workspace)[:10]
     return render(request, "content/upload.html", {"form": form, "imports": imports})
 
@@ -170,5 +171,5 @@ def policy(request):
             weights=saved.weights,
         )
         messages.success(request, "Winner policy saved; the next run decides with it.")
-        return redirect("content:index")
+        return redirect_after_post(request, "content:index")
     return render(request, "content/policy.html", {"form": form})

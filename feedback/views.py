@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from feedback import charts, services
@@ -23,6 +23,7 @@ from feedback.forms import (
 )
 from feedback.models import FeedbackEntry, FeedbackReport
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 def _form_errors(form, exc: ValidationError):
@@ -60,7 +61,7 @@ def entry_create(request):
             _form_errors(form, exc)
         else:
             messages.success(request, "Feedback captured.")
-            return redirect("feedback:entry_detail", entry_id=entry.pk)
+            return redirect_after_post(request, "feedback:entry_detail", entry_id=entry.pk)
     return render(request, "feedback/entry_form.html", {"form": form})
 
 
@@ -96,7 +97,7 @@ def entry_rate(request, entry_id):
         messages.error(request, error)
     else:
         messages.success(request, "Rating saved.")
-    return redirect("feedback:entry_detail", entry_id=entry.pk)
+    return redirect_after_post(request, "feedback:entry_detail", entry_id=entry.pk)
 
 
 @workspace_view(write=True)
@@ -115,7 +116,7 @@ def import_entries(request):
             _form_errors(form, exc)
         else:
             messages.success(request, f"Imported {result['imported']} entries.")
-            return redirect("feedback:index")
+            return redirect_after_post(request, "feedback:index")
     return render(request, "feedback/import.html", {"form": form})
 
 
@@ -161,7 +162,7 @@ def reports(request):
                 _form_errors(form, exc)
             else:
                 messages.success(request, f"Report {report.period} written.")
-                return redirect("feedback:report_detail", report_id=report.pk)
+                return redirect_after_post(request, "feedback:report_detail", report_id=report.pk)
     stored = FeedbackReport.objects.for_workspace(request.workspace)
     weekly = list(stored.filter(period_type="weekly")[:26])
     alert = services.latest_alert(request.workspace)

@@ -23,11 +23,25 @@ class StartSessionForm(forms.Form):
     speed = forms.ChoiceField(label="Importance of speed (1-5)", choices=IMPORTANCE, required=False)
     proximity = forms.ChoiceField(label="Importance of proximity (1-5)", choices=IMPORTANCE, required=False)
 
+    def clean(self):
+        cleaned = super().clean()
+        # A session with no customer, no request and no stated priority ranks nobody in particular:
+        # it adds an anonymous row to the list and a choice-less session to the learning data.
+        if not (
+            cleaned.get("customer_ref", "").strip()
+            or cleaned.get("request", "").strip()
+            or self.stated_preferences()
+        ):
+            message = "Give the customer, the request, or at least one stated priority."
+            self.add_error("customer_ref", message)
+            self.add_error("request", message)
+        return cleaned
+
     def stated_preferences(self):
         return {
             key: int(self.cleaned_data[key])
             for key in ("price", "quality", "speed", "proximity")
-            if self.cleaned_data.get(key)
+            if getattr(self, "cleaned_data", {}).get(key)
         }
 
 

@@ -3,13 +3,14 @@ adding one, and editing one."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from matching import providers
 from matching.forms import ProviderForm
 from matching.models import Candidate
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 def _save(request, form, candidate=None):
@@ -52,7 +53,7 @@ def provider_add(request):
     if saved is None:
         return _list(request, form, status=400)
     messages.success(request, f"{saved.name} added.")
-    return redirect("matching:providers")
+    return redirect_after_post(request, "matching:providers")
 
 
 def _candidate(request, candidate_id):
@@ -76,4 +77,4 @@ def provider_save(request, candidate_id):
         context = {"candidate": candidate, "form": form}
         return render(request, "matching/provider_edit.html", context, status=400)
     messages.success(request, f"{saved.name} saved.")
-    return redirect("matching:providers")
+    return redirect_after_post(request, "matching:providers")

@@ -72,6 +72,21 @@ def latest_model(workspace):
     return version, ChoiceModel.from_dict(version.model)
 
 
+def segments_with_own_weights(workspace) -> list[str]:
+    """The segments a new session would be ranked for with their own learned weights: the only
+    way stated priorities change a ranking (they pick the segment; the segment picks the weights)."""
+    keys = [f.key for f in factors_for(workspace)]
+    _, model = latest_model(workspace)
+    if model is None or model.standardiser.names != keys:
+        return []
+    minimum = settings.MATCHING_MIN_SEGMENT_SESSIONS
+    return sorted(
+        name
+        for name, weights in model.segment_weights.items()
+        if name and name != learning.GLOBAL and weights.n_sessions >= minimum
+    )
+
+
 def choose_weights(workspace, segment: str, factors: list[Factor], pool_values: np.ndarray):
     """The weights a new session is ranked with, and where they come from.
 

@@ -1,10 +1,11 @@
 """Pages of the matching loop: sessions with ranked, explained recommendations, and analytics."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,9 @@ from matching.models import (
     WeightVersion,
 )
 from matching.performance import matching_analytics
+from matching.segments import SEGMENTS
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 def _index_context(request, form):
@@ -44,6 +47,8 @@ def _index_context(request, form):
         ],
         "imported_count": MatchingSession.objects.for_workspace(workspace).filter(imported=True).count(),
         "latest_version": WeightVersion.objects.for_workspace(workspace).order_by("-number").first(),
+        "segments_with_own_weights": [SEGMENTS[s] for s in services.segments_with_own_weights(workspace)],
+        "min_segment_sessions": settings.MATCHING_MIN_SEGMENT_SESSIONS,
     }
 
 
@@ -67,10 +72,11 @@ def start(request):
                 user=request.user,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, field_errors in errors.items():
+                form.add_error(field if field in form.fields else None, field_errors)
         else:
-            return redirect("matching:session", session_id=session.id)
+            return redirect_after_post(request, "matching:session", session_id=session.id)
     template = "matching/index.html#start-form" if request.htmx else "matching/index.html"
     return render(request, template, _index_context(request, form), status=400)
 
@@ -147,7 +153,7 @@ def expand(request, recommendation_id):
     }
     if request.htmx:
         return render(request, "matching/session.html#explanation", context)
-    return redirect("matching:session", session_id=session.id)
+    return redirect_after_post(request, "matching:session", session_id=session.id)
 
 
 @require_POST
@@ -161,7 +167,7 @@ def contact(request, recommendation_id):
     if request.htmx:
         return render(request, "matching/session.html#contacted", {"rec": rec})
     messages.success(request, f"Contact with {rec.candidate.name} recorded.")
-    return redirect("matching:session", session_id=session.id)
+    return redirect_after_post(request, "matching:session", session_id=session.id)
 
 
 @require_POST
@@ -183,7 +189,7 @@ def rate_explanation(request, recommendation_id):
     context = {"rec": rec, "session": session, "error": error, "rating": request.POST.get("helpful_rating")}
     if request.htmx:
         return render(request, "matching/session.html#rating", context, status=400 if error else 200)
-    return redirect("matching:session", session_id=session.id)
+    return redirect_after_post(request, "matching:session", session_id=session.id)
 
 
 @require_POST
@@ -242,7 +248,7 @@ def compare(request, session_id):
         return render(request, "matching/session.html#comparison", context, status=400 if error else 200)
     if error:
         messages.error(request, error)
-    return redirect("matching:session", session_id=session.id)
+    return redirect_after_post(request, "matching:session", session_id=session.id)
 
 
 @require_POST
@@ -279,7 +285,7 @@ def choose(request, session_id):
         messages.error(request, error)
     else:
         messages.success(request, "Choice recorded.")
-    return redirect("matching:session", session_id=session.id)
+    return redirect_after_post(request, "matching:session", session_id=session.id)
 
 
 @workspace_view

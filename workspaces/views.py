@@ -1,9 +1,9 @@
 """Pages for signing in, switching workspace, members, API tokens and the worker check."""
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,47 +13,21 @@ from django.views.decorators.http import require_POST
 from workspaces import services
 from workspaces.access import owner_required, workspace_view
 from workspaces.forms import MemberForm, TokenForm, WorkspaceForm
+from workspaces.htmx import redirect_after_post
+from workspaces.login_limits import limit_login_attempts
 from workspaces.middleware import SESSION_KEY
-from workspaces.models import ApiToken, AuditEvent, Membership, WorkerHeartbeat
+from workspaces.models import ApiToken, AuditEvent, Invitation, InvitationStatus, Membership, WorkerHeartbeat
 
 
-def _login_key(request):
-    username = (request.POST.get("username") or "").strip().lower()[:150]
-    ip = request.META.get("REMOTE_ADDR", "")
-    return f"login-failures:{ip}:{username}"
-
-
-def _login_ip_key(request):
-    return f"login-failures-ip:{request.META.get('REMOTE_ADDR', '')}"
-
-
+@limit_login_attempts
 def login_view(request):
-    """Django's login, refusing further attempts after too many failures in the window: per
-    address and name, and (against one address trying many names) per address alone."""
-    if request.method == "POST":
-        key = _login_key(request)
-        failures = cache.get(key, 0)
-        ip_failures = cache.get(_login_ip_key(request), 0)
-        if failures >= settings.LOGIN_RATE_LIMIT or ip_failures >= settings.LOGIN_RATE_LIMIT_PER_IP:
-            response = render(
-                request,
-                "registration/login.html",
-                {
-                    "form": auth_views.AuthenticationForm(request),
-                    "locked_out": True,
-                    "retry_minutes": max(1, settings.LOGIN_RATE_WINDOW // 60),
-                },
-                status=429,
-            )
-            return response
-        response = auth_views.LoginView.as_view()(request)
-        if request.user.is_authenticated:
-            cache.delete(key)
-        else:
-            cache.set(key, failures + 1, settings.LOGIN_RATE_WINDOW)
-            cache.set(_login_ip_key(request), ip_failures + 1, settings.LOGIN_RATE_WINDOW)
-        return response
     return auth_views.LoginView.as_view()(request)
+
+
+@limit_login_attempts
+def admin_login(request):
+    """The admin's own login page, behind the same attempt limits as the app's."""
+    return admin.site.login(request)
 
 
 @require_POST
@@ -69,11 +43,12 @@ def switch_workspace(request):
     if membership is None:
         raise Http404("No such workspace.")
     request.session[SESSION_KEY] = str(membership.workspace_id)
+    services.choose_workspace(membership)
     messages.success(request, f"Switched to {membership.workspace.name}.")
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
-    return redirect(next_url)
+    return redirect_after_post(request, next_url)
 
 
 def create_workspace(request):
@@ -90,15 +65,23 @@ def create_workspace(request):
         else:
             request.session[SESSION_KEY] = str(workspace.id)
             messages.success(request, f"Workspace {workspace.name} created.")
-            return redirect("workspaces:settings")
+            return redirect_after_post(request, "workspaces:settings")
     return render(request, "workspaces/create.html", {"form": form})
 
 
 def _settings_context(request, **extra):
     workspace = request.workspace
+    tokens = list(ApiToken.objects.filter(workspace=workspace).select_related("created_by"))
+    for token in tokens:
+        token.revocable = token.is_active and token.can_be_revoked_by(request.membership)
     context = {
         "members": Membership.objects.filter(workspace=workspace).select_related("user"),
-        "tokens": ApiToken.objects.filter(workspace=workspace).select_related("created_by"),
+        "invitations": (
+            Invitation.objects.filter(workspace=workspace, status=InvitationStatus.PENDING)
+            if request.membership.is_owner
+            else Invitation.objects.none()
+        ),
+        "tokens": tokens,
         "audit_events": AuditEvent.objects.filter(workspace=workspace).select_related("actor", "token")[:20],
         "heartbeat": WorkerHeartbeat.objects.for_workspace(workspace).first(),
         "token_form": TokenForm(),
@@ -142,11 +125,13 @@ def create_token(request):
 @workspace_view(write=True)
 def revoke_token(request, token_id):
     token = get_object_or_404(ApiToken.objects.filter(workspace=request.workspace), pk=token_id)
+    if not token.can_be_revoked_by(request.membership):
+        raise PermissionDenied("Members can revoke only the tokens they made; owners can revoke any.")
     services.revoke_token(token, actor=request.user)
     if request.htmx:
         return render(request, "workspaces/settings.html#tokens", _settings_context(request))
     messages.success(request, f"Token {token.name} revoked.")
-    return redirect("workspaces:settings")
+    return redirect_after_post(request, "workspaces:settings")
 
 
 @require_POST
@@ -154,9 +139,10 @@ def revoke_token(request, token_id):
 def add_member(request):
     owner_required(request)
     form = MemberForm(request.POST)
+    member_message = None
     if form.is_valid():
         try:
-            services.add_member(
+            member_message = services.invite_member(
                 request.workspace,
                 form.cleaned_data["username"],
                 form.cleaned_data["role"],
@@ -167,20 +153,41 @@ def add_member(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form = MemberForm()
-    context = _settings_context(request, member_form=form)
+    context = _settings_context(request, member_form=form, member_message=member_message)
     if request.htmx:
         return render(request, "workspaces/settings.html#members", context)
     return render(request, "workspaces/settings.html", context)
 
 
 @require_POST
-@workspace_view
+@login_required
+def respond_to_invitation(request):
+    """The invited user accepts or declines; accepting also makes it their current workspace."""
+    accept = request.POST.get("answer") == "accept"
+    try:
+        membership = services.respond_to_invitation(
+            request.user, request.POST.get("invitation_id", ""), accept
+        )
+    except (Invitation.DoesNotExist, ValidationError, ValueError):
+        raise Http404("No such invitation.") from None
+    if membership is None:
+        messages.info(request, "Invitation declined.")
+        return redirect_after_post(request, "/")
+    request.session[SESSION_KEY] = str(membership.workspace_id)
+    messages.success(
+        request, f"You joined {membership.workspace.name} as {membership.get_role_display().lower()}."
+    )
+    return redirect_after_post(request, "/")
+
+
+@require_POST
+@workspace_view(write=True)
 def request_heartbeat(request):
     heartbeat = services.request_heartbeat(request.workspace, request.user)
     if request.htmx:
         return render(request, "workspaces/_heartbeat.html", {"heartbeat": heartbeat})
     messages.info(request, "Worker check queued.")
-    return redirect("workspaces:settings")
+    return redirect_after_post(request, "workspaces:settings")
 
 
 @workspace_view

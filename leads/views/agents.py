@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
 from leads.forms.agents import AgentForm, CsvRunForm, RecipeForm
 from leads.models.agents import Agent, Recipe
@@ -12,6 +12,7 @@ from leads.performance import performance_rates, summarize_performance
 from leads.services.agents import create_agent, create_recipe
 from leads.services.performance import conversion_breakdown, performance_counts
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 def _performance(workspace, **scope):
@@ -65,7 +66,7 @@ def agent_create(request):
             form.add_error(None, error)
         else:
             messages.success(request, f"Agent {agent} created. Now give it a recipe.")
-            return redirect("leads:agent_detail", agent_id=agent.id)
+            return redirect_after_post(request, "leads:agent_detail", agent_id=agent.id)
     agents = Agent.objects.for_workspace(request.workspace)
     rows = [{"agent": agent, **_performance(request.workspace, agent=agent)} for agent in agents]
     return render(request, "leads/agents.html", {"rows": rows, "form": form}, status=400)
@@ -90,7 +91,7 @@ def agent_detail(request, agent_id):
                 recipe_form.add_error(None, error)
             else:
                 messages.success(request, f"Recipe {recipe} created.")
-                return redirect("leads:recipe_detail", recipe_id=recipe.id)
+                return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
     recipes = Recipe.objects.for_workspace(request.workspace).filter(agent=agent)
     recipe_rows = [{"recipe": r, **_performance(request.workspace, recipe=r)} for r in recipes]
     context = {
@@ -114,7 +115,7 @@ def agent_edit(request, agent_id):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Agent {agent} saved.")
-        return redirect("leads:agent_detail", agent_id=agent.id)
+        return redirect_after_post(request, "leads:agent_detail", agent_id=agent.id)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "leads/object_form.html", {"form": form, "object": agent, "kind": "agent"}, status=status
@@ -159,7 +160,7 @@ def recipe_edit(request, recipe_id):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Recipe {recipe} saved.")
-        return redirect("leads:recipe_detail", recipe_id=recipe.id)
+        return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "leads/object_form.html", {"form": form, "object": recipe, "kind": "recipe"}, status=status

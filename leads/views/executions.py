@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,7 @@ from leads.models.executions import Execution
 from leads.services.executions import start_execution
 from leads.views.lead_feedback import with_feedback
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 CRITERIA_LABELS = {
     "engagement": "Engagement below the minimum",
@@ -34,7 +35,7 @@ def recipe_run(request, recipe_id):
         form = CsvRunForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, "Choose a CSV file to run the recipe on.")
-            return redirect("leads:recipe_detail", recipe_id=recipe.id)
+            return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
         csv_content = form.cleaned_data["file"].read()
     try:
         execution = start_execution(request.workspace, recipe, csv_content=csv_content, actor=request.user)
@@ -42,8 +43,8 @@ def recipe_run(request, recipe_id):
         for message_list in error.message_dict.values():
             for message in message_list:
                 messages.error(request, message)
-        return redirect("leads:recipe_detail", recipe_id=recipe.id)
-    return redirect("leads:execution_detail", execution_id=execution.id)
+        return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
+    return redirect_after_post(request, "leads:execution_detail", execution_id=execution.id)
 
 
 def _impact_rows(execution):

@@ -5,7 +5,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from leads.models.agents import Recipe
@@ -14,6 +14,7 @@ from leads.models.lead_feedback import ConversionStatus, LeadFeedback
 from leads.models.leads import Lead
 from leads.services.lead_feedback import record_lead_feedback, team_feedback_summary
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 KINDS = {"all": "All leads", "kept": "Kept by recipe runs", "other": "Imported or added otherwise"}
 QUALITY_CHOICES = [("0.2", "1"), ("0.4", "2"), ("0.6", "3"), ("0.8", "4"), ("1.0", "5")]
@@ -103,7 +104,7 @@ def lead_feedback(request, lead_id):
         errors = error.message_dict
     if not request.htmx:
         if lead.execution_id:
-            return redirect("leads:execution_detail", execution_id=lead.execution_id)
-        return redirect("leads:index")
+            return redirect_after_post(request, "leads:execution_detail", execution_id=lead.execution_id)
+        return redirect_after_post(request, "leads:index")
     context = {**with_feedback(request, [lead]), "lead": lead, "errors": errors}
     return render(request, "leads/_lead_feedback.html", context, status=400 if errors else 200)

@@ -1,6 +1,6 @@
 """The lead page: its score history and factors, and one-click Won / Lost (htmx)."""
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from leads.forms.scoring import OutcomeForm
@@ -8,6 +8,7 @@ from leads.models import Lead, LeadScore, Outcome, OutcomeSource
 from leads.services.outcomes import record_outcome
 from leads.services.scoring import score_leads
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 def _lead_context(request, lead, **extra):
@@ -56,7 +57,7 @@ def lead_outcome(request, lead_id):
         )
         message = "Outcome recorded." if changed else "That outcome was already recorded."
         if not request.htmx:
-            return redirect("leads:lead_detail", lead_id=lead.id)
+            return redirect_after_post(request, "leads:lead_detail", lead_id=lead.id)
     context = _lead_context(request, lead, message=message)
     if not form.is_valid():
         context["form"] = form
@@ -72,4 +73,4 @@ def lead_score_now(request, lead_id):
     score_leads(request.workspace, [lead])
     if request.htmx:
         return render(request, "leads/lead_detail.html#scores", _lead_context(request, lead))
-    return redirect("leads:lead_detail", lead_id=lead.id)
+    return redirect_after_post(request, "leads:lead_detail", lead_id=lead.id)

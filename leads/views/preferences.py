@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from leads.forms.preferences import PreferencesForm
 from leads.services.preferences import get_preferences, preference_history, update_preferences
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 
 def _shown(value):
@@ -42,7 +43,7 @@ def preferences(request):
                 form.add_error(None, error)
             else:
                 messages.success(request, "Preferences saved. The next recipe runs are filtered with them.")
-                return redirect("leads:preferences")
+                return redirect_after_post(request, "leads:preferences")
         status = 400
     else:
         form = PreferencesForm(initial=PreferencesForm.initial_from(current))
