@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import csvio
 from matching.learning import choice_set_from_frame
 from matching.models import Candidate, Choice, Factor, MatchingSession, Recommendation
 from matching.segments import BALANCED
@@ -15,14 +19,38 @@ REQUIRED = ("session_id", "alternative", "chosen")
 
 
 def read_choice_csv(path_or_file) -> pd.DataFrame:
+    """The choices of a long CSV (a path or an open binary file) as a frame; ValidationError on
+    "file" naming the line of a malformed record, or the required columns the header lacks."""
     try:
-        frame = pd.read_csv(path_or_file)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError({"file": [f"Cannot read the CSV: {exc}"]}) from exc
-    missing = [c for c in REQUIRED if c not in frame.columns]
+        if hasattr(path_or_file, "read"):
+            data = path_or_file.read()
+        else:
+            data = Path(path_or_file).read_bytes()
+    except OSError as exc:
+        raise ValidationError({"file": [f"Cannot read the file: {exc.strerror or exc}."]}) from exc
+    try:
+        text = csvio.decode_upload(data) if isinstance(data, bytes) else data
+        header, _records = csvio.read_table(text)
+        rows = csvio.check_readable(text) - 1
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ValidationError({"file": [f"Missing column(s): {', '.join(missing)}."]})
-    return frame
+        raise ValidationError(
+            {
+                "file": [
+                    f"Missing column(s): {', '.join(missing)}. Required: {', '.join(REQUIRED)}; "
+                    f"the file has: {', '.join(header)}."
+                ]
+            }
+        )
+    if rows < 1:
+        raise ValidationError({"file": ["The file has a header but no rows."]})
+    try:
+        # csvio has checked the structure; pandas infers which columns are numeric factors.
+        return pd.read_csv(io.StringIO(text), header=0, names=header)
+    except ValueError as exc:
+        raise ValidationError({"file": [f"Cannot read the CSV: {exc}"]}) from exc
 
 
 def import_choices(
