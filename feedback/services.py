@@ -5,8 +5,6 @@ Pages, API routes, the management command and the tasks all call these functions
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +19,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core import csvio
 from feedback import analysis as patterns
 from feedback import reports as report_builder
 from feedback.models import FeedbackEntry, FeedbackReport, PatternCache, Thumbs
@@ -33,6 +32,7 @@ MAX_TAGS = 20
 MAX_CONTEXT_BYTES = 20_000
 MAX_BATCH = 1000
 MAX_IMPORT_ROWS = 100_000
+CSV_REQUIRED = ("prompt", "output", "rating")
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -225,9 +225,9 @@ def _rows_from_upload(upload, name: str):
     if len(raw) > settings.MAX_UPLOAD_SIZE:
         raise ValidationError({"file": ["The file is too large."]})
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": ["The file is not UTF-8 text."]}) from None
+        text = csvio.decode_upload(raw)
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
     if name.lower().endswith((".jsonl", ".ndjson", ".json")):
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -240,15 +240,24 @@ def _rows_from_upload(upload, name: str):
                 raise ValidationError({"file": [f"Line {number} is not a JSON object."]})
             yield number, row
         return
-    reader = csv.DictReader(io.StringIO(text.replace("\x00", "")))
-    if not reader.fieldnames or not {"prompt", "output", "rating"} <= set(reader.fieldnames):
-        raise ValidationError({"file": ["The CSV needs at least the columns prompt, output, rating."]})
     try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ValidationError({"file": [f"The CSV cannot be read: {exc}."]}) from None
-    for number, row in enumerate(rows, start=2):
-        row = {k: v for k, v in row.items() if k is not None}  # cells beyond the header
+        header, records = csvio.read_table(text)
+        names = [name.lower() for name in header]
+        missing = [name for name in CSV_REQUIRED if name not in names]
+        if missing:
+            raise ValidationError(
+                {
+                    "file": [
+                        f"The CSV lacks the column(s) {', '.join(missing)}; it needs at least "
+                        f"{', '.join(CSV_REQUIRED)}. The file has: {', '.join(header)}."
+                    ]
+                }
+            )
+        # All rows or none: read the whole file before the first row is kept.
+        rows = [(line, dict(zip(names, values, strict=False))) for line, values in records]
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    for number, row in rows:
         context = {}
         if row.get("context"):
             try:
