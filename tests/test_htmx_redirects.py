@@ -58,6 +58,9 @@ REDIRECTING_FORMS = {
     "workspaces:create": _create_workspace,
 }
 
+# Redirecting forms whose success needs a trained model registry: tests/leads/test_champion_wording.py.
+REDIRECTING_FORMS_TESTED_ELSEWHERE = {"leads:model_make_champion"}
+
 # htmx forms whose success answers a fragment of the same page (tested in their own modules).
 FRAGMENT_FORMS = {
     "matching:compare",
@@ -72,7 +75,6 @@ FRAGMENT_FORMS = {
     "feedback:entry_rate",
     "content:run_now",
     "leads:scoring_retrain",
-    "leads:model_make_champion",
     "leads:import_confirm",
     "leads:lead_feedback",
     "leads:lead_outcome",
@@ -108,7 +110,8 @@ def _hx_post_url_names():
 
 
 def test_every_htmx_form_is_known_to_redirect_by_htmx_or_answer_a_fragment():
-    unknown = _hx_post_url_names() - set(REDIRECTING_FORMS) - FRAGMENT_FORMS
+    known = set(REDIRECTING_FORMS) | REDIRECTING_FORMS_TESTED_ELSEWHERE | FRAGMENT_FORMS
+    unknown = _hx_post_url_names() - known
     assert not unknown, f"classify these hx-post forms here and test them: {sorted(unknown)}"
 
 

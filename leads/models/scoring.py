@@ -84,6 +84,8 @@ class ScoringModelVersion(WorkspaceScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     promoted_via = models.CharField(max_length=40, blank=True, help_text="automatic, command, rollback, ...")
+    # When another version took its place: with promoted_at, the span it served as champion.
+    demoted_at = models.DateTimeField(null=True, blank=True)
     artifact_name = models.CharField(max_length=200, blank=True)
     artifact_sha256 = models.CharField(max_length=64, blank=True)
     trigger = models.CharField(max_length=40, blank=True)

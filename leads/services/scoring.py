@@ -328,7 +328,20 @@ def _finish_training(workspace, consumed: int, promoted: ScoringModelVersion | N
     }
     if promoted is not None:
         updates["champion"] = promoted
+        _mark_demoted(workspace, keep=promoted)
     ScoringSettings.objects.filter(workspace=workspace).update(**updates)
+
+
+def _mark_demoted(workspace, keep: ScoringModelVersion) -> None:
+    """Close the champion span of whichever version served until now (the registry shows "champion
+    from ... to ..." for it); `keep` is the new champion, whose span is open again."""
+    now = timezone.now()
+    current = (
+        ScoringSettings.objects.filter(workspace=workspace).values_list("champion_id", flat=True).first()
+    )
+    if current and current != keep.pk:
+        ScoringModelVersion.objects.filter(pk=current, demoted_at__isnull=True).update(demoted_at=now)
+    ScoringModelVersion.objects.filter(pk=keep.pk).update(demoted_at=None)
 
 
 def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVersion:
@@ -426,7 +439,8 @@ def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVer
 
 
 def make_champion(workspace, version: ScoringModelVersion, user=None, token=None) -> ScoringModelVersion:
-    """Rollback (or roll forward): make an earlier version the champion again."""
+    """Make a version the champion: a rollback when it served before (it has a promotion time),
+    else its first promotion by hand. `version.restored` tells which."""
     if version.workspace_id != workspace.id:
         raise ValidationError({"version": ["This model belongs to another workspace."]})
     if load_version(version) is None:
@@ -434,22 +448,25 @@ def make_champion(workspace, version: ScoringModelVersion, user=None, token=None
     with transaction.atomic():
         row = ScoringSettings.objects.select_for_update().get(pk=scoring_settings(workspace).pk)
         previous = row.champion
+        restored = version.promoted_at is not None
+        _mark_demoted(workspace, keep=version)
         row.champion = version
         row.save(update_fields=["champion", "updated_at"])
         ScoringModelVersion.objects.filter(pk=version.pk).update(
             promoted_at=timezone.now(),
-            promoted_via="rollback",
+            promoted_via="rollback" if restored else "manual",
             promoted_by=user,
         )
         audit.record(
             workspace,
-            "scoring.model_rolled_back",
+            "scoring.model_rolled_back" if restored else "scoring.model_made_champion",
             version.label,
             actor=user,
             token=token,
             previous=previous.label if previous else "prior",
         )
     version.refresh_from_db()
+    version.restored = restored
     return version
 
 

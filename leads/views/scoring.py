@@ -4,7 +4,7 @@ rollback and retrain-now."""
 import numpy as np
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from analytics.intervals import wilson_interval
@@ -21,6 +21,7 @@ from leads.services.scoring import (
     serving_model,
 )
 from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
 
 RECENT_SCORES = 1000
 
@@ -137,7 +138,7 @@ def scoring_settings_page(request):
                 excluded_columns=form.cleaned_data["excluded_columns_text"],
             )
             messages.success(request, "Scoring settings saved.")
-            return redirect("leads:scoring_settings")
+            return redirect_after_post(request, "leads:scoring_settings")
         status = 400
     else:
         form = ScoringSettingsForm(instance=row)
@@ -156,13 +157,19 @@ def scoring_settings_page(request):
 @workspace_view(write=True)
 def model_make_champion(request, model_id):
     version = get_object_or_404(ScoringModelVersion.objects.for_workspace(request.workspace), pk=model_id)
+    if scoring_settings(request.workspace).champion_id == version.id:
+        messages.info(request, f"{version.label} is already the champion.")
+        return redirect_after_post(request, "leads:scoring_status")
     try:
-        make_champion(request.workspace, version, user=request.user)
+        version = make_champion(request.workspace, version, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{version.label} is the champion again; new scores use it.")
-    return redirect("leads:scoring_status")
+        if version.restored:
+            messages.success(request, f"{version.label} is the champion again (rollback); new scores use it.")
+        else:
+            messages.success(request, f"{version.label} is now the champion; new scores use it.")
+    return redirect_after_post(request, "leads:scoring_status")
 
 
 @require_POST
@@ -172,4 +179,4 @@ def retrain_now(request):
         messages.success(request, "Retraining queued; this page shows the result when it ends.")
     else:
         messages.info(request, "A retraining is already queued or running.")
-    return redirect("leads:scoring_status")
+    return redirect_after_post(request, "leads:scoring_status")
