@@ -228,6 +228,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
     },
 }
+# Running jobs (imports, recipe runs, retrainings) hold a lease this long and renew it every third
+# of it; a job whose worker died is found by the reaper, which runs every JOB_REAP_SECONDS.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 90)
+JOB_REAP_SECONDS = env_int("JOB_REAP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["workspaces-fail-interrupted-jobs"] = {
+    "task": "workspaces.tasks.fail_interrupted_jobs",
+    "schedule": float(JOB_REAP_SECONDS),
+}
 
 # --- auth, sessions, security ---
 AUTH_PASSWORD_VALIDATORS = [
@@ -317,7 +325,7 @@ CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
 }
 # Loop 2: new outcomes that start a retraining, the retraining lock, batch and import limits.
 LEADS_RETRAIN_THRESHOLD = env_int("LEADS_RETRAIN_THRESHOLD", 50)
-LEADS_RETRAIN_LEASE_SECONDS = env_int("LEADS_RETRAIN_LEASE_SECONDS", 900)
+LEADS_RETRAIN_LEASE_SECONDS = env_int("LEADS_RETRAIN_LEASE_SECONDS", JOB_LEASE_SECONDS)  # renewed while it runs
 # A pending retraining not started after this long is sent again (its task may have been lost).
 LEADS_RETRAIN_RESEND_SECONDS = env_int("LEADS_RETRAIN_RESEND_SECONDS", 300)
 CELERY_BEAT_SCHEDULE["leads-resend-pending-retrainings"] = {

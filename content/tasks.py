@@ -43,8 +43,13 @@ def decide_workspace_winners(self, workspace_id, run_id=None, trigger="manual"):
 @shared_task(bind=True, acks_late=True)
 def import_metrics_csv(self, import_id):
     from content.services.ingest import run_csv_import
+    from workspaces.locks import job_lease
 
-    job = run_csv_import(import_id)
+    # Renewed while the import runs; a dead worker's job is failed by the reaper (workspaces.jobs).
+    with job_lease(f"metrics-import:{import_id}") as acquired:
+        if not acquired:
+            return "busy"  # another delivery of this job is running it
+        job = run_csv_import(import_id)
     return None if job is None else job.status
 
 

@@ -13,3 +13,11 @@ def complete_heartbeat(self, heartbeat_id):
     WorkerHeartbeat.objects.filter(pk=heartbeat_id, completed_at__isnull=True).update(
         completed_at=timezone.now(), worker_hostname=self.request.hostname or socket.gethostname()
     )
+
+
+@shared_task(bind=True, acks_late=True)
+def fail_interrupted_jobs(self):
+    """Periodic: jobs whose worker died (their lease expired) are marked failed with the reason."""
+    from workspaces.jobs import fail_interrupted_jobs as reap
+
+    return reap()

@@ -24,6 +24,7 @@ from leads.sources import (
     parse_leads_csv,
     storable_json,
 )
+from workspaces.locks import job_lease
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,15 @@ def _lead_row(execution, lead, rank):
 
 
 def run_execution(execution_id):
+    """Run the execution under the lease `execution:<id>`, renewed while it runs: when the worker
+    dies, the lease expires and the reaper (workspaces.jobs) marks the execution failed."""
+    with job_lease(f"execution:{execution_id}") as acquired:
+        if not acquired:
+            return None  # another delivery of this execution is running it
+        return _run_execution(execution_id)
+
+
+def _run_execution(execution_id):
     """The worker's job: claim, fetch from the source, filter, store kept leads and the impact.
 
     Every outcome ends on the execution row (succeeded, partial with warnings, or failed with the

@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from leads.models import ScoringSettings
 from leads.services.scoring import scoring_settings
-from workspaces.locks import lease_is_held
+from workspaces.locks import expired_lease_names, lease_is_held
+from workspaces.models import JobLease
 
 
 def retrain_stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "LEADS_RETRAIN_LEASE_SECONDS", 900) * 2)
+    # The lease is short now (renewed while training runs), so it no longer bounds a training's
+    # length; a pending retraining counts as lost after twice the reconciler's wait.
+    lease = getattr(settings, "LEADS_RETRAIN_LEASE_SECONDS", 90)
+    return timedelta(seconds=max(lease, getattr(settings, "LEADS_RETRAIN_RESEND_SECONDS", 300)) * 2)
 
 
 def request_retraining(workspace, trigger: str = "threshold") -> bool:
@@ -46,14 +50,21 @@ def send_retraining(workspace_id: str, trigger: str) -> None:
 
 def resend_pending_retrainings(older_than_seconds: float) -> int:
     """Send again the retrainings that are pending but whose task may be lost (a broker outage,
-    a purged queue). A duplicate is harmless: the task does nothing once nothing is pending."""
+    a purged queue), and at once those whose worker died while training (its lease expired
+    unreleased). A duplicate is harmless: the task does nothing once nothing is pending."""
     now = timezone.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
     sent = 0
-    pending = ScoringSettings.objects.filter(retrain_pending=True, retrain_queued_at__lte=cutoff)
+    died = {name.removeprefix("retrain:") for name in expired_lease_names("retrain:")}
+    pending = ScoringSettings.objects.filter(retrain_pending=True).filter(
+        Q(retrain_queued_at__lte=cutoff) | Q(workspace_id__in=died)
+    )
     for row in pending.only("pk", "workspace_id"):
-        if lease_is_held(f"retrain:{row.workspace_id}"):
+        name = f"retrain:{row.workspace_id}"
+        if lease_is_held(name):
             continue
+        # Forget the dead holder's lease, so the next look does not send the retraining again.
+        JobLease.objects.filter(name=name, expires_at__lt=now).delete()
         ScoringSettings.objects.filter(pk=row.pk).update(retrain_queued_at=now)
         send_retraining(str(row.workspace_id), "resent")
         sent += 1

@@ -64,6 +64,8 @@ def resend_when_a_worker_starts(sender=None, **kwargs):
 def run_import(self, import_id):
     from leads.services.imports import run_lead_import
 
-    with job_lease(f"import:{import_id}", 3600) as acquired:
+    # Renewed while the import runs; a dead worker's job is failed by the reaper, and the upload
+    # can be imported again (rows are upserted by id, so nothing is stored twice).
+    with job_lease(f"import:{import_id}") as acquired:
         if acquired:
             run_lead_import(import_id)
