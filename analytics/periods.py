@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import date_range_error
+
 PRESETS = (7, 30, 90)
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -59,6 +61,7 @@ def period_from(params, now=None, tz=None):
     start_text, end_text = params.get("start"), params.get("end")
     if start_text or end_text:
         errors = {}
+        start = end = None
         try:
             start = date.fromisoformat(start_text or "")
         except ValueError:
@@ -67,6 +70,10 @@ def period_from(params, now=None, tz=None):
             end = date.fromisoformat(end_text or "")
         except ValueError:
             errors["end"] = ["Give the last day as YYYY-MM-DD."]
+        # Years 1 or 9999 parse, but the period before them (or a day after) does not exist.
+        for name, day in (("start", start), ("end", end)):
+            if day is not None and date_range_error(day):
+                errors[name] = [date_range_error(day)]
         if not errors and end < start:
             errors["end"] = ["The last day must not be before the first."]
         if not errors and (end - start).days + 1 > MAX_DAYS:

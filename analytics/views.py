@@ -3,7 +3,7 @@
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from analytics import exports_raw
@@ -24,6 +24,11 @@ def _period(request):
         return period_from({}, tz=tz), tz, error.message_dict
 
 
+def _refused_download(errors):
+    lines = [f"{field}: {' '.join(messages)}" for field, messages in errors.items()]
+    return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
 @workspace_view
 def dashboard(request):
     period, tz, period_errors = _period(request)
@@ -38,13 +43,17 @@ def dashboard(request):
         "loops": loops,
         "tables": [(key, label) for key, (label, _) in TABLES.items()],
     }
+    # Refused parameters: the page still shows (the default period, the message beside the
+    # field), answered 400 so that a client or a monitor sees the input was not taken; an htmx
+    # swap stays 200, since htmx does not swap a 4xx and the message would not appear.
+    status = 400 if period_errors and not request.htmx else 200
     if request.htmx:
-        return render(request, "analytics/dashboard.html#figures", context)
+        return render(request, "analytics/dashboard.html#figures", context, status=status)
     # The loops' cards feed both the highlights and the alerts: collect them once.
     highlights = dashboard_sections(request.workspace)
     context["highlights"] = highlights
     context["alerts"] = collect_alerts(request.workspace, sections=highlights)
-    return render(request, "analytics/dashboard.html", context)
+    return render(request, "analytics/dashboard.html", context, status=status)
 
 
 @workspace_view
@@ -55,6 +64,8 @@ def entity_table(request, table):
     period, tz, period_errors = _period(request)
     result = build(request.workspace, period).apply(request.GET)
     if request.GET.get("format") == "csv":
+        if period_errors:
+            return _refused_download(period_errors)
         return result.csv_response()
     context = {
         "table": result,
@@ -65,14 +76,18 @@ def entity_table(request, table):
         "presets": PRESETS,
         "tables": [(key, name) for key, (name, _) in TABLES.items()],
     }
+    status = 400 if period_errors and not request.htmx else 200
     if request.htmx:
-        return render(request, "analytics/table.html#rows", context)
-    return render(request, "analytics/table.html", context)
+        return render(request, "analytics/table.html#rows", context, status=status)
+    return render(request, "analytics/table.html", context, status=status)
 
 
 @workspace_view
 def export(request, dataset):
     if dataset not in exports_raw.DATASETS:
         raise Http404("No such export.")
-    period, _, _ = _period(request)
+    period, _, period_errors = _period(request)
+    if period_errors:
+        # A download must not silently hold another period than the one asked for.
+        return _refused_download(period_errors)
     return exports_raw.export_response(request.workspace, dataset, period)

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.utils import DataError, IntegrityError, InterfaceError, OperationalError
@@ -9,7 +10,9 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 
+from core.jsonlimits import MAX_JSON_ITEMS, NUL_MESSAGE, JsonLimitError, loads_limited
 from workspaces.api_auth import TokenAuth
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,7 @@ ERROR_ANSWERS = {
     404: "No such object in this token's workspace.",
     409: "A concurrent change conflicted, or the job is already running; retry.",
     413: "The body is over the size limit (stated in the message).",
+    415: "The body is not JSON in UTF-8 (send Content-Type: application/json).",
     422: "The input does not match the schema; `errors` names the fields.",
     503: "The database is unavailable; retry after the Retry-After seconds.",
 }
@@ -49,6 +53,8 @@ def error_statuses(method, operation):
         statuses |= {401, 403}
     if operation.get("parameters") or operation.get("requestBody"):
         statuses |= {400, 404, 422}
+    if operation.get("requestBody"):
+        statuses.add(415)
     if method in WRITE_METHODS:
         statuses |= {409, 413}
     return statuses
@@ -57,6 +63,50 @@ def error_statuses(method, operation):
 def _is_untyped(answer):
     schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
     return "$ref" not in schema and schema.get("type") == "object" and "properties" not in schema
+
+
+class InputRefused(Exception):
+    """Input refused before any work, with the API's error format: status, detail, field errors."""
+
+    def __init__(self, status, detail, errors=None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors or {}
+
+
+class LimitedParser(Parser):
+    """Bodies only as application/json in UTF-8; nesting, NaN/Infinity and NUL characters checked
+    here, once for every route, before a schema or a service sees the data."""
+
+    def parse_body(self, request):
+        charset = (request.content_params or {}).get("charset", "utf-8").lower().replace("_", "-")
+        if request.content_type != "application/json" or charset not in ("utf-8", "utf8"):
+            raise InputRefused(415, "Send the body as JSON with Content-Type: application/json (UTF-8).")
+        try:
+            # A raw NUL byte is never valid JSON (strings escape it): UTF-16 or UTF-32 text.
+            if b"\x00" in request.body:
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "NUL byte")
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputRefused(415, "The body is not UTF-8 text; send JSON encoded as UTF-8.") from None
+        # A deployment may raise the batch limits of its settings above the generic array cap.
+        items = max(
+            MAX_JSON_ITEMS, settings.LEADS_MAX_GENERATED_PER_EXECUTION, settings.LEADS_SCORE_BATCH_MAX
+        )
+        try:
+            return loads_limited(text, max_items=items)
+        except JsonLimitError as exc:
+            raise InputRefused(
+                422, "The request is not valid.", {exc.path or "__all__": [exc.message]}
+            ) from None
+
+    def parse_querydict(self, data, list_fields, request):
+        # Query strings and form fields: a NUL would reach the database (PostgreSQL refuses it).
+        for key, values in data.lists():
+            if any(isinstance(value, str) and "\x00" in value for value in [key, *values]):
+                raise InputRefused(422, "The request is not valid.", {key.replace("\x00", ""): [NUL_MESSAGE]})
+        return super().parse_querydict(data, list_fields, request)
 
 
 class FeedbackLoopsAPI(NinjaAPI):
@@ -91,6 +141,7 @@ api = FeedbackLoopsAPI(
     ),
     urls_namespace="api",
     auth=TokenAuth(),
+    parser=LimitedParser(),
 )
 
 
@@ -146,8 +197,15 @@ def unauthorized(request, exc):
     )
 
 
+@api.exception_handler(InputRefused)
+def input_refused(request, exc):
+    return api.create_response(request, {"detail": exc.detail, "errors": exc.errors}, status=exc.status)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if isinstance(exc.__cause__, InputRefused):  # ninja wraps whatever the parser raises in a 400
+        return input_refused(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from core.dates import date_range_error
+
 CSV_COLUMNS = (
     "post_id",
     "brand",
@@ -116,15 +118,20 @@ def _date(value, default: dt.date | None, errors) -> dt.date | None:
             errors.setdefault("date", []).append("This field is required.")
         return default
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        errors.setdefault("date", []).append(f"'{text}' is not a date (use YYYY-MM-DD).")
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        try:
+            day = dt.date.fromisoformat(text[:10])
+        except ValueError:
+            errors.setdefault("date", []).append(f"'{text[:40]}' is not a date (use YYYY-MM-DD).")
+            return None
+    if date_range_error(day):  # years 1 and 9999 parse, then overflow in period and bucket sums
+        errors.setdefault("date", []).append(date_range_error(day))
         return None
+    return day
 
 
 def _datetime(value, errors) -> dt.datetime | None:
@@ -139,8 +146,11 @@ def _datetime(value, errors) -> dt.datetime | None:
         try:
             moment = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
-            errors.setdefault("published_at", []).append(f"'{value}' is not a date or date-time.")
+            errors.setdefault("published_at", []).append(f"'{str(value)[:40]}' is not a date or date-time.")
             return None
+    if date_range_error(moment):
+        errors.setdefault("published_at", []).append(date_range_error(moment))
+        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from feedback import services
 from feedback.analysis import InsufficientData
@@ -126,13 +126,18 @@ def create_entries(request, payload: BatchIn):
     summary="Recent entries, newest first (filter by tag, framework, model)",
 )
 def list_entries(
-    request, tag: str = "", framework: str = "", model: str = "", limit: int = 50, offset: int = 0
+    request,
+    tag: str = Query("", max_length=200),
+    framework: str = Query("", max_length=100),
+    model: str = Query("", max_length=100),
+    # Bounded in the schema: an offset of 10**30 reached the database driver and came back as a
+    # 409 "retry"; out of range is the client's error, named, and retrying cannot help.
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000_000),
 ):
     entries = services.filter_entries(
         FeedbackEntry.objects.for_workspace(request.workspace), tag=tag, framework=framework, model=model
     )
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
     return [entry_out(e) for e in entries[offset : offset + limit]]
 
 

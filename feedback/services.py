@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import csvio
+from core.jsonlimits import JsonLimitError, loads_limited
 from feedback import analysis as patterns
 from feedback import reports as report_builder
 from feedback.models import FeedbackEntry, FeedbackReport, PatternCache, Thumbs
@@ -233,7 +234,10 @@ def _rows_from_upload(upload, name: str):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                row = loads_limited(line)
+            except JsonLimitError as exc:  # too deep (a RecursionError in json), NaN, or a NUL
+                where = f" ({exc.path})" if exc.path else ""
+                raise ValidationError({"file": [f"Line {number}{where}: {exc.message}"]}) from None
             except json.JSONDecodeError:
                 raise ValidationError({"file": [f"Line {number} is not valid JSON."]}) from None
             if not isinstance(row, dict):
@@ -261,7 +265,11 @@ def _rows_from_upload(upload, name: str):
         context = {}
         if row.get("context"):
             try:
-                context = json.loads(row["context"])
+                context = loads_limited(row["context"], path="context")
+            except JsonLimitError as exc:
+                raise ValidationError(
+                    {"file": [f"Line {number}: the context column: {exc.message}"]}
+                ) from None
             except json.JSONDecodeError:
                 raise ValidationError(
                     {"file": [f"Line {number}: the context column is not valid JSON."]}

@@ -1,14 +1,23 @@
 """API: the seed's GET/POST /users/{workspace}/preferences (the seed's customer is our workspace)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from leads.services.preferences import get_preferences, update_preferences
+from leads.services.preferences import MAX_ITEM_LENGTH, MAX_LIST_ITEMS, get_preferences, update_preferences
 from workspaces.access import require_api_write
 
 router = Router(tags=["leads: preferences"])
+
+
+# Bounded in the schema, so an oversized list is refused (422) before any query or lock; the
+# service checks the same limits again for the page form. The raw entries count (duplicates and
+# padding included): what is sent, not what is kept, decides how long the request works. Numbers
+# are cheap to check and keep the service's 400 with its per-field message.
+Entry = Annotated[str, Field(max_length=MAX_ITEM_LENGTH)]
+Entries = Annotated[list[Entry], Field(max_length=MAX_LIST_ITEMS)]
 
 
 class SizeRange(Schema):
@@ -17,11 +26,11 @@ class SizeRange(Schema):
 
 
 class PreferencesIn(Schema):
-    preferred_industries: list[str] | None = None
+    preferred_industries: Entries | None = None
     min_engagement_score: float | None = None
     company_size_range: SizeRange | None = None
-    geographic_focus: list[str] | None = None
-    seniority_levels: list[str] | None = None
+    geographic_focus: Entries | None = None
+    seniority_levels: Entries | None = None
     lead_quality_threshold: float | None = None
     max_leads_per_execution: int | float | None = None
 

@@ -13,6 +13,8 @@ SCORE_FIELDS = ("min_engagement_score", "lead_quality_threshold")
 COUNT_FIELDS = ("company_size_min", "company_size_max", "max_leads_per_execution")
 MAX_LIST_ITEMS = 100
 MAX_ITEM_LENGTH = 120
+# What the form's text box may hold: every entry at its longest plus a separator.
+MAX_LIST_TEXT = MAX_LIST_ITEMS * (MAX_ITEM_LENGTH + 2)
 
 
 def get_preferences(workspace):
@@ -24,25 +26,35 @@ def get_preferences(workspace):
 def _clean_list(name, value, errors):
     if value is None:
         return []
+    # Bounds first, so that no input makes the work below long: a text over what the form allows,
+    # or a list longer than the limit, is refused before a single entry is looked at.
     if isinstance(value, str):
+        if len(value) > MAX_LIST_TEXT:
+            errors[name] = [f"At most {MAX_LIST_TEXT:,} characters."]
+            return None
         value = [part for chunk in value.splitlines() for part in chunk.split(",")]
+        value = [part for part in value if part.strip()]  # "a,,b" and blank lines are not entries
     if not isinstance(value, (list, tuple)):
         errors[name] = ["Give a list of texts."]
         return None
-    cleaned = []
+    if len(value) > MAX_LIST_ITEMS:
+        errors[name] = [f"At most {MAX_LIST_ITEMS} entries."]
+        return None
+    cleaned, seen = [], set()  # a set: the duplicate check stays linear
     for item in value:
         if not isinstance(item, str):
             errors[name] = ["Every entry must be a text."]
             return None
-        item = " ".join(item.replace("\x00", "").split())
+        if "\x00" in item:
+            errors[name] = ["Entries must not contain NUL characters."]
+            return None
+        item = " ".join(item.split())
         if len(item) > MAX_ITEM_LENGTH:
             errors[name] = [f"Entries can be at most {MAX_ITEM_LENGTH} characters long."]
             return None
-        if item and item.casefold() not in {c.casefold() for c in cleaned}:
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
             cleaned.append(item)
-    if len(cleaned) > MAX_LIST_ITEMS:
-        errors[name] = [f"At most {MAX_LIST_ITEMS} entries."]
-        return None
     return cleaned
 
 
@@ -115,20 +127,22 @@ def update_preferences(workspace, data, actor=None, token=None):
     unknown = set(data) - set(PREFERENCE_FIELDS)
     if unknown:
         raise ValidationError({name: ["Unknown preference."] for name in sorted(unknown)})
+    # Checked before the transaction: the row lock below is held only to merge and save.
+    cleaned = clean_preferences(data)
     try:
-        return _save_preferences(workspace, data, actor, token)
+        return _save_preferences(workspace, cleaned, actor, token)
     except IntegrityError:
         # Two first saves at once: the other created the row; apply this change on top of it.
-        return _save_preferences(workspace, data, actor, token)
+        return _save_preferences(workspace, cleaned, actor, token)
 
 
-def _save_preferences(workspace, data, actor, token):
+def _save_preferences(workspace, cleaned, actor, token):
     with transaction.atomic():
         current = PreferenceSet.objects.select_for_update().for_workspace(workspace).first() or PreferenceSet(
             workspace=workspace
         )
         before = current.values()
-        merged = {**before, **clean_preferences(data)}
+        merged = {**before, **cleaned}
         # Check the range on the merged values: a partial update may set only one bound.
         clean_preferences({"company_size_min": merged["company_size_min"],
                            "company_size_max": merged["company_size_max"]})  # fmt: skip
