@@ -75,17 +75,3 @@ def seed_loop1(workspace, user):
                     quality_score=round(min(1.0, max(0.0, rng.gauss(0.75 if useful else 0.35, 0.15))), 2),
                     lead_data={"name": lead.name, "title": lead.title, "company": lead.company},
                 )  # fmt: skip
-
-    # An external agent that is not running: its run fails with the reason, as a real one would.
-    external = Agent.objects.create(
-        workspace=workspace, name="External agent", source="http", description="Your own agent over HTTP"
-    )
-    recipe = Recipe.objects.create(
-        workspace=workspace, agent=external, name="Partner referrals",
-        input_data={"search_query": "partner referrals"}, endpoint_url="http://127.0.0.1:9/leads",
-    )  # fmt: skip
-    execution = Execution.objects.create(
-        workspace=workspace, recipe=recipe, agent=external, source="http",
-        input_data=recipe.input_data, requested_by=user,
-    )  # fmt: skip
-    run_execution(execution.id)

@@ -12,12 +12,11 @@ import io
 import json
 import math
 import random
-import socket
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from leads import agent_network
 
 # Canonical lead attributes, and the other names agents and CSV files use for them.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -164,32 +163,39 @@ def fetch_from_http_agent(
     timeout: float,
     max_leads: int,
     max_bytes: int,
+    allow: agent_network.AllowList | None = None,
+    resolver: agent_network.Resolver | None = None,
 ) -> SourceResult:
-    """POST the recipe input to an external agent and read its JSON list of leads."""
+    """POST the recipe input to an external agent and read its JSON list of leads.
+
+    Only public addresses (or those in ``LEADS_AGENT_ALLOWED_NETWORKS``) are called; ``timeout`` is
+    the whole exchange's deadline. Failure texts never say how a connection failed, so they cannot
+    be used to map which ports are open behind the worker.
+    """
     if not url.startswith(("http://", "https://")):
-        raise SourceError(f"The agent URL {url!r} is not an http(s) URL.")
+        raise SourceError("The agent URL is not an http(s) URL.")
     body = json.dumps(payload, default=str).encode()
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read(max_bytes + 1)
-    except urllib.error.HTTPError as error:
-        raise SourceError(f"The agent answered HTTP {error.code} {error.reason}.") from None
-    except TimeoutError:
-        raise SourceError(f"The agent did not answer within {timeout:g} s (timeout).") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, (TimeoutError, socket.timeout)):
-            raise SourceError(f"The agent did not answer within {timeout:g} s (timeout).") from None
-        raise SourceError(f"Could not reach the agent: {error.reason}.") from None
-    except (OSError, ValueError) as error:
-        raise SourceError(f"Could not reach the agent: {error}.") from None
-    if len(raw) > max_bytes:
-        raise SourceError(f"The agent's answer is larger than {max_bytes} bytes; nothing was processed.")
+        raw = agent_network.post_json(
+            url, body, timeout=timeout, max_bytes=max_bytes, allow=allow, resolver=resolver
+        )
+    except agent_network.AddressNotAllowed:
+        raise SourceError(
+            "The agent could not be reached: its address is not allowed (agents must be at a public "
+            "address, or one listed in LEADS_AGENT_ALLOWED_NETWORKS)."
+        ) from None
+    except agent_network.AgentTimeout:
+        raise SourceError(
+            f"The agent could not be reached: no complete answer within {timeout:g} s (timeout)."
+        ) from None
+    except agent_network.AgentTooLarge:
+        raise SourceError(
+            f"The agent's answer is larger than {max_bytes} bytes (LEADS_AGENT_MAX_BYTES); nothing was processed."
+        ) from None
+    except agent_network.AgentHTTPError as error:
+        raise SourceError(f"The agent answered HTTP {error.status} {error.phrase}".rstrip() + ".") from None
+    except agent_network.AgentRequestError:
+        raise SourceError("The agent could not be reached.") from None
     try:
         parsed = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:

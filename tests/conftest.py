@@ -198,6 +198,8 @@ def worker_environment():
     env["VAR_DIR"] = str(settings.VAR_DIR)
     env["MODEL_ARTIFACTS_DIR"] = str(settings.MODEL_ARTIFACTS_DIR)
     env.pop("TEST_DATABASE_NAME", None)
+    # The stub agents the worker tests run listen on loopback, which agents may use only when allowed.
+    env.setdefault("LEADS_AGENT_ALLOWED_NETWORKS", "127.0.0.0/8")
     name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
         env["SQLITE_PATH"] = str(name)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from leads.agent_network import endpoint_url_problem
 from leads.models.agents import Agent, Recipe
 from leads.sources import storable_json
 
@@ -52,6 +53,13 @@ class RecipeForm(forms.ModelForm):
             del self.fields["endpoint_url"]
         if agent.source != "demo":
             del self.fields["demo_lead_count"]
+
+    def clean_endpoint_url(self):
+        url = self.cleaned_data.get("endpoint_url") or ""
+        problem = endpoint_url_problem(url) if url else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
 
     def clean_input_data(self):
         value = self.cleaned_data.get("input_data")

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from leads.agent_network import endpoint_url_problem
 from leads.models.agents import Agent, LeadSource, Recipe
 from leads.sources import storable_json
 
@@ -44,6 +45,10 @@ def create_recipe(
             URLValidator(schemes=["http", "https"])(endpoint_url)
         except ValidationError:
             errors["endpoint_url"] = ["Give an http(s) URL."]
+        else:
+            problem = endpoint_url_problem(endpoint_url)
+            if problem:
+                errors["endpoint_url"] = [problem]
         if len(endpoint_url) > 500:
             errors["endpoint_url"] = ["At most 500 characters."]
     elif agent.source == LeadSource.HTTP:

@@ -4,7 +4,7 @@ import json
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -13,6 +13,7 @@ class Reply:
     status: int = 200
     body: bytes = b"[]"
     delay: float = 0.0
+    headers: dict = field(default_factory=dict)
 
     @classmethod
     def leads(cls, leads, **kwargs):
@@ -50,6 +51,8 @@ def stub_agent(replies):
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(reply.body)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(reply.body)
             except (BrokenPipeError, ConnectionResetError):

@@ -127,7 +127,8 @@ def test_nul_characters_in_pushed_leads_are_dropped_not_a_crash(api_client, work
     assert body["leads"][0]["name"] == "Sarah"
 
 
-def test_agents_and_recipes_can_be_created_through_the_api(api_client, workspace):
+def test_agents_and_recipes_can_be_created_through_the_api(api_client, workspace, settings):
+    settings.LEADS_AGENT_ALLOWED_NETWORKS = ["127.0.0.1"]  # an on-premises agent
     agent = api_client.post(
         "/api/v1/agents", {"name": "Hunter", "source": "http"}, content_type="application/json"
     )

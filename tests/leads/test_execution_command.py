@@ -44,7 +44,7 @@ def test_a_failing_agent_is_reported_with_the_reason(workspace):
     out = StringIO()
     with pytest.raises(CommandError, match="failed"):
         call_command("run_recipe", "--workspace", workspace.slug, "--recipe", "Remote", stdout=out)
-    assert "reason: Could not reach the agent" in out.getvalue()
+    assert "reason: The agent could not be reached" in out.getvalue()
     assert Execution.objects.get().status == "failed"
 
 

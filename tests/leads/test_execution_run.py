@@ -13,6 +13,13 @@ from tests.leads.test_filtering import SEED_LEADS
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _loopback_agents_allowed(settings):
+    """The stub agent listens on 127.0.0.1, which agents may only use when the operator allows it."""
+    settings.LEADS_AGENT_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
 SEED_PREFERENCES = {
     "preferred_industries": ["SaaS", "AI"],
     "min_engagement_score": 0.7,

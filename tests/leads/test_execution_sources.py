@@ -16,6 +16,12 @@ from tests.leads.stub_agent import Reply, stub_agent
 LIMITS = {"timeout": 2.0, "max_leads": 5000, "max_bytes": 5_000_000}
 
 
+@pytest.fixture(autouse=True)
+def _loopback_agents_allowed(settings):
+    """The stub agent listens on 127.0.0.1, which agents may only use when the operator allows it."""
+    settings.LEADS_AGENT_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
 def fetch(agent, path="/leads", **overrides):
     return fetch_from_http_agent(agent.url(path), {"search_query": "AI founders"}, **{**LIMITS, **overrides})
 
@@ -70,7 +76,7 @@ def test_agent_timeout_is_a_source_error():
 def test_unreachable_agent_is_a_source_error():
     with stub_agent({}) as agent:
         url = agent.url()
-    with pytest.raises(SourceError, match="Could not reach"):
+    with pytest.raises(SourceError, match="could not be reached"):
         fetch_from_http_agent(url, {}, **LIMITS)
 
 
