@@ -219,6 +219,9 @@ def vet_url(url: str, allow: AllowList, resolver: Resolver, seconds: float) -> T
     not allowed (a name pointing at both a public and a private address is not trusted)."""
     scheme, host, port, path = _split(url)
     literal = literal_address(host)
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        # RFC 6761: these names are loopback whatever a DNS server might answer for them.
+        literal = ipaddress.IPv4Address("127.0.0.1")
     if literal is not None:
         addresses = [literal]
     else:

@@ -106,6 +106,13 @@ def test_numeric_loopback_url_is_refused_without_dns(url):
         vet_url(url, parse_allow_list(""), no_dns, 1.0)
 
 
+@pytest.mark.parametrize("url", ["http://localhost:8000/", "http://admin.localhost/", "http://LOCALHOST./"])
+def test_localhost_names_are_loopback_whatever_dns_says(url):
+    resolve = resolver_for({"localhost": ["93.184.216.34"], "admin.localhost": ["93.184.216.34"]})
+    with pytest.raises(AddressNotAllowed):
+        vet_url(url, parse_allow_list(""), resolve, 1.0)
+
+
 def test_name_resolving_to_a_private_address_is_refused():
     resolve = resolver_for({"intranet.example.com": ["10.0.0.5"]})
     with pytest.raises(AddressNotAllowed):
