@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from analytics.intervals import wilson_interval
 from leads.forms.scoring import ScoringSettingsForm
@@ -22,6 +23,7 @@ from leads.services.scoring import (
 )
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
+from workspaces.locks import lease_is_held
 
 RECENT_SCORES = 1000
 
@@ -82,8 +84,37 @@ def _distribution(workspace, model, version):
     return chart, rows, len(recent)
 
 
+def _retrain_context(workspace, message=""):
+    """What the retraining box shows: whether one is queued or running, and the latest result.
+    Polled every 2 s while one is pending, so it reads two rows, not the whole status."""
+    row = scoring_settings(workspace)
+    last = ScoringModelVersion.objects.for_workspace(workspace).order_by("-version").first()
+    return {
+        "retrain": {
+            "pending": row.retrain_pending,
+            "running": row.retrain_pending and lease_is_held(f"retrain:{workspace.id}"),
+            "queued_at": row.retrain_queued_at,
+            "last": last,
+            "message": message,
+        }
+    }
+
+
+def _retrain_box(request, context, finished):
+    response = render(request, "leads/scoring_status.html#retrain", context)
+    if finished:
+        # The counts and the registry listen for this and reload themselves with the new model.
+        trigger_client_event(response, "retrainFinished")
+    return response
+
+
 @workspace_view
 def scoring_status_page(request):
+    part = request.GET.get("part") if request.htmx else None
+    if part == "retrain":
+        context = _retrain_context(request.workspace)
+        # Only a box that showed a pending retraining polls, so "not pending" here means it just ended.
+        return _retrain_box(request, context, finished=not context["retrain"]["pending"])
     status = scoring_status(request.workspace)
     model, version, _ = serving_model(request.workspace)
     reliability_chart, reliability_rows = _reliability(version)
@@ -110,9 +141,10 @@ def scoring_status_page(request):
         "won_low": won_low,
         "won_high": won_high,
         "prior_words": prior_in_words(),
+        **_retrain_context(request.workspace),
     }
-    if request.htmx and request.GET.get("part") == "counts":
-        return render(request, "leads/scoring_status.html#counts", context)
+    if part in ("counts", "registry"):
+        return render(request, f"leads/scoring_status.html#{part}", context)
     return render(request, "leads/scoring_status.html", context)
 
 
@@ -175,8 +207,14 @@ def model_make_champion(request, model_id):
 @require_POST
 @workspace_view(write=True)
 def retrain_now(request):
-    if request_retraining(request.workspace, trigger="manual"):
+    queued = request_retraining(request.workspace, trigger="manual")
+    message = "" if queued else "A retraining is already queued or running."
+    if request.htmx:
+        context = _retrain_context(request.workspace, message)
+        # Without a worker the retraining ran inside this request and is over already.
+        return _retrain_box(request, context, finished=queued and not context["retrain"]["pending"])
+    if queued:
         messages.success(request, "Retraining queued; this page shows the result when it ends.")
     else:
-        messages.info(request, "A retraining is already queued or running.")
+        messages.info(request, message)
     return redirect_after_post(request, "leads:scoring_status")
