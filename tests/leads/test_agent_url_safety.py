@@ -393,6 +393,41 @@ def test_a_slow_agent_hits_the_total_deadline(settings):
     assert str(raised.value).startswith("The agent could not be reached")
 
 
+def endless_body(conn, stop):
+    """An answer without Content-Length that keeps streaming: only counting while reading stops it."""
+    try:
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[")
+        while not stop.is_set():
+            conn.sendall(b'{"name": "x"},' * 1000)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def test_a_streamed_answer_without_length_is_cut_at_the_size_limit(settings):
+    settings.LEADS_AGENT_ALLOWED_NETWORKS = ["127.0.0.1"]
+    with raw_server(endless_body) as port:
+        with pytest.raises(SourceError, match="larger than 100000 bytes"):
+            fetch_from_http_agent(f"http://127.0.0.1:{port}/leads", {}, **{**LIMITS, "timeout": 5.0})
+
+
+def test_slow_name_resolution_counts_against_the_deadline(connections):
+    def slow_resolver(host, port):
+        time.sleep(2)
+        return ["93.184.216.34"]
+
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="timeout"):
+        fetch_from_http_agent(
+            "https://agent.example.com/leads", {}, **{**LIMITS, "timeout": 0.3},
+            allow=parse_allow_list(""), resolver=slow_resolver,
+        )  # fmt: skip
+    assert time.monotonic() - started < 1.0
+    assert connections == []
+
+
 def not_http(conn, stop):
     """An open port with something other than a web server behind it (as a database would be)."""
     try:
