@@ -140,6 +140,26 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 # --- database ---
+# How long one statement may wait for a lock, and run. Requests bound their input before working
+# and keep transactions short (a write holds its locks for well under a second), so waiting 5 s
+# for a lock means something is stuck: the request answers 503 with Retry-After (the API's
+# OperationalError handler) instead of piling up behind it. A web request's statement may run 30 s,
+# half of gunicorn's 60 s timeout, so the database stops the work of a request gunicorn gave up on.
+# Worker processes and management commands (migrations, imports, training, the rollup refresh)
+# run long statements on purpose and get DB_LONG_STATEMENT_TIMEOUT_MS (30 min; 0 = no limit).
+DB_LOCK_TIMEOUT_MS = env_int("DB_LOCK_TIMEOUT_MS", 5000)
+_COMMAND = " ".join(sys.argv[:2])
+_LONG_RUNNING = ("celery" in _COMMAND or "manage.py" in _COMMAND) and "runserver" not in sys.argv[1:2]
+DB_STATEMENT_TIMEOUT_MS = (
+    env_int("DB_LONG_STATEMENT_TIMEOUT_MS", 30 * 60 * 1000)
+    if _LONG_RUNNING
+    else env_int("DB_STATEMENT_TIMEOUT_MS", 30_000)
+)
+# SQLite has one writer for the whole file: a write waits here for the one before it. Writes are
+# short, so 10 s covers a queue of them (a worker's 1,000-row import chunk included) and stays far
+# under gunicorn's timeout; past it the request answers 503 rather than hanging (was 20 s, which
+# let one slow write of a workspace make every other workspace's writes wait, then fail).
+DB_BUSY_TIMEOUT_MS = env_int("DB_BUSY_TIMEOUT_MS", 10_000)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -147,6 +167,9 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DB_LOCK_TIMEOUT_MS} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    )
 else:
     DATABASES = {
         "default": {
@@ -156,10 +179,11 @@ else:
                 # WAL lets the web process read while the worker writes; IMMEDIATE
                 # transactions take the write lock up front instead of failing mid-way.
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    f"PRAGMA busy_timeout={DB_BUSY_TIMEOUT_MS};"
                 ),
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": DB_BUSY_TIMEOUT_MS / 1000,
             },
         }
     }
