@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from analytics.intervals import rate_with_interval
 from content import charts
@@ -14,6 +15,8 @@ from content.services import ingest, performance, winner_job, winner_store
 from workspaces import audit
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
+
+_UNFINISHED = ("queued", "running")
 
 
 @workspace_view
@@ -40,7 +43,18 @@ def index(request):
         "stats": winner_store.winner_stats(ws),
         "imports": MetricImport.objects.for_workspace(ws)[:5],
     }
+    part = request.GET.get("part") if request.htmx else None
+    if part in ("brands", "decisions"):
+        return render(request, f"content/index.html#{part}", context)
     return render(request, "content/index.html", context)
+
+
+def _run_status(request, run, finished):
+    response = render(request, "content/_run_status.html", {"run": run})
+    if finished:
+        # The brands table and the latest decisions listen for this and reload with the new counts.
+        trigger_client_event(response, "runFinished")
+    return response
 
 
 @workspace_view(write=True)
@@ -48,7 +62,9 @@ def index(request):
 def run_now(request):
     run = winner_job.queue_winner_job(request.workspace)
     if request.htmx:
-        return render(request, "content/_run_status.html", {"run": run})
+        # Without a worker the job ran when the run was committed: show its result at once.
+        run.refresh_from_db()
+        return _run_status(request, run, finished=run.status not in _UNFINISHED)
     messages.info(request, "The winner job is queued; this page shows its progress.")
     return redirect_after_post(request, "content:run", run_id=run.id)
 
@@ -57,7 +73,8 @@ def run_now(request):
 def run_detail(request, run_id):
     run = get_object_or_404(WinnerRun.objects.for_workspace(request.workspace), pk=run_id)
     if request.htmx:
-        return render(request, "content/_run_status.html", {"run": run})
+        # Only the status box of an unfinished run polls here, so a finished run has just ended.
+        return _run_status(request, run, finished=run.status not in _UNFINISHED)
     decisions = run.decisions.select_related("experiment", "experiment__brand").order_by(
         "experiment__brand__name", "experiment__name"
     )
