@@ -221,6 +221,18 @@ else:
     }
     for _folder in ("queue", "control", "processed"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# What every process must see alike (login attempt counters): Redis when there is one, otherwise
+# the database (its table is created by the workspaces migrations; incr is atomic there too).
+CACHES["shared"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "shared"}
+    if REDIS_URL
+    else {
+        "BACKEND": "workspaces.shared_cache.AtomicDatabaseCache",
+        "LOCATION": "workspaces_shared_cache",
+        # Culling at the default 300 entries would let a flood of names erase live counters.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+)
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_RESULT_BACKEND = None

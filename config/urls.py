@@ -7,6 +7,8 @@ from config.api import api
 from workspaces import views as workspace_views
 
 urlpatterns = [
+    # Before the admin's own routes: its login page goes through the app's attempt limits.
+    path("admin/login/", workspace_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/login/", workspace_views.login_view, name="login"),
     path("accounts/logout/", workspace_views.logout_view, name="logout"),

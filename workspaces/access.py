@@ -39,5 +39,9 @@ def owner_required(request):
 
 def require_api_write(request):
     """For API routes that change data: read-only tokens get 403."""
-    if not request.auth.can_write:
+    if not request.auth.allows_write:
+        if request.auth.can_write:
+            raise PermissionDenied(
+                "This API token is read-only now: the person who made it can no longer write."
+            )
         raise PermissionDenied("This API token is read-only.")

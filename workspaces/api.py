@@ -29,7 +29,7 @@ def current_workspace(request):
         "slug": workspace.slug,
         "timezone": workspace.timezone,
         "token_name": request.auth.name,
-        "token_can_write": request.auth.can_write,
+        "token_can_write": request.auth.allows_write,
     }
 
 

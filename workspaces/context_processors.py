@@ -1,4 +1,7 @@
-"""Template context: the current workspace, the user's role and the workspace switcher."""
+"""Template context: the current workspace, the user's role, the workspace switcher and the
+user's pending invitations."""
+
+from workspaces.services import pending_invitations
 
 
 def workspace(request):
@@ -8,4 +11,6 @@ def workspace(request):
         "current_membership": membership,
         "can_write": bool(membership and membership.can_write),
         "user_memberships": getattr(request, "memberships", []),
+        # A queryset: only pages that show it (base.html) run its query.
+        "pending_invitations": pending_invitations(request.user) if hasattr(request, "user") else [],
     }

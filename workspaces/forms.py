@@ -15,7 +15,7 @@ class WorkspaceForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
+    username = forms.CharField(max_length=254, label="User name or email")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
 

@@ -20,6 +20,19 @@ def _is_api(request):
     return request.path.startswith("/api/")
 
 
+def landing_membership(memberships):
+    """Where a new session starts: the workspace the user chose last, or else the one they have
+    been in longest; never the first by name, which anyone who adds them could pick for them."""
+    return min(
+        memberships,
+        key=lambda m: (
+            m.last_chosen_at is None,
+            -(m.last_chosen_at.timestamp() if m.last_chosen_at else 0),
+            m.created_at,
+        ),
+    )
+
+
 class CurrentWorkspaceMiddleware:
     """Sets request.workspace and request.membership from the session for logged-in users."""
 
@@ -35,7 +48,7 @@ class CurrentWorkspaceMiddleware:
             chosen = request.session.get(SESSION_KEY)
             current = next((m for m in memberships if str(m.workspace_id) == chosen), None)
             if current is None and memberships:
-                current = memberships[0]
+                current = landing_membership(memberships)
             if current is not None:
                 request.workspace = current.workspace
                 request.membership = current

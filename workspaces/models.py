@@ -41,6 +41,9 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the user last chose this workspace (switcher, creating it, accepting an invitation):
+    # a new session lands in the latest one, never in one picked for them by someone else.
+    last_chosen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")]
@@ -56,6 +59,65 @@ class Membership(models.Model):
     @property
     def is_owner(self):
         return self.role == Role.OWNER
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """An owner's invitation; only the invited user's acceptance makes a membership.
+
+    `invitee` is what the owner typed (a user name or an email), kept even when it names nobody,
+    so the owner's view of pending invitations is the same whether or not the account exists.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.CharField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING, db_index=True
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "invitee"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_invitee",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.invitee} to {self.workspace} as {self.role} ({self.status})"
+
+
+class SharedCacheEntry(models.Model):
+    """The table of the database cache shared by all processes (login attempt counters) when
+    there is no Redis: a model, so that `migrate` creates it without `createcachetable`."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "shared cache entries"
+        db_table = "workspaces_shared_cache"
+
+    def __str__(self):
+        return self.cache_key
 
 
 class WorkspaceQuerySet(models.QuerySet):
@@ -112,6 +174,18 @@ class ApiToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    @property
+    def allows_write(self):
+        """Whether this token may change data now: its own flag, and its creator's current role
+        (set by the API authentication; a token can do no more than the person who made it)."""
+        return self.can_write and getattr(self, "creator_can_write", True)
+
+    def can_be_revoked_by(self, membership):
+        """Owners revoke any token of their workspace; others only the tokens they made."""
+        if membership is None or membership.workspace_id != self.workspace_id:
+            return False
+        return membership.is_owner or (membership.can_write and self.created_by_id == membership.user_id)
 
     @classmethod
     def issue(cls, workspace, name, created_by=None, can_write=True):
