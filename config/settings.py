@@ -372,6 +372,12 @@ CELERY_BEAT_SCHEDULE["leads-resend-pending-retrainings"] = {
     "task": "leads.tasks.scoring.resend_pending_retrainings",
     "schedule": 60.0,
 }
+# Every CRM event id is remembered this long (30 days at least), so a redelivery within it is a no-op.
+LEADS_WEBHOOK_EVENT_RETENTION_DAYS = env_int("LEADS_WEBHOOK_EVENT_RETENTION_DAYS", 90)
+CELERY_BEAT_SCHEDULE["leads-delete-old-webhook-events"] = {
+    "task": "leads.tasks.webhooks.delete_old_webhook_events",
+    "schedule": crontab(minute=30, hour=3),
+}
 LEADS_SCORE_BATCH_MAX = env_int("LEADS_SCORE_BATCH_MAX", 1000)
 LEADS_IMPORT_MAX_ROWS = env_int("LEADS_IMPORT_MAX_ROWS", 1_000_000)
 

@@ -9,7 +9,13 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from leads.models.outcomes import OutcomeSource
-from leads.services.outcomes import find_lead, parse_outcome, record_outcome, total_outcomes
+from leads.services.outcomes import (
+    find_lead,
+    parse_outcome,
+    record_outcome,
+    record_webhook_event,
+    total_outcomes,
+)
 from workspaces.access import require_api_write
 
 router = Router(tags=["leads: outcomes"])
@@ -57,21 +63,51 @@ class CrmEvent(Schema):
     event_id: Annotated[str, Field(max_length=200)] | None = None
 
 
-@router.post("/webhooks/crm/outcome", response=FeedbackOut, summary="CRM webhook: a deal was won or lost")
+class CrmEventOut(FeedbackOut):
+    status: str = Field(description="recorded, unchanged, or duplicate (this event id was already received)")
+    detail: str | None = None
+
+
+@router.post("/webhooks/crm/outcome", response=CrmEventOut, summary="CRM webhook: a deal was won or lost")
 def crm_webhook(request, payload: CrmEvent):
     require_api_write(request)
     won = parse_outcome(payload.outcome)
     lead = find_lead(request.workspace, payload.lead_id.strip())
     if lead is None:
         raise Http404
-    key = payload.event_id or request.headers.get("Idempotency-Key")
+    key = (payload.event_id or request.headers.get("Idempotency-Key") or "").strip()
+    if key:
+        event = record_webhook_event(
+            request.workspace,
+            lead,
+            won,
+            event_id=key,
+            source="crm",
+            reason=payload.reason,
+            token=request.auth,
+        )
+        if event.duplicate_of is not None:
+            received = event.duplicate_of.received_at.isoformat(timespec="seconds")
+            return {
+                "status": "duplicate",
+                "detail": f"Event {key} was already received on {received}; nothing changed.",
+                "message": "Event already received",
+                "lead_id": payload.lead_id,
+                "outcome": event.outcome.won if event.outcome else won,
+                "changed": False,
+                "total_feedback": total_outcomes(request.workspace),
+            }
+        answer = _answer(payload.lead_id, event.outcome, event.changed, request.workspace)
+        return {**answer, "status": "recorded" if event.changed else "unchanged"}
     recorded, changed = record_outcome(
         request.workspace,
         lead,
         won,
         source=OutcomeSource.WEBHOOK,
         reason=payload.reason,
-        idempotency_key=f"crm:{key}" if key else None,
         token=request.auth,
     )
-    return _answer(payload.lead_id, recorded, changed, request.workspace)
+    return {
+        **_answer(payload.lead_id, recorded, changed, request.workspace),
+        "status": "recorded" if changed else "unchanged",
+    }

@@ -92,3 +92,24 @@ class LeadImport(WorkspaceScopedModel):
         if not self.total_rows:
             return 100 if self.status == ImportStatus.DONE else 0
         return int(100 * self.processed_rows / self.total_rows)
+
+
+class WebhookEvent(WorkspaceScopedModel):
+    """An event id a sender delivered: every one is remembered (for the retention period,
+    LEADS_WEBHOOK_EVENT_RETENTION_DAYS), so a redelivery of any earlier event is a no-op, not only
+    of the last one."""
+
+    source = models.CharField(max_length=20, default="crm")
+    event_id = models.CharField(max_length=200)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "event_id"], name="webhook_event_unique_per_workspace"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} event {self.event_id}"

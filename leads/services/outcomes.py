@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
@@ -11,7 +13,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
-from leads.models import Lead, Outcome
+from leads.models import Lead, Outcome, OutcomeSource, WebhookEvent
 from leads.services.retraining_queue import count_new_outcome, insert_and_count
 
 TRUE_WORDS = {"true", "1", "yes", "won", "converted", "win"}
@@ -174,6 +176,54 @@ def _record(workspace, lead, won, source, reason, key, user, token, known):
     # Last in the transaction: the workspace's counter row stays locked until the commit.
     count_new_outcome(workspace)
     return outcome, True
+
+
+@dataclass
+class EventResult:
+    outcome: Outcome | None
+    changed: bool
+    duplicate_of: WebhookEvent | None = None  # the earlier delivery, when this one is a repeat
+
+
+def record_webhook_event(
+    workspace, lead: Lead, won: bool, *, event_id: str, source: str = "crm", reason: str = "", token=None
+) -> EventResult:
+    """Record a sender's event once, whatever its order: every event id is remembered, so a
+    redelivery of any earlier event changes nothing (not only of the last one). The event id and
+    the outcome are written in one transaction: of two simultaneous deliveries of one event, the
+    second waits for the first's event id and then finds it."""
+    event_id = event_id.strip()[:200]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(
+                    workspace=workspace, source=source, event_id=event_id, received_at=timezone.now()
+                )
+        except IntegrityError:
+            seen = WebhookEvent.objects.for_workspace(workspace).filter(event_id=event_id).first()
+            current = Outcome.objects.filter(lead=lead).first()
+            return EventResult(current, False, duplicate_of=seen)
+        outcome, changed = record_outcome(
+            workspace,
+            lead,
+            won,
+            source=OutcomeSource.WEBHOOK,
+            reason=reason,
+            idempotency_key=f"{source}:{event_id}",
+            token=token,
+        )
+    return EventResult(outcome, changed)
+
+
+MIN_EVENT_RETENTION_DAYS = 30  # longer than CRMs retry a delivery (days, at most)
+
+
+def delete_old_webhook_events(days: int) -> int:
+    """Forget event ids older than the retention period (never under 30 days); returns how many
+    were deleted."""
+    cutoff = timezone.now() - timedelta(days=max(days, MIN_EVENT_RETENTION_DAYS))
+    deleted, _ = WebhookEvent.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
 
 
 def total_outcomes(workspace) -> int:
