@@ -19,8 +19,12 @@ class FigureOut(Schema):
     value: float | int | str | None
     display: str
     n: int | None
+    n_label: str
+    covers: str
     previous: float | int | None
+    previous_n: int | None
     change: dict | None
+    change_display: str
     interval: list[float] | None
     detail: str
     url: str
@@ -30,6 +34,7 @@ class FigureOut(Schema):
 
 class AlertOut(Schema):
     source: str
+    kind: str
     message: str
     at: str | None
     url: str

@@ -1,5 +1,12 @@
 """Chart.js configurations for the dashboard's trend charts."""
 
+from datetime import date
+
+
+def _short(day):
+    # "7 Nov" rather than "2026-11-07": three ISO dates do not fit under a card's small chart.
+    return f"{date.fromisoformat(day).day} {date.fromisoformat(day):%b}"
+
 
 def trend_chart(figure):
     """A small line chart of the figure's trend (rates in percent)."""
@@ -8,7 +15,7 @@ def trend_chart(figure):
     return {
         "type": "line",
         "data": {
-            "labels": [point["t"] for point in figure.trend],
+            "labels": [_short(point["t"]) for point in figure.trend],
             "datasets": [
                 {"label": figure.title + (" (%)" if scale == 100 else ""), "data": values, "spanGaps": True}
             ],

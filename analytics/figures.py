@@ -15,7 +15,16 @@ from django.db.models.functions import TruncDay, TruncWeek
 from django.urls import reverse
 
 from analytics import rollups
-from analytics.intervals import wilson_interval
+from analytics.intervals import difference_interval, wilson_interval
+
+# Below this many observations in the earlier period a relative change misleads ("+1200%" from 1):
+# counts show the absolute change and the baseline, rates and means say their earlier n.
+MIN_BASELINE = 20
+
+
+def _signed(amount, digits):
+    sign = "+" if amount > 0 else ("−" if amount < 0 else "±")
+    return f"{sign}{abs(amount):,.{digits}f}"
 
 
 @dataclass
@@ -33,31 +42,67 @@ class Figure:
     url: str = ""
     explanation: str = ""
     trend: list = field(default_factory=list)
+    n_label: str = ""  # what n counts ("runs", "ratings"): said beside every n
+    covers: str = ""  # the period the figure covers, in words ("last 30 days", "now")
+    previous_n: int | None = None
+    previous_hits: int | None = None  # rates: the earlier period's successes, for the change's interval
+
+    def _format(self, value):
+        if value is None:
+            return "–"
+        if self.kind == "rate":
+            return f"{value:.0%}"
+        if self.kind == "mean":
+            return f"{value:.2f}"
+        if self.kind == "count":
+            return f"{value:,}"
+        return str(value)
 
     @property
     def display(self):
-        if self.value is None:
-            return "–"
-        if self.kind == "rate":
-            return f"{self.value:.0%}"
-        if self.kind == "mean":
-            return f"{self.value:.2f}"
-        if self.kind == "count":
-            return f"{self.value:,}"
-        return str(self.value)
+        return self._format(self.value)
+
+    @property
+    def single_point(self):
+        """The trend's only point with a value, formatted: shown as a figure, not as a lone dot."""
+        points = self.points
+        if len(points) != 1:
+            return None
+        return {"t": points[0]["t"], "display": self._format(points[0]["v"]), "n": points[0].get("n")}
+
+    @property
+    def n_display(self):
+        if self.n is None:
+            return ""
+        return f"n={self.n:,}" + (f" {self.n_label}" if self.n_label else "")
 
     @property
     def change(self):
-        """Change against the previous period: points for rates, relative for counts."""
+        """Change against the previous period: points for rates (with a 95% interval), the
+        difference for means, and for counts relative only against a baseline of MIN_BASELINE or more."""
         if self.value is None or self.previous is None or self.kind == "text":
             return None
         if self.kind == "rate":
-            return {"amount": (self.value - self.previous) * 100, "unit": "points"}
+            change = {
+                "amount": (self.value - self.previous) * 100,
+                "unit": "points",
+                "previous_n": self.previous_n,
+            }
+            if self.previous_hits is not None and self.previous_n and self.n:
+                low, high = difference_interval(
+                    round(self.value * self.n), self.n, self.previous_hits, self.previous_n
+                )
+                change["interval"] = [low * 100, high * 100]
+            return change
         if self.kind == "mean":
-            return {"amount": self.value - self.previous, "unit": ""}
-        if self.previous == 0:
-            return None
-        return {"amount": (self.value - self.previous) / self.previous * 100, "unit": "%"}
+            return {"amount": self.value - self.previous, "unit": "", "previous_n": self.previous_n}
+        if self.previous < MIN_BASELINE:
+            return {"amount": self.value - self.previous, "unit": "absolute", "previous": self.previous}
+        return {
+            "amount": (self.value - self.previous) / self.previous * 100,
+            "unit": "%",
+            "previous": self.previous,
+        }
 
     @property
     def change_display(self):
@@ -65,12 +110,26 @@ class Figure:
         if change is None:
             return "no earlier figure to compare"
         amount = change["amount"]
-        sign = "+" if amount > 0 else ("−" if amount < 0 else "±")
         if change["unit"] == "points":
-            return f"{sign}{abs(amount):.1f} points vs previous period"
+            text = f"{_signed(amount, 1)} points vs previous period"
+            if change.get("interval"):
+                low, high = change["interval"]
+                text += f" (95% CI {_signed(low, 1)} to {_signed(high, 1)})"
+            return text + f", earlier n={change['previous_n']:,}"
+        if change["unit"] == "absolute":
+            if change["previous"] == 0:
+                return "new: none in the previous period" if amount else "none in either period"
+            return f"{_signed(amount, 0)} (from {change['previous']:,}) vs previous period"
         if change["unit"] == "%":
-            return f"{sign}{abs(amount):.0f}% vs previous period"
-        return f"{sign}{abs(amount):.2f} vs previous period"
+            return f"{_signed(amount, 0)}% (from {change['previous']:,}) vs previous period"
+        return f"{_signed(amount, 2)} vs previous period, earlier n={change['previous_n']:,}"
+
+    @property
+    def points(self):
+        """Trend points that have a value; none when the figure has no observations at all."""
+        if not self.n:
+            return []
+        return [point for point in self.trend if point.get("v") is not None]
 
     def as_dict(self):
         return {
@@ -81,8 +140,12 @@ class Figure:
             "value": self.value,
             "display": self.display,
             "n": self.n,
+            "n_label": self.n_label,
+            "covers": self.covers,
             "previous": self.previous,
+            "previous_n": self.previous_n,
             "change": self.change,
+            "change_display": self.change_display,
             "interval": None if self.low is None else [self.low, self.high],
             "detail": self.detail,
             "url": self.url,
@@ -169,11 +232,17 @@ def _rate_figure(key, loop, title, days, dataset, **extra):
         value=hits / n if n else None,
         n=n,
         previous=before["hits"] / before["n"] if before["n"] else None,
+        previous_n=before["n"],
+        previous_hits=before["hits"],
+        covers=days.period.label,
         low=low,
         high=high,
         trend=days.trend(dataset, _rate_point),
         **extra,
     )
+
+
+NO_MODEL = "No model yet: scores use the prior"
 
 
 # --- the loops ------------------------------------------------------------------------------
@@ -192,10 +261,10 @@ def lead_figures(workspace, period, tz, days):
             kind="count",
             value=generated,
             n=now["runs"],
+            n_label="recipe runs",
+            covers=period.label,
             previous=before["generated"],
-            detail=f"{kept:,} kept by your preferences ({kept / generated:.0%})"
-            if generated
-            else "no recipe runs in this period",
+            detail="all leads the recipe runs returned, before the preference filter",
             url=reverse("analytics:agents"),
             explanation="Leads returned by recipe runs started in the period; n is the number of runs.",
             trend=days.trend("recipe_runs", lambda m: {"v": m["generated"]}),
@@ -203,11 +272,14 @@ def lead_figures(workspace, period, tz, days):
         Figure(
             key="leads_kept",
             loop="leads",
-            title="Leads kept",
+            title="Leads kept by preferences",
             kind="count",
             value=kept,
             n=now["runs"],
+            n_label="recipe runs",
+            covers=period.label,
             previous=before["kept"],
+            detail=f"{kept / generated:.0%} of the {generated:,} generated" if generated else "",
             url=reverse("analytics:recipes"),
             explanation="Leads that passed the preference filter in the period's recipe runs.",
             trend=days.trend("recipe_runs", lambda m: {"v": m["kept"]}),
@@ -222,6 +294,7 @@ def lead_figures(workspace, period, tz, days):
             "lead_feedback",
             url=reverse("analytics:agents"),
             explanation="Share of lead feedback marked useful; n is the feedback given in the period.",
+            n_label="feedback given",
         )
     )
     figures.append(
@@ -233,6 +306,7 @@ def lead_figures(workspace, period, tz, days):
             "outcomes",
             url=reverse("analytics:models"),
             explanation="Share of recorded outcomes (won or lost) that were won, by when they were recorded.",
+            n_label="outcomes",
         )
     )
     scoring = ScoringSettings.objects.for_workspace(workspace).select_related("champion").first()
@@ -245,8 +319,10 @@ def lead_figures(workspace, period, tz, days):
             loop="leads",
             title="Scoring model",
             kind="text",
-            value=f"v{champion.version}" if champion else "prior (no model yet)",
+            value=f"v{champion.version}" if champion else NO_MODEL,
             n=champion.training_rows if champion else 0,
+            n_label="outcomes trained on",
+            covers="now",
             detail=(
                 f"AUC {auc_value:.3f} (95% CI {auc['low']:.3f}–{auc['high']:.3f})"
                 if auc_value is not None and auc.get("low") is not None
@@ -283,7 +359,10 @@ def content_figures(workspace, period, tz, days):
             kind="count",
             value=now["winners"],
             n=now["experiments"],
+            n_label="experiments decided",
+            covers=period.label,
             previous=before["winners"],
+            previous_n=before["experiments"],
             detail=f"of {now['experiments']} experiments decided in the period",
             url=reverse("analytics:brands"),
             explanation=(
@@ -311,6 +390,7 @@ def matching_figures(workspace, period, tz, days):
             "matching_sessions",
             url=reverse("analytics:segments"),
             explanation="Share of recommendation sessions in which the customer chose a provider.",
+            n_label="sessions",
         )
     ]
 
@@ -326,7 +406,10 @@ def matching_figures(workspace, period, tz, days):
             kind="mean",
             value=mean(now),
             n=now["ranked"],
+            n_label="choices",
+            covers=period.label,
             previous=mean(before),
+            previous_n=before["ranked"],
             detail="1 means customers pick the first recommendation",
             url=reverse("analytics:segments"),
             explanation="Average displayed rank of the provider customers chose; lower is better.",
@@ -345,6 +428,7 @@ def feedback_figures(workspace, period, tz, days):
             days,
             "output_feedback",
             url=reverse("analytics:frameworks"),
+            n_label="rated outputs",
             explanation=(
                 f"Share of rated outputs with a rating of {settings.FEEDBACK_SUCCESS_MIN_RATING} or more"
                 + (" or a thumbs up" if settings.FEEDBACK_THUMBS_UP_COUNTS else "")

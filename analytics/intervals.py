@@ -33,3 +33,16 @@ def rate_with_interval(successes, n, confidence=0.95):
         "low": low,
         "high": high,
     }
+
+
+def difference_interval(successes, n, earlier_successes, earlier_n, confidence=0.95):
+    """Interval of the difference of two proportions (Newcombe's hybrid score method, from the two
+    Wilson intervals): how sure a change in points is."""
+    p1, p2 = successes / n, earlier_successes / earlier_n
+    low1, high1 = wilson_interval(successes, n, confidence)
+    low2, high2 = wilson_interval(earlier_successes, earlier_n, confidence)
+    difference = p1 - p2
+    return (
+        difference - math.sqrt((p1 - low1) ** 2 + (high2 - p2) ** 2),
+        difference + math.sqrt((high1 - p1) ** 2 + (p2 - low2) ** 2),
+    )

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from analytics import exports_raw
 from analytics.alerts import collect_alerts
 from analytics.charts import trend_chart
-from analytics.dashboard import dashboard_sections
+from analytics.dashboard import first_steps, loops_with_data
 from analytics.entities import TABLES
 from analytics.figures import dashboard_figures
 from analytics.periods import PRESETS, period_from
@@ -32,15 +32,20 @@ def _refused_download(errors):
 @workspace_view
 def dashboard(request):
     period, tz, period_errors = _period(request)
+    with_data = loops_with_data(request.workspace)
     loops = dashboard_figures(request.workspace, period, tz)
     for loop in loops:
+        # A loop that never recorded anything shows its first steps, not empty figures.
+        loop["first_steps"] = [] if loop["app"] in with_data else first_steps(loop["app"])
         for figure in loop["figures"]:
-            figure.chart = trend_chart(figure) if figure.trend else None
+            # A line needs two points: one is shown as its value, none not at all.
+            figure.chart = trend_chart(figure) if len(figure.points) >= 2 else None
     context = {
         "period": period,
         "period_errors": period_errors,
         "presets": PRESETS,
         "loops": loops,
+        "empty_workspace": not with_data,
         "tables": [(key, label) for key, (label, _) in TABLES.items()],
     }
     # Refused parameters: the page still shows (the default period, the message beside the
@@ -49,10 +54,7 @@ def dashboard(request):
     status = 400 if period_errors and not request.htmx else 200
     if request.htmx:
         return render(request, "analytics/dashboard.html#figures", context, status=status)
-    # The loops' cards feed both the highlights and the alerts: collect them once.
-    highlights = dashboard_sections(request.workspace)
-    context["highlights"] = highlights
-    context["alerts"] = collect_alerts(request.workspace, sections=highlights)
+    context["alerts"] = collect_alerts(request.workspace)
     return render(request, "analytics/dashboard.html", context, status=status)
 
 

@@ -129,7 +129,7 @@ def test_empty_workspace_shows_no_data_not_errors(workspace):
     assert figures["useful_rate"].value is None
     assert figures["useful_rate"].display == "–"
     assert figures["leads_generated"].value == 0
-    assert figures["scoring_model"].value == "prior (no model yet)"
+    assert figures["scoring_model"].value == "No model yet: scores use the prior"
 
 
 # --- a recount from the raw rows, in Python -------------------------------------------------
