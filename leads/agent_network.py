@@ -287,7 +287,14 @@ def _connect(target: Target, seconds: float) -> socket.socket:
 
 
 def _host_header(target: Target) -> str:
-    host = f"[{target.host}]" if ":" in target.host else target.host
+    host = target.host
+    if ":" in host:
+        host = f"[{host}]"
+    elif not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")  # international names go on the wire as A-labels
+        except UnicodeError:
+            raise AgentUnreachable("host name") from None
     default = 443 if target.scheme == "https" else 80
     return host if target.port == default else f"{host}:{target.port}"
 
