@@ -58,6 +58,7 @@ class RollupTouch(models.Model):
     hour = models.DateTimeField()
 
     class Meta:
+        verbose_name_plural = "rollup touches"
         indexes = [models.Index(fields=["workspace_id", "hour"], name="rollup_touch_ws_hour")]
 
     def __str__(self):

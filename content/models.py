@@ -40,6 +40,7 @@ class WinnerPolicy(WorkspaceScopedModel):
     weight_revenue = models.FloatField(default=0.2, validators=[MinValueValidator(0)])
 
     class Meta:
+        verbose_name_plural = "winner policies"
         constraints = [models.UniqueConstraint(fields=["workspace"], name="one_winner_policy")]
 
     def __str__(self):
@@ -276,6 +277,7 @@ class WinningCopy(WorkspaceScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = "winning copies"
         ordering = ["-decided_on", "-prob_best"]
         constraints = [models.UniqueConstraint(fields=["experiment", "post"], name="one_winner_row_per_post")]
         indexes = [

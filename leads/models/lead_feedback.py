@@ -39,6 +39,7 @@ class LeadFeedback(WorkspaceScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = "lead feedback"
         ordering = ["-updated_at"]
         constraints = [
             models.UniqueConstraint(
