@@ -6,8 +6,18 @@ def _pct(rate):
 
 
 def rates_bar(performance: dict, label: str) -> dict:
-    """Success rate per group, with the 95% interval bounds as two more series."""
+    """Success rate per group as a bar, its 95% interval as a thin whisker over the same bar.
+
+    The interval is a floating bar [low, high] drawn on top of the rate bar (``grouped: False``
+    puts both in the same slot), so each group reads as one bar with its error bar.
+    """
     names = list(performance)
+    intervals = [
+        None
+        if performance[n]["interval_low"] is None or performance[n]["interval_high"] is None
+        else [_pct(performance[n]["interval_low"]), _pct(performance[n]["interval_high"])]
+        for n in names
+    ]
     return {
         "type": "bar",
         "data": {
@@ -16,9 +26,22 @@ def rates_bar(performance: dict, label: str) -> dict:
                 {
                     "label": f"Success rate by {label} (%)",
                     "data": [_pct(performance[n]["success_rate"]) for n in names],
+                    "grouped": False,
+                    "order": 1,
+                    "backgroundColor": "rgba(21, 101, 192, 0.45)",
+                    "borderColor": "#1565c0",
+                    "borderWidth": 1,
                 },
-                {"label": "95% CI low (%)", "data": [_pct(performance[n]["interval_low"]) for n in names]},
-                {"label": "95% CI high (%)", "data": [_pct(performance[n]["interval_high"]) for n in names]},
+                {
+                    "label": "95% interval (%)",
+                    "data": intervals,
+                    "grouped": False,
+                    "order": 0,
+                    "barPercentage": 0.12,
+                    "categoryPercentage": 1.0,
+                    "backgroundColor": "#263238",
+                    "borderColor": "#263238",
+                },
             ],
         },
         "options": {"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},

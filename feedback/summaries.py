@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from feedback import services
 from feedback.models import FeedbackReport
+from workspaces.labels import signed_points
 
 
 def _pct(rate):
@@ -44,7 +45,7 @@ def dashboard_cards(workspace):
         cards.append(
             {
                 "title": f"Latest report {latest.period}",
-                "value": "–" if change is None else f"{change:+.1f} points",
+                "value": signed_points(change),
                 "n": latest.total_prompts,
                 "detail": "success rate change against the previous period",
                 "url": reverse("feedback:report_detail", args=[latest.pk]),

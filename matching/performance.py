@@ -7,16 +7,30 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from scipy import stats
 
 from analytics.intervals import rate_with_interval
-from matching.models import Choice, Complexity, Factor, Interaction, MatchingSession, WeightVersion
+from matching.models import (
+    Choice,
+    Complexity,
+    Factor,
+    Interaction,
+    MatchingSession,
+    Recommendation,
+    WeightVersion,
+)
 from matching.segments import SEGMENTS
 
 
-def mean_with_interval(values, confidence=0.95) -> dict:
-    """Mean with its n and a t-interval (None when there is no data)."""
+def mean_with_interval(values, confidence=0.95, bounds=(None, None)) -> dict:
+    """Mean with its n and a t-interval (None when there is no data).
+
+    ``bounds`` are the values the quantity can take at all (a rank is at least 1 and at most the
+    number of candidates shown; a rating lies in 1-5): the symmetric t-interval of a small or skewed
+    sample can reach past them, and a mean rank "from 0.7" means nothing, so the interval is clipped.
+    """
     values = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     n = len(values)
     if n == 0:
@@ -26,17 +40,28 @@ def mean_with_interval(values, confidence=0.95) -> dict:
         return {"n": 1, "mean": mean, "low": None, "high": None}
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
-    return {"n": n, "mean": mean, "low": mean - half, "high": mean + half}
+    low, high = mean - half, mean + half
+    floor, ceiling = bounds
+    if floor is not None:
+        low = max(low, float(floor))
+    if ceiling is not None:
+        high = min(high, float(ceiling))
+    return {"n": n, "mean": mean, "low": low, "high": high}
+
+
+RATING_BOUNDS = (1, 5)
 
 
 def _group_figures(rows: list[dict]) -> dict:
     converted = [r for r in rows if r["chosen"]]
+    # The chosen rank can be no larger than the longest list a customer in the group was shown.
+    most_shown = max((max(r.get("shown") or 0, r["rank"] or 1) for r in converted), default=None)
     return {
         "sessions": len(rows),
         "conversion": rate_with_interval(len(converted), len(rows)),
-        "chosen_rank": mean_with_interval(r["rank"] for r in converted),
-        "satisfaction": mean_with_interval(r["satisfaction"] for r in rows),
-        "helpfulness": mean_with_interval(h for r in rows for h in r["helpful"]),
+        "chosen_rank": mean_with_interval((r["rank"] for r in converted), bounds=(1, most_shown)),
+        "satisfaction": mean_with_interval((r["satisfaction"] for r in rows), bounds=RATING_BOUNDS),
+        "helpfulness": mean_with_interval((h for r in rows for h in r["helpful"]), bounds=RATING_BOUNDS),
     }
 
 
@@ -60,6 +85,13 @@ def _session_rows(workspace, since):
         .values_list("session_id", "helpful_rating")
     ):
         helpful[session_id].append(rating)
+    shown = dict(
+        Recommendation.objects.for_workspace(workspace)
+        .filter(session_id__in=ids)
+        .values("session_id")
+        .annotate(n=Count("id"))
+        .values_list("session_id", "n")
+    )
     rows = []
     for s in sessions:
         c = choices.get(s["id"], {})
@@ -70,6 +102,7 @@ def _session_rows(workspace, since):
                 "rank": c.get("chosen_rank"),
                 "satisfaction": c.get("satisfaction"),
                 "helpful": helpful.get(s["id"], []),
+                "shown": shown.get(s["id"], 0),
             }
         )
     return rows

@@ -30,6 +30,8 @@ def with_feedback(request, leads):
         lead.team_summary = team[lead.id]
     return {
         "leads": leads,
+        "any_from_run": any(lead.execution_id for lead in leads),
+        "any_not_from_run": any(not lead.execution_id for lead in leads),
         "statuses": ConversionStatus.choices,
         "quality_choices": QUALITY_CHOICES,
         "can_write": request.membership.can_write,
@@ -45,7 +47,12 @@ def index(request):
         .annotate(listed_at=Coalesce("execution__created_at", "created_at"))
         .order_by("-listed_at", "rank")
     )
-    kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "all"
+    kind = request.GET.get("kind")
+    if kind not in KINDS:
+        # A sales rep opens this page to judge what the recipes found; CRM imports (no one-click
+        # feedback) are one choice away. Without any run yet, everything is shown.
+        has_kept = Lead.objects.for_workspace(request.workspace).filter(execution__isnull=False).exists()
+        kind = "kept" if has_kept else "all"
     if kind == "kept":
         leads = leads.filter(execution__isnull=False)
     elif kind == "other":

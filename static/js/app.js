@@ -57,6 +57,15 @@ document.addEventListener("submit", function (event) {
         }
       });
       config.options = config.options || {};
+      // A dataset marked legendHidden (e.g. the upper edge of an interval band) stays out of the legend.
+      if (((config.data && config.data.datasets) || []).some(function (ds) { return ds.legendHidden; })) {
+        config.options.plugins = config.options.plugins || {};
+        config.options.plugins.legend = config.options.plugins.legend || {};
+        config.options.plugins.legend.labels = config.options.plugins.legend.labels || {};
+        config.options.plugins.legend.labels.filter = function (item, data) {
+          return !data.datasets[item.datasetIndex].legendHidden;
+        };
+      }
       config.options.animation = false;
       config.options.maintainAspectRatio = false;
       var existing = Chart.getChart(canvas);
@@ -94,4 +103,26 @@ document.addEventListener("submit", function (event) {
     if (document.visibilityState === "hidden") { send(); } else if (form()) { shownAt = Date.now(); }
   });
   window.addEventListener("pagehide", send);
+})();
+
+// The site menu folds behind a "Menu" button on narrow screens. The button only appears once this
+// script runs, so without JavaScript the menu simply stays open.
+(function () {
+  var narrow = window.matchMedia("(max-width: 768px)");
+  function setOpen(button, menu, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("is-closed", !open);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector(".nav-toggle");
+    var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    button.hidden = false;
+    setOpen(button, menu, !narrow.matches);
+    button.addEventListener("click", function () {
+      setOpen(button, menu, button.getAttribute("aria-expanded") !== "true");
+    });
+    var follow = function () { setOpen(button, menu, !narrow.matches); };
+    if (narrow.addEventListener) { narrow.addEventListener("change", follow); } else { narrow.addListener(follow); }
+  });
 })();

@@ -98,7 +98,7 @@ def test_leads_list_also_shows_imported_leads_without_feedback_controls(owner_cl
     from leads.models import Lead
 
     imported = Lead.objects.create(workspace=workspace, name="Crm Person", source="Webinar")
-    page = owner_client.get("/leads/").content.decode()
+    page = owner_client.get("/leads/?kind=all").content.decode()
     assert "Crm Person" in page and "Sarah Chen" in page
     assert f'id="feedback-{imported.id}"' not in page
     assert f'id="feedback-{lead.id}"' in page
