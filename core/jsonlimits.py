@@ -5,6 +5,9 @@ import json
 import re
 from itertools import accumulate
 
+from django import forms
+from django.forms.fields import InvalidJSONInput
+
 MAX_JSON_DEPTH = 32
 # Caps on any array and string in a body, whatever the route: above what any field takes (the
 # longest texts, feedback prompts, hold 100,000 characters; the longest lists, pushed leads, 5,000
@@ -107,3 +110,26 @@ def check_values(value, path="", max_items=MAX_JSON_ITEMS, max_string=MAX_JSON_S
 def check_no_nul(value, path=""):
     """Only the NUL check (for values bounded elsewhere, e.g. by a form field's max_length)."""
     check_values(value, path, max_items=float("inf"), max_string=float("inf"))
+
+
+class LimitedJSONField(forms.JSONField):
+    """forms.JSONField with the API's limits: too deep (json.loads raises RecursionError past
+    about 1,000 levels, in to_python and again when the form is shown with its errors), a NUL, or
+    an array or string over the caps is a message beside the field."""
+
+    def to_python(self, value):
+        try:
+            if isinstance(value, str) and not self.disabled:
+                check_json_depth(value)
+            converted = super().to_python(value)
+            if not self.disabled:
+                check_values(converted)
+        except JsonLimitError as exc:
+            where = f" (at {exc.path})" if exc.path else ""
+            raise forms.ValidationError(exc.message + where, code="invalid") from None
+        return converted
+
+    def bound_data(self, data, initial):
+        if isinstance(data, str) and not self.disabled and json_depth(data) > MAX_JSON_DEPTH:
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.jsonlimits import check_json_depth
 from leads import agent_network
 
 # Canonical lead attributes, and the other names agents and CSV files use for them.
@@ -197,7 +198,9 @@ def fetch_from_http_agent(
     except agent_network.AgentRequestError:
         raise SourceError("The agent could not be reached.") from None
     try:
-        parsed = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        check_json_depth(text)  # a JsonLimitError (a ValueError), not json's RecursionError
+        parsed = json.loads(text)
     except (UnicodeDecodeError, ValueError) as error:
         raise SourceError(f"The agent's answer is not valid JSON ({error}).") from None
     return normalize_leads(_lead_list(parsed), max_leads)

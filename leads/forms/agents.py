@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.jsonlimits import LimitedJSONField
 from leads.agent_network import endpoint_url_problem
 from leads.models.agents import Agent, Recipe
 from leads.sources import storable_json
@@ -34,7 +35,7 @@ class RecipeForm(forms.ModelForm):
         assume_scheme="https",
         help_text="For external HTTP agents: where the worker POSTs the recipe input.",
     )
-    input_data = forms.JSONField(
+    input_data = LimitedJSONField(  # json.loads of 10,000 levels raised RecursionError (a 500)
         required=False,
         initial=dict,
         widget=forms.Textarea(attrs={"rows": 3}),

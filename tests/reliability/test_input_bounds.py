@@ -256,3 +256,59 @@ def test_the_preferences_form_refuses_more_than_100_entries(owner_client, worksp
     assert response.status_code == 400
     assert f"At most {MAX_LIST_ITEMS} entries." in response.content.decode()
     assert not PreferenceSet.objects.filter(workspace=workspace).exists()
+
+
+# --- JSON typed into a page form --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ('{"a":' * 10_000 + "1" + "}" * 10_000, "nests deeper than 32 levels"),
+        ('{"a":' * 33 + "1" + "}" * 33, "nests deeper than 32 levels"),
+        ('{"search_query": "a\\u0000b"}', "NUL characters"),
+    ],
+    ids=["depth-10000", "depth-33", "nul"],
+)
+def test_a_recipe_form_with_json_too_deep_or_with_a_nul_shows_the_reason_beside_the_field(
+    text, message, owner_client, workspace
+):
+    from tests.leads.factories_loop1 import RecipeFactory
+
+    recipe = RecipeFactory(agent__workspace=workspace)
+    response = owner_client.post(
+        f"/leads/recipes/{recipe.id}/edit/",
+        {"name": recipe.name, "input_data": text, "demo_lead_count": 10},
+    )
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors["input_data"])
+    recipe.refresh_from_db()
+    assert recipe.input_data == {"search_query": "AI startup founders"}
+
+
+def test_a_recipe_form_with_ordinary_json_is_saved(owner_client, workspace):
+    from tests.leads.factories_loop1 import RecipeFactory
+
+    recipe = RecipeFactory(agent__workspace=workspace)
+    response = owner_client.post(
+        f"/leads/recipes/{recipe.id}/edit/",
+        {
+            "name": recipe.name,
+            "input_data": '{"search_query": "CTOs", "pages": [1, 2]}',
+            "demo_lead_count": 10,
+        },
+    )
+    assert response.status_code in (200, 302)
+    recipe.refresh_from_db()
+    assert recipe.input_data == {"search_query": "CTOs", "pages": [1, 2]}
+
+
+def test_an_agent_answer_nested_too_deep_is_a_clear_source_error(monkeypatch):
+    """The worker reads an external agent's JSON: 10,000 levels used to raise RecursionError."""
+    from leads import agent_network
+    from leads.sources import SourceError, fetch_from_http_agent
+
+    deep = ("[" * 10_000 + "]" * 10_000).encode()
+    monkeypatch.setattr(agent_network, "post_json", lambda *args, **kwargs: deep)  # no connection made
+    with pytest.raises(SourceError, match="nests deeper than 32 levels"):
+        fetch_from_http_agent("https://agent.example/leads", {}, timeout=1, max_leads=10, max_bytes=10**6)
