@@ -1,7 +1,7 @@
 """JSON API of the feedback loop under /api/v1/prompt-feedback/."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -16,22 +16,28 @@ from workspaces.access import require_api_write
 router = Router(tags=["feedback"])
 
 
+# Every string and list bounded in the schema (422 before any work), at the service's limits.
+Tag = Annotated[str, Field(max_length=50)]
+
+
 class EntryIn(Schema):
-    prompt: str
-    output: str
+    prompt: str = Field(..., max_length=services.MAX_TEXT)
+    output: str = Field(..., max_length=services.MAX_TEXT)
     rating: int
-    thumbs: str | None = Field(None, description="up, down or none")
+    thumbs: str | None = Field(None, max_length=10, description="up, down or none")
     thumbs_up: bool | None = Field(None, description="The seed's boolean; thumbs wins if both.")
-    tags: list[str] | str = []
+    tags: (
+        Annotated[list[Tag], Field(max_length=services.MAX_TAGS)] | Annotated[str, Field(max_length=1100)]
+    ) = []
     context: dict[str, Any] = {}
-    framework: str | None = None
-    model: str | None = None
-    notes: str = ""
-    timestamp: str | None = Field(None, description="ISO time; default now.")
+    framework: str | None = Field(None, max_length=100)
+    model: str | None = Field(None, max_length=100)
+    notes: str = Field("", max_length=services.MAX_TEXT)
+    timestamp: str | None = Field(None, max_length=64, description="ISO time; default now.")
 
 
 class BatchIn(Schema):
-    entries: list[dict[str, Any]]
+    entries: list[dict[str, Any]] = Field(..., max_length=services.MAX_BATCH)
 
 
 class EntryOut(Schema):
