@@ -88,3 +88,9 @@ def test_figure_with_one_point_shows_its_value_not_a_dot(owner_client, workspace
 
     assert "<canvas" not in useful
     assert "has data: 50% (n=2)" in cards["useful_rate"]["single-point"]
+
+
+def test_empty_workspace_still_says_why_a_period_was_refused(owner_client):
+    response = owner_client.get("/?days=12")
+    assert response.status_code == 400
+    assert "Choose 7, 30 or 90 days" in response.content.decode()
