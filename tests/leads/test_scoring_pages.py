@@ -29,7 +29,7 @@ def test_status_page_after_training_shows_registry_calibration_and_drift(owner_c
     assert 'data-chart="reliability"' in html and 'data-chart="distribution"' in html
     assert "Population stability index" in html
     assert "Held-out AUC" in html
-    assert "What v1 learns from" in html and "website_visits" in html
+    assert "What v1 learns from" in html and "Website visits" in html
 
 
 def test_drift_warning_appears_past_point_two(owner_client, workspace):
