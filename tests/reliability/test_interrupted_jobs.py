@@ -233,3 +233,44 @@ def test_metrics_import_killed_mid_file_is_failed_and_a_rerun_stores_nothing_twi
     result = ingest_csv_text(workspace, text)
     assert result["ingested"] == posts * days
     assert DailyMetric.objects.filter(workspace=workspace).count() == posts * days
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_retraining_killed_mid_run_is_sent_again_once_its_lease_expires(workspace, doomed_worker, tmp_path):
+    from leads.models import ScoringModelVersion
+    from leads.services.scoring import retrain
+    from leads.tasks.scoring import retrain_workspace
+    from tests.leads.loop2_data import make_leads_with_outcomes
+
+    make_leads_with_outcomes(workspace, 200)
+    assert retrain(workspace).decision == "promoted"
+    make_leads_with_outcomes(workspace, 3000, seed=11, start=10_000, minutes_ago=5)  # a slower training
+    ScoringSettings.objects.filter(workspace=workspace).update(
+        retrain_pending=True, retrain_queued_at=timezone.now()
+    )
+    retrain_workspace.apply_async((str(workspace.id), "test"), queue=QUEUE)
+    doomed_worker.wait_for(
+        lambda: JobLease.objects.filter(name=f"retrain:{workspace.id}").exists(),
+        timeout=60,
+        message="the retraining to start",
+    )
+    stop_worker(doomed_worker, signal.SIGKILL)
+    assert ScoringModelVersion.objects.filter(workspace=workspace).count() == 1, "killed too late"
+
+    # What the beat's reconciler does each minute: the retraining was queued just now, so only
+    # the dead worker's expired lease makes it send the job again (not the 300 s resend delay).
+    _eventually(lambda: resend_pending_retrainings(older_than_seconds=300), LEASE + 30, "the resend")
+
+    second = start_worker(tmp_path, name="second", queues="ml", concurrency=1)  # where it is resent
+    try:
+        version = second.wait_for(
+            lambda: ScoringModelVersion.objects.filter(workspace=workspace, version=2).first(),
+            timeout=240,
+            message="the retraining to run again",
+        )
+    finally:
+        stop_worker(second)
+    assert version.training_rows == 3200
+    assert not ScoringSettings.objects.get(workspace=workspace).retrain_pending
