@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.RefuseNulInQueryMiddleware",
     "workspaces.middleware.CurrentWorkspaceMiddleware",
     "workspaces.middleware.ContentSecurityPolicyMiddleware",
     "workspaces.middleware.DatabaseUnavailableMiddleware",

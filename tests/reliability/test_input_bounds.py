@@ -3,6 +3,7 @@ at most 32 levels, no NUL character in any string (422 naming the field), no lis
 the caps; oversized preference lists are refused before a query, and the largest allowed one is
 quick (measured, printed, not asserted)."""
 
+import html
 import json
 import time
 
@@ -312,3 +313,39 @@ def test_an_agent_answer_nested_too_deep_is_a_clear_source_error(monkeypatch):
     monkeypatch.setattr(agent_network, "post_json", lambda *args, **kwargs: deep)  # no connection made
     with pytest.raises(SourceError, match="nests deeper than 32 levels"):
         fetch_from_http_agent("https://agent.example/leads", {}, timeout=1, max_leads=10, max_bytes=10**6)
+
+
+# --- NUL characters in page query strings -------------------------------------------------------
+
+
+def _plain_page_routes():
+    """Every page route without URL parameters, from the URL conf (a new page is walked too)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and "<" not in route and "(" not in route:
+                found.append("/" + route)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(r for r in set(found) if not r.startswith(("/api/", "/admin/", "/static/", "/accounts/")))
+
+
+PAGE_ROUTES = _plain_page_routes()
+
+
+def test_the_page_walk_finds_the_loops_pages():
+    assert {"/", "/feedback/", "/leads/preferences/"} <= set(PAGE_ROUTES)
+
+
+@pytest.mark.parametrize("url", PAGE_ROUTES)
+def test_a_nul_in_a_page_query_parameter_is_a_400_naming_it(url, owner_client):
+    """/feedback/?tag=%00 reached PostgreSQL, which refuses NUL in text: a 500."""
+    response = owner_client.get(url, {"tag": "a\x00", "q": "fine"})
+    assert response.status_code == 400, url
+    assert "The parameter 'tag' is not valid" in html.unescape(response.content.decode())
