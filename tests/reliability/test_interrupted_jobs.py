@@ -274,3 +274,34 @@ def test_retraining_killed_mid_run_is_sent_again_once_its_lease_expires(workspac
         stop_worker(second)
     assert version.training_rows == 3200
     assert not ScoringSettings.objects.get(workspace=workspace).retrain_pending
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_recipe_run_killed_while_waiting_for_its_agent_is_failed_with_the_reason(
+    workspace, tmp_path, monkeypatch, settings
+):
+    from leads.services.executions import start_execution
+    from leads.tasks.executions import run_execution_task
+    from tests.leads.stub_agent import Reply, stub_agent
+
+    settings.LEADS_AGENT_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    monkeypatch.setenv("LEADS_AGENT_ALLOWED_NETWORKS", "127.0.0.0/8")
+    monkeypatch.setenv("LEADS_AGENT_TIMEOUT", "60")
+    monkeypatch.setenv("JOB_LEASE_SECONDS", str(LEASE))
+    agent = AgentFactory(workspace=workspace, source="http", name="Slow")
+    with stub_agent({"/leads": Reply.leads([{"name": "Ann"}], delay=30)}) as stub:
+        recipe = RecipeFactory(agent=agent, name="slow", endpoint_url=stub.url())
+        with mock.patch.object(run_execution_task, "delay_on_commit"):  # sent below, to our queue
+            execution = start_execution(workspace, recipe)
+        worker = start_worker(tmp_path, name="doomed", queues=QUEUE, concurrency=1)
+        try:
+            run_execution_task.apply_async((str(execution.id),), queue=QUEUE)
+            worker.wait_for(lambda: stub.requests, timeout=60, message="the agent to be called")
+        finally:
+            stop_worker(worker, signal.SIGKILL)
+        assert Execution.objects.get(pk=execution.pk).status == "running"
+        failed = _eventually(lambda: _reaped(Execution, execution.pk), LEASE + 30, "the reaper")
+    assert failed.error == INTERRUPTED
+    assert failed.leads.count() == 0
