@@ -75,3 +75,15 @@ def test_report_change_is_signed(owner_client, workspace):
     )
     body = owner_client.get("/feedback/reports/").content.decode()
     assert "\u22123.1 points" in body
+
+
+@pytest.mark.django_db
+def test_lead_page_shows_a_nested_attribute_as_words_not_a_dict(owner_client, workspace):
+    from leads.models import Lead
+
+    lead = Lead.objects.create(
+        workspace=workspace, name="Ada", attributes={"extra": {"search_query": "B2B SaaS"}}
+    )
+    body = owner_client.get(f"/leads/{lead.id}/").content.decode()
+    assert "Search query: B2B SaaS" in body
+    assert "{&#x27;search_query&#x27;" not in body

@@ -66,3 +66,14 @@ def signed_points(value, digits=1) -> str:
     body = f"{abs(rounded):.{digits}f}"
     sign = "+" if rounded > 0 else MINUS if rounded < 0 else ""
     return f"{sign}{body} points"
+
+
+def readable_value(value) -> str:
+    """A free attribute's value as text: a nested mapping as "Key: value; ...", a list joined by commas."""
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{humanize_key(k)}: {readable_value(v)}" for k, v in value.items()) or "–"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(readable_value(v) for v in value) or "–"
+    return str(value)

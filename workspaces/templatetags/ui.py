@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from workspaces.labels import humanize_key as _humanize_key
+from workspaces.labels import readable_value as _readable_value
 from workspaces.labels import signed_points as _signed_points
 
 register = template.Library()
@@ -46,6 +47,12 @@ SUBNAVS = {
 def humanize_key(value):
     """`unit_price` -> "Unit price"; known keys get their own label."""
     return _humanize_key(value)
+
+
+@register.filter
+def readable_value(value):
+    """{"search_query": "x"} -> "Search query: x"; lists joined by commas."""
+    return _readable_value(value)
 
 
 @register.filter
