@@ -1,22 +1,5 @@
-"""Spreadsheet-safe cells: text that a spreadsheet would run as a formula is quoted (pure)."""
+"""Spreadsheet-safe cells: the one rule for every export lives in core.csv_export (loop apps use it too)."""
 
-from datetime import datetime
+from core.csv_export import FORMULA_PREFIXES, safe_cell
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """The value as a CSV cell; text that a spreadsheet would run as a formula is quoted with '."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+__all__ = ["FORMULA_PREFIXES", "safe_cell"]

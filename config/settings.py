@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "workspaces.middleware.CurrentWorkspaceMiddleware",
     "workspaces.middleware.ContentSecurityPolicyMiddleware",
     "workspaces.middleware.DatabaseUnavailableMiddleware",
+    # Innermost: a table download runs the page's own view, then turns its table into CSV.
+    "core.csv_export.TableCsvMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,7 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "workspaces.context_processors.workspace",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "workspaces.templatetags.table_csv"],
             "loaders": [
                 (
                     "template_partials.loader.Loader",

@@ -6,11 +6,11 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from core.csv_export import page_of
 from feedback import charts, services
 from feedback.analysis import InsufficientData
 from feedback.forms import (
@@ -40,7 +40,7 @@ def index(request):
         tag=request.GET.get("tag", "")[:100],
         framework=request.GET.get("framework", "")[:100],
     )
-    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    page = page_of(request, entries, 25)
     context = {
         "page_obj": page,
         "overview": services.overview(request.workspace, days=30),

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.csv_export import exporting, page_of
 from matching import services
 from matching.charts import analytics_charts
 from matching.forms import ChoiceForm, StartSessionForm
@@ -34,7 +34,7 @@ def _index_context(request, form):
         .select_related("choice", "choice__candidate", "weights_version")
         .order_by("-created_at")
     )
-    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
+    page = page_of(request, sessions, 20)
     factors = services.factors_for(workspace)
     return {
         "form": form,
@@ -43,7 +43,9 @@ def _index_context(request, form):
         "candidate_count": Candidate.objects.for_workspace(workspace).filter(active=True).count(),
         "candidates": [
             {"name": c.name, "values": [c.factor_values.get(f.key) for f in factors]}
-            for c in Candidate.objects.for_workspace(workspace).filter(active=True).order_by("name")[:100]
+            for c in Candidate.objects.for_workspace(workspace)
+            .filter(active=True)
+            .order_by("name")[: None if exporting(request) else 100]
         ],
         "imported_count": MatchingSession.objects.for_workspace(workspace).filter(imported=True).count(),
         "latest_version": WeightVersion.objects.for_workspace(workspace).order_by("-number").first(),

@@ -3,11 +3,11 @@
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from core.csv_export import page_of
 from leads.models.agents import Recipe
 from leads.models.executions import Execution
 from leads.models.lead_feedback import ConversionStatus, LeadFeedback
@@ -72,7 +72,7 @@ def index(request):
     todo = request.GET.get("todo") == "1"
     if todo:
         leads = leads.filter(execution__isnull=False).exclude(feedback__user=request.user)
-    page = Paginator(leads, 25).get_page(request.GET.get("page"))
+    page = page_of(request, leads, 25)
     context = {
         **with_feedback(request, page.object_list),
         "page_obj": page,
