@@ -4,8 +4,10 @@ and what it says about stated priorities."""
 import pytest
 from django.urls import reverse
 
+from matching import services
 from matching.models import MatchingSession
 from tests.matching.factories import provider_workspace
+from tests.matching.test_learning_service import choose_by
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +75,33 @@ def test_session_page_says_stated_priorities_did_not_change_its_ranking(teammate
     body = teammate_client.get(reverse("matching:session", args=[session.id])).content.decode()
     assert "price 5/5, quality 1/5" in body
     assert "Recorded for learning; they did not change this ranking" in body
+
+
+def test_index_names_the_segments_whose_learned_weights_stated_priorities_reach(
+    teammate_client, workspace, settings
+):
+    provider_workspace(workspace, 6)
+    settings.MATCHING_MIN_SEGMENT_SESSIONS = 30
+    choose_by(workspace, 40, (-0.2, 0.0), stated={"price": 5})
+    choose_by(workspace, 10, (0.0, 1.0), stated={"quality": 5, "price": 3}, seed=1)
+    services.learn_weights(workspace)
+    assert services.segments_with_own_weights(workspace) == ["price_sensitive"]
+    body = teammate_client.get(reverse("matching:index")).content.decode()
+    assert "They pick the customer's segment; Price sensitive ranks with weights learned for it" in body
+    assert "do not change this ranking yet" not in body
+
+
+def test_session_page_says_when_stated_priorities_picked_learned_weights(
+    teammate_client, workspace, settings
+):
+    provider_workspace(workspace, 6)
+    settings.MATCHING_MIN_SEGMENT_SESSIONS = 30
+    choose_by(workspace, 40, (-0.2, 0.0), stated={"price": 5})
+    services.learn_weights(workspace)
+    teammate_client.post(
+        reverse("matching:start"), {"customer_ref": "frank", "complexity": "medium", "price": "5"}
+    )
+    session = MatchingSession.objects.get(customer_ref="frank")
+    body = teammate_client.get(reverse("matching:session", args=[session.id])).content.decode()
+    assert "They put the customer in this segment, whose learned weights ranked this list." in body
+    assert "did not change this ranking" not in body
