@@ -4,9 +4,10 @@ remembered (for the retention period), not only the last one."""
 import json
 import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from leads.models import Outcome, ScoringSettings, WebhookEvent
@@ -68,6 +69,16 @@ def test_event_ids_are_remembered_per_workspace(api_client, outsider_api_client,
 def test_an_event_for_an_unknown_lead_is_not_remembered(api_client, workspace):
     assert _deliver(api_client, "evt-1", "won").status_code == 404
     CrmLeadFactory(workspace=workspace, external_id="CRM-1")
+    assert _deliver(api_client, "evt-1", "won").json()["status"] == "recorded"
+
+
+@pytest.mark.django_db
+def test_an_event_whose_outcome_could_not_be_written_is_not_remembered(api_client, workspace):
+    lead = CrmLeadFactory(workspace=workspace, external_id="CRM-1")
+    with mock.patch("leads.services.outcomes.record_outcome", side_effect=OperationalError("gone")):
+        with pytest.raises(OperationalError):
+            record_webhook_event(workspace, lead, True, event_id="evt-1")
+    assert not WebhookEvent.objects.filter(event_id="evt-1").exists()
     assert _deliver(api_client, "evt-1", "won").json()["status"] == "recorded"
 
 
