@@ -108,7 +108,7 @@ document.addEventListener("submit", function (event) {
 // The site menu folds behind a "Menu" button on narrow screens. The button only appears once this
 // script runs, so without JavaScript the menu simply stays open.
 (function () {
-  var narrow = window.matchMedia("(max-width: 768px)");
+  var narrow = window.matchMedia("(max-width: 1099px)");
   function setOpen(button, menu, open) {
     button.setAttribute("aria-expanded", open ? "true" : "false");
     menu.classList.toggle("is-closed", !open);
