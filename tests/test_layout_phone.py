@@ -126,3 +126,25 @@ def test_workspace_name_is_shown_whole_on_a_desktop(_chromium, live_server, memb
         assert fits["visible"] and fits["text"] <= fits["room"], fits
     finally:
         context.close()
+
+
+def test_charts_shrink_to_a_phone(_chromium, live_server, member):
+    from matching import services
+    from workspaces.models import Workspace
+
+    workspace = Workspace.objects.get(name=WORKSPACE_NAME)
+    for _ in range(3):
+        session = services.start_session(workspace, stated_preferences={"price": 5})
+        services.record_choice(
+            workspace, session, candidate_id=session.recommendations.get(rank=1).candidate_id
+        )
+    context, page = _page(_chromium, live_server, member, 390, 844)
+    try:
+        page.goto(live_server.url + "/matching/analytics/")
+        page.wait_for_selector("canvas[data-chart-drawn]")
+        widths = page.evaluate(
+            "Array.from(document.querySelectorAll('canvas[data-chart]')).map(c => c.getBoundingClientRect().right)"
+        )
+        assert widths and max(widths) <= 390
+    finally:
+        context.close()
