@@ -105,6 +105,23 @@ DATASETS = {
             "created_at",
         ),
     ),
+    "matching-interactions": Dataset(
+        "Matching interactions",
+        "matching.Interaction",
+        "created_at",
+        (
+            "session_id",
+            "session__segment",
+            "interaction_type",
+            "recommendation__candidate__name",
+            "recommendation__rank",
+            "time_spent_seconds",
+            "viewed_explanation_level",
+            "expanded_sections",
+            "helpful_rating",
+            "created_at",
+        ),
+    ),
     "output-feedback": Dataset(
         "Rated outputs",
         "feedback.FeedbackEntry",

@@ -16,6 +16,7 @@ from leads import demo as leads_demo
 from matching import demo as matching_demo
 from tests.feedback.factories import FeedbackEntryFactory
 from tests.leads.factories import CrmLeadFactory, LeadScoreFactory
+from tests.matching.factories import InteractionFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +281,34 @@ def test_a_table_the_page_does_not_have_is_404(owner_client, workspace):
     response = owner_client.get("/feedback/", {"csv": "no-such-table"})
 
     assert response.status_code == 404
+
+
+def test_matching_interactions_download_holds_the_workspace_interactions(
+    owner_client, workspace, other_workspace
+):
+    rec = RecommendationFactory(workspace=workspace, candidate__name="Harbour Charters", rank=2)
+    InteractionFactory(
+        workspace=workspace, session=rec.session, recommendation=rec, interaction_type="expanded"
+    )
+    InteractionFactory(workspace=workspace, session=rec.session, interaction_type="viewed")
+    InteractionFactory(workspace=other_workspace, interaction_type="contacted")
+
+    rows = _csv(owner_client.get("/analytics/exports/matching-interactions.csv", {"days": 7}))
+
+    assert rows[0][:5] == [
+        "session_id",
+        "session segment",
+        "interaction_type",
+        "recommendation candidate name",
+        "recommendation rank",
+    ]
+    assert sorted((row[2], row[3]) for row in rows[1:]) == [("expanded", "Harbour Charters"), ("viewed", "")]
+
+
+def test_dashboard_links_the_matching_interactions_download(owner_client, workspace):
+    InteractionFactory(workspace=workspace)
+    FeedbackEntryFactory(workspace=workspace)
+
+    html = owner_client.get("/").content.decode()
+
+    assert "/analytics/exports/matching-interactions.csv" in html
