@@ -85,6 +85,8 @@ def page_of(request, items, per_page):
 
 # Text inside these is not part of a cell's value: controls, pictures, decorative marks.
 _SKIPPED = {"script", "style", "svg", "button", "select", "textarea", "template", "form"}
+# A line break inside a cell (a name over its title) becomes "; " so the two do not run together.
+_LINE_BREAK = "\x00"
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -134,7 +136,7 @@ class _TableReader(HTMLParser):
             span = attributes.get("colspan") or "1"
             self.row_spans.append(int(span) if span.isdigit() else 1)
         elif self.cell is not None and tag == "br":
-            self.cell.append(" ")
+            self.cell.append(_LINE_BREAK)
         elif (
             self.cell is not None
             and tag not in _VOID
@@ -144,7 +146,7 @@ class _TableReader(HTMLParser):
 
     def handle_startendtag(self, tag, attrs):
         if self.cell is not None and tag == "br" and not self.skipping:
-            self.cell.append(" ")
+            self.cell.append(_LINE_BREAK)
 
     def handle_endtag(self, tag):
         if self.done or self.depth == 0:
@@ -162,7 +164,8 @@ class _TableReader(HTMLParser):
             return
         if tag in ("td", "th") and self.cell is not None:
             text = self.cell_value if self.cell_value is not None else "".join(self.cell)
-            self.row.append(" ".join(text.split()))
+            lines = (" ".join(line.split()) for line in text.split(_LINE_BREAK))
+            self.row.append("; ".join(line for line in lines if line))
             self.cell = None
         elif tag == "tr" and self.row is not None:
             self._end_row()

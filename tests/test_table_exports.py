@@ -10,7 +10,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from content import demo as content_demo
-from core.csv_export import safe_cell
+from core.csv_export import read_table, safe_cell
 from feedback import demo as feedback_demo
 from leads import demo as leads_demo
 from matching import demo as matching_demo
@@ -312,3 +312,15 @@ def test_dashboard_links_the_matching_interactions_download(owner_client, worksp
     html = owner_client.get("/").content.decode()
 
     assert "/analytics/exports/matching-interactions.csv" in html
+
+
+def test_cell_text_leaves_out_controls_and_keeps_lines_apart():
+    html = (
+        '<table data-csv="t"><thead><tr><th>Lead</th><th>Score</th></tr></thead><tbody>'
+        "<tr><td><a>Amara Chen</a><br><small>Sales Director</small></td>"
+        '<td>0.63 <button>Make champion</button><svg><title>chart</title></svg><span aria-hidden="true">*</span></td></tr>'
+        '<tr><td colspan="2">No rows yet.</td></tr></tbody></table>'
+    )
+
+    assert read_table(html, "t") == (["Lead", "Score"], [["Amara Chen; Sales Director", "0.63"]])
+    assert read_table(html, "other") is None
