@@ -158,12 +158,19 @@ class MetricImport(WorkspaceScopedModel):
     row_errors = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Chosen on the preview: one bad row refuses the whole file (nothing is stored).
+    all_or_nothing = models.BooleanField(default=False)
+    ignored_columns = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.file_name} ({self.status})"
+
+    @property
+    def refused(self):
+        return self.all_or_nothing and self.status == self.Status.DONE and bool(self.row_errors)
 
     @property
     def percent(self):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import csvio
+from core.columns import KnownField, match_columns
 from core.jsonlimits import JsonLimitError, loads_limited
 from feedback import analysis as patterns
 from feedback import reports as report_builder
@@ -221,91 +222,183 @@ def rate_entry(workspace, entry: FeedbackEntry, *, rating=None, thumbs=None) -> 
     return entry
 
 
-def _rows_from_upload(upload, name: str):
-    raw = upload.read(settings.MAX_UPLOAD_SIZE + 1)
+# The columns a feedback CSV may hold, with the other names a file may give them (the preview
+# pre-selects them; the service without a chosen mapping reads the exact names only).
+FEEDBACK_FIELDS = [
+    KnownField("prompt", ("input", "query", "user_prompt"), required=True),
+    KnownField("output", ("response", "completion", "generation", "model_output"), required=True),
+    KnownField("rating", ("score", "stars", "rating_1_5"), required=True),
+    KnownField("thumbs", ("thumbs_up", "thumb", "vote")),
+    KnownField("tags", ("tag", "labels", "categories")),
+    KnownField("framework", ("prompt_framework", "technique")),
+    KnownField("model", ("model_name", "llm")),
+    KnownField("notes", ("note", "comment", "comments")),
+    KnownField("timestamp", ("created_at", "date", "time")),
+    KnownField("context", ("metadata",)),
+]
+
+
+def _is_jsonl(name: str) -> bool:
+    return name.lower().endswith((".jsonl", ".ndjson", ".json"))
+
+
+def _read_upload(upload) -> str:
+    raw = upload if isinstance(upload, bytes) else upload.read(settings.MAX_UPLOAD_SIZE + 1)
     if len(raw) > settings.MAX_UPLOAD_SIZE:
         raise ValidationError({"file": ["The file is too large."]})
     try:
-        text = csvio.decode_upload(raw)
+        return csvio.decode_upload(raw)
     except csvio.CsvProblem as exc:
         raise ValidationError({"file": [str(exc)]}) from None
-    if name.lower().endswith((".jsonl", ".ndjson", ".json")):
+
+
+def _csv_table(text: str, columns: dict | None = None):
+    """Header, records and the field -> column mapping of a feedback CSV; ValidationError on "file"
+    for a file `csv` cannot read or without the required columns."""
+    try:
+        header, records = csvio.read_table(text)
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    if columns is None:  # exact names, compared without case
+        lowered = {name.lower(): name for name in header}
+        columns = {f.name: lowered.get(f.name, "") for f in FEEDBACK_FIELDS}
+        if not columns["thumbs"] and "thumbs_up" in lowered:
+            columns["thumbs"] = lowered["thumbs_up"]
+    match = match_columns(header, FEEDBACK_FIELDS, chosen=columns)
+    if match.missing:
+        raise ValidationError(
+            {
+                "file": [
+                    f"The CSV lacks the column(s) {', '.join(match.missing)}; it needs at least "
+                    f"{', '.join(CSV_REQUIRED)}. The file has: {', '.join(header)}."
+                ]
+            }
+        )
+    return header, records, match
+
+
+def preview_import(upload, name: str = "", rows: int = 5) -> dict:
+    """What the preview shows: the header, the first rows, the columns pre-selected by their
+    names, the ignored ones; ValidationError on "file" for an unreadable file."""
+    text = _read_upload(upload)
+    if _is_jsonl(name):
+        lines = [line for line in text.splitlines() if line.strip()]
+        return {"header": ["line"], "sample": [[line[:500]] for line in lines[:rows]], "jsonl": True}
+    try:
+        header, records = csvio.read_table(text)
+        csvio.check_readable(text)  # a malformed line further down is refused now, not after the preview
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    match = match_columns(header, FEEDBACK_FIELDS)
+    if match.missing:  # nothing to choose from: refused now, beside the file field
+        raise ValidationError(
+            {
+                "file": [
+                    f"The CSV lacks the column(s) {', '.join(match.missing)}; it needs at least "
+                    f"{', '.join(CSV_REQUIRED)}. The file has: {', '.join(header)}."
+                ]
+            }
+        )
+    sample = []
+    for _line, values in records:
+        sample.append(values)
+        if len(sample) >= rows:
+            break
+    return {
+        "header": header,
+        "sample": sample,
+        "match": match,
+        "roles": {c: match.roles(FEEDBACK_FIELDS).get(c, "") for c in header},
+        "ignored": match.ignored,
+        "missing": match.missing,
+        "jsonl": False,
+    }
+
+
+def _rows_from_upload(upload, name: str, columns: dict | None = None):
+    """(line, row dict or None, [(column, reason), ...]) for every record of a CSV or JSON Lines
+    file; a file that cannot be read as a whole raises ValidationError on "file"."""
+    text = _read_upload(upload)
+    if _is_jsonl(name):
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 row = loads_limited(line)
             except JsonLimitError as exc:  # too deep (a RecursionError in json), NaN, or a NUL
-                where = f" ({exc.path})" if exc.path else ""
-                raise ValidationError({"file": [f"Line {number}{where}: {exc.message}"]}) from None
+                yield number, None, [(exc.path or "", exc.message)]
+                continue
             except json.JSONDecodeError:
-                raise ValidationError({"file": [f"Line {number} is not valid JSON."]}) from None
+                yield number, None, [("", "not valid JSON")]
+                continue
             if not isinstance(row, dict):
-                raise ValidationError({"file": [f"Line {number} is not a JSON object."]})
-            yield number, row
+                yield number, None, [("", "not a JSON object")]
+                continue
+            yield number, row, []
         return
+    header, records, match = _csv_table(text, columns)
+    position = {field: header.index(column) for field, column in match.mapping.items() if column}
     try:
-        header, records = csvio.read_table(text)
-        names = [name.lower() for name in header]
-        missing = [name for name in CSV_REQUIRED if name not in names]
-        if missing:
-            raise ValidationError(
-                {
-                    "file": [
-                        f"The CSV lacks the column(s) {', '.join(missing)}; it needs at least "
-                        f"{', '.join(CSV_REQUIRED)}. The file has: {', '.join(header)}."
-                    ]
-                }
-            )
-        # All rows or none: read the whole file before the first row is kept.
-        rows = [(line, dict(zip(names, values, strict=False))) for line, values in records]
+        # The whole file is read before the first row is kept (a malformed line refuses it all).
+        rows = [(line, values) for line, values in records]
     except csvio.CsvProblem as exc:
         raise ValidationError({"file": [str(exc)]}) from None
-    for number, row in rows:
+    for number, values in rows:
+        row = {field: values[at] if at < len(values) else "" for field, at in position.items()}
         context = {}
         if row.get("context"):
             try:
                 context = loads_limited(row["context"], path="context")
             except JsonLimitError as exc:
-                raise ValidationError(
-                    {"file": [f"Line {number}: the context column: {exc.message}"]}
-                ) from None
+                yield number, None, [(match.mapping["context"], exc.message)]
+                continue
             except json.JSONDecodeError:
-                raise ValidationError(
-                    {"file": [f"Line {number}: the context column is not valid JSON."]}
-                ) from None
-        thumbs = row.get("thumbs")
-        if thumbs in (None, "") and row.get("thumbs_up") not in (None, ""):
-            thumbs = row["thumbs_up"]
-        yield number, {**row, "context": context, "thumbs": thumbs}
+                yield number, None, [(match.mapping["context"], "not valid JSON")]
+                continue
+        yield number, {**row, "context": context}, []
+
+
+def import_feedback(workspace, upload, name: str = "", *, columns=None, all_or_nothing=False) -> dict:
+    """Import a CSV or JSON Lines file: the good rows are stored and the bad ones reported as
+    (line, column, reason); with `all_or_nothing`, one bad row refuses the file (nothing stored).
+    `columns` maps each field to the file's column (the preview's choice); without it the
+    columns are read by their exact names. Returns {stored, updated, skipped, errors, refused}."""
+    name = name or getattr(upload, "name", "") or ""
+    cleaned, errors, skipped = [], [], 0
+    for number, row, problems in _rows_from_upload(upload, name, columns):
+        if len(cleaned) + skipped >= MAX_IMPORT_ROWS:
+            raise ValidationError({"file": [f"At most {MAX_IMPORT_ROWS:,} rows per file."]})
+        if row is not None:
+            try:
+                cleaned.append(_clean_entry(row))
+                continue
+            except ValidationError as exc:
+                problems = [(f, m) for f, messages in exc.message_dict.items() for m in messages]
+        skipped += 1
+        errors.extend((number, column, reason) for column, reason in problems)
+    if not cleaned and not skipped:
+        raise ValidationError({"file": ["The file holds no entries."]})
+    refused = bool(all_or_nothing and skipped)
+    if cleaned and not refused:
+        with transaction.atomic():
+            FeedbackEntry.objects.bulk_create(
+                [FeedbackEntry(workspace=workspace, **row) for row in cleaned], batch_size=500
+            )
+            invalidate_patterns(workspace)
+    stored = 0 if refused else len(cleaned)
+    return {"stored": stored, "updated": 0, "skipped": skipped, "errors": errors, "refused": refused}
 
 
 def import_entries(workspace, upload, name: str = "") -> dict:
     """Import a CSV or JSON Lines file; all rows or none. Returns {"imported": n}."""
-    name = name or getattr(upload, "name", "") or ""
-    rows, errors = [], {}
-    for number, row in _rows_from_upload(upload, name):
-        if len(rows) >= MAX_IMPORT_ROWS:
-            raise ValidationError({"file": [f"At most {MAX_IMPORT_ROWS:,} rows per file."]})
-        try:
-            rows.append(_clean_entry(row))
-        except ValidationError as exc:
-            if len(errors) < 20:
-                errors[f"line {number}"] = [
-                    f"{field}: {message}"
-                    for field, messages in exc.message_dict.items()
-                    for message in messages
-                ]
-    if errors:
-        raise ValidationError({"file": [f"{k}: {'; '.join(v)}" for k, v in errors.items()]})
-    if not rows:
-        raise ValidationError({"file": ["The file holds no entries."]})
-    with transaction.atomic():
-        FeedbackEntry.objects.bulk_create(
-            [FeedbackEntry(workspace=workspace, **row) for row in rows], batch_size=500
-        )
-        invalidate_patterns(workspace)
-    return {"imported": len(rows)}
+    result = import_feedback(workspace, upload, name, all_or_nothing=True)
+    if result["errors"]:
+        by_line: dict[int, list[str]] = {}
+        for number, column, reason in result["errors"]:
+            if number in by_line or len(by_line) < 20:
+                by_line.setdefault(number, []).append(f"{column}: {reason}" if column else reason)
+        raise ValidationError({"file": [f"line {n}: {'; '.join(v)}" for n, v in by_line.items()]})
+    return {"imported": result["stored"]}
 
 
 # --- reading ------------------------------------------------------------------------------

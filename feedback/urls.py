@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import views
+from feedback import import_views, views
 
 app_name = "feedback"
 
@@ -9,7 +9,10 @@ urlpatterns = [
     path("entries/new/", views.entry_create, name="entry_create"),
     path("entries/<uuid:entry_id>/", views.entry_detail, name="entry_detail"),
     path("entries/<uuid:entry_id>/rate/", views.entry_rate, name="entry_rate"),
-    path("import/", views.import_entries, name="import"),
+    path("import/", import_views.import_entries, name="import"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/results/<str:token>/", import_views.import_result, name="import_result"),
+    path("import/results/<str:token>/errors.csv", import_views.import_errors, name="import_errors"),
     path("analysis/", views.analysis, name="analysis"),
     path("reports/", views.reports, name="reports"),
     path("reports/<uuid:report_id>/", views.report_detail, name="report_detail"),

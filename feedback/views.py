@@ -1,7 +1,6 @@
 """Pages of the feedback loop: entries and the rating widget, import, analysis, reports,
 suggestions and the router."""
 
-import io
 import json
 
 from django.contrib import messages
@@ -16,7 +15,6 @@ from feedback.analysis import InsufficientData
 from feedback.forms import (
     AnalysisForm,
     EntryForm,
-    ImportForm,
     ReportForm,
     RouteForm,
     SuggestionForm,
@@ -98,26 +96,6 @@ def entry_rate(request, entry_id):
     else:
         messages.success(request, "Rating saved.")
     return redirect_after_post(request, "feedback:entry_detail", entry_id=entry.pk)
-
-
-@workspace_view(write=True)
-def import_entries(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload is None:  # a pasted batch: JSON Lines when it starts with an object
-            text = form.cleaned_data["text"].strip()
-            name = "pasted.jsonl" if text.startswith("{") else "pasted.csv"
-            upload = io.BytesIO(text.encode())
-            upload.name = name
-        try:
-            result = services.import_entries(request.workspace, upload, upload.name)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, f"Imported {result['imported']} entries.")
-            return redirect_after_post(request, "feedback:index")
-    return render(request, "feedback/import.html", {"form": form})
 
 
 @workspace_view

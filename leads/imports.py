@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from analytics.spreadsheet import safe_cell
+from core.columns import KnownField, match_columns
 from core.csvio import CsvProblem, check_readable, decode_upload, read_table
 
 MAX_TEXT = 200
@@ -58,18 +59,20 @@ def decode_csv(data: bytes) -> str:
         raise ImportProblem(str(error)) from error
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", str(name).casefold())
+# The two columns the preview pre-selects by name (the same matching as every other import).
+GUESSED_FIELDS = [KnownField("id_column", ID_NAMES), KnownField("outcome_column", OUTCOME_NAMES)]
+
+
+def guess_columns(header: list[str]) -> dict[str, str]:
+    return match_columns(header, GUESSED_FIELDS).mapping
 
 
 def guess_id_column(header: list[str]) -> str:
-    keys = {_key(column): column for column in reversed(header)}
-    return next((keys[name] for name in ID_NAMES if name in keys), "")
+    return match_columns(header, GUESSED_FIELDS[:1]).mapping["id_column"]
 
 
 def guess_outcome_column(header: list[str]) -> str:
-    keys = {_key(column): column for column in reversed(header)}
-    return next((keys[name] for name in OUTCOME_NAMES if name in keys), "")
+    return match_columns(header, GUESSED_FIELDS[1:]).mapping["outcome_column"]
 
 
 def guess_positive(values) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core import csvio
+from core.columns import KnownField, match_columns
 from matching.learning import choice_set_from_frame
 from matching.models import Candidate, Choice, Factor, MatchingSession, Recommendation
 from matching.segments import BALANCED
@@ -152,3 +154,164 @@ def import_choices(
         }
     )
     return report
+
+
+# The columns of a choices file, with the other names a file may give them (the upload page
+# pre-selects them); every other numeric column is a factor.
+CHOICE_FIELDS = [
+    KnownField("session_id", ("session", "choice_id", "case_id", "chid", "situation", "case"), required=True),
+    KnownField("alternative", ("alt", "option", "candidate", "provider", "mode", "item"), required=True),
+    KnownField("chosen", ("choice", "selected", "picked", "is_chosen", "won"), required=True),
+    KnownField("segment", ("customer_segment", "group")),
+]
+CHOSEN_VALUES = {"1": 1, "0": 0, "true": 1, "false": 0, "yes": 1, "no": 0, "y": 1, "n": 0, "1.0": 1, "0.0": 0}
+MAX_CHOICE_ROWS = 500_000
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _factor_columns(header: list[str], taken: set[str], rows) -> list[str]:
+    """Columns most of whose filled cells are numbers: factors (a stray word in one is a bad row)."""
+    factors = []
+    for at, column in enumerate(header):
+        if column in taken:
+            continue
+        filled = [values[at].strip() for _line, values in rows if at < len(values) and values[at].strip()]
+        numbers = sum(_number(text) is not None for text in filled)
+        if filled and numbers * 2 > len(filled):
+            factors.append(column)
+    return factors
+
+
+def read_choice_table(data: bytes, columns: dict | None = None, sample_rows: int | None = None) -> dict:
+    """Header, records, the column of each field (chosen, else by its name or an alias), the factor columns and
+    the ignored ones; ValidationError on "file" for an unreadable file or a missing column."""
+    try:
+        text = csvio.decode_upload(data)
+        header, records = csvio.read_table(text)
+        rows = (
+            list(records)
+            if sample_rows is None
+            else [r for _, r in zip(range(sample_rows), records, strict=False)]
+        )
+        if sample_rows is not None:
+            csvio.check_readable(text)  # a malformed line further down refuses the file at the preview
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    match = match_columns(header, CHOICE_FIELDS, chosen=columns)
+    if match.missing:
+        raise ValidationError(
+            {
+                "file": [
+                    f"Missing column(s): {', '.join(match.missing)}. Required: {', '.join(REQUIRED)}; "
+                    f"the file has: {', '.join(header)}."
+                ]
+            }
+        )
+    if len(rows) > MAX_CHOICE_ROWS:
+        raise ValidationError({"file": [f"At most {MAX_CHOICE_ROWS:,} rows per file."]})
+    factors = _factor_columns(header, {c for c in match.mapping.values() if c}, rows[:1000])
+    roles = {c: "" for c in header}
+    roles.update({column: field for field, column in match.mapping.items() if column})
+    roles.update({c: "factor" for c in factors})
+    ignored = [c for c in header if not roles[c]]
+    return {
+        "header": header,
+        "rows": rows,
+        "match": match,
+        "factors": factors,
+        "roles": roles,
+        "ignored": ignored,
+    }
+
+
+def check_choice_rows(table: dict) -> tuple[list[dict], list[tuple[int, str, str]]]:
+    """The good rows as records (field names, factors as floats; an empty factor stays missing and
+    is filled with the median) and the errors of the bad ones as (line, column, reason)."""
+    header, mapping = table["header"], table["match"].mapping
+    at = {field: header.index(column) for field, column in mapping.items() if column}
+    factor_at = [(c, header.index(c)) for c in table["factors"]]
+    good, errors = [], []
+    for line, values in table["rows"]:
+        if len(values) != len(header):
+            errors.append((line, "", f"has {len(values)} values, the header has {len(header)}"))
+            continue
+        problems, record = [], {}
+        for field in ("session_id", "alternative"):
+            text = values[at[field]].strip()
+            if not text:
+                problems.append((line, mapping[field], f"the {field.replace('_', ' ')} is empty"))
+            elif len(text) > 200:
+                problems.append(
+                    (line, mapping[field], f"the {field.replace('_', ' ')} is longer than 200 characters")
+                )
+            record[field] = text
+        chosen = CHOSEN_VALUES.get(values[at["chosen"]].strip().lower())
+        if chosen is None:
+            problems.append(
+                (line, mapping["chosen"], f"'{values[at['chosen']][:40]}' is not 0/1 (or yes/no)")
+            )
+        record["chosen"] = chosen
+        if "segment" in at:
+            record["segment"] = values[at["segment"]].strip()
+        for column, position in factor_at:
+            text = values[position].strip()
+            number = _number(text) if text else math.nan
+            if number is None:
+                problems.append((line, column, f"'{text[:40]}' is not a number"))
+            record[column] = number
+        if problems:
+            errors.extend(problems)
+        else:
+            good.append(record)
+    return good, errors
+
+
+def import_choice_file(
+    workspace, data: bytes, columns: dict | None = None, *, all_or_nothing=False, lower_is_better=None
+) -> dict:
+    """Import a choices CSV: the good rows are stored, the bad ones reported (line, column,
+    reason); with `all_or_nothing` one bad row refuses the file. Returns {stored, updated,
+    skipped, errors, refused, notes}."""
+    table = read_choice_table(data, columns)
+    good, errors = check_choice_rows(table)
+    skipped = len({line for line, _column, _reason in errors})
+    result = {"stored": 0, "updated": 0, "skipped": skipped, "errors": errors, "refused": False, "notes": []}
+    if all_or_nothing and errors:
+        return {**result, "refused": True}
+    if not good:
+        raise ValidationError({"file": ["No row can be imported: every row has an error."]})
+    names = [
+        "session_id",
+        "alternative",
+        "chosen",
+        *(["segment"] if "segment" in good[0] else []),
+        *table["factors"],
+    ]
+    frame = pd.DataFrame.from_records(good, columns=names)
+    report = import_choices(workspace, frame, lower_is_better=lower_is_better)
+    sessions = frame.groupby("session_id", sort=False)["chosen"].agg(["sum", "size"])
+    kept = sessions[(sessions["sum"] == 1) & (sessions["size"] >= 2)]
+    result["stored"] = int(kept["size"].sum())
+    dropped = report["sessions"] - report["sessions_imported"]
+    result["notes"] = [
+        f"{report['sessions_imported']} sessions imported; factors: {', '.join(report['factors'])}; "
+        f"{report['candidates_created']} new candidates.",
+    ]
+    if dropped:
+        result["notes"].append(
+            f"{dropped} sessions left out ({report['sessions_without_choice']} without a choice, "
+            f"{report['sessions_with_several_choices']} with several, "
+            f"{report['sessions_with_one_candidate']} with one candidate)."
+        )
+    if report["missing_values_filled"]:
+        result["notes"].append(
+            f"{report['missing_values_filled']} missing values filled with the factor median."
+        )
+    return result

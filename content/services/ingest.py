@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import itertools
 import logging
 import zoneinfo
 
@@ -13,6 +16,7 @@ from django.utils import timezone
 from content.metric_rows import CSV_COLUMNS, MetricRow, RowError, parse_metric_row
 from content.models import Brand, DailyMetric, Experiment, MetricImport, Post
 from core import csvio
+from core.columns import KnownField, match_columns
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 1000
@@ -236,12 +240,29 @@ def decode_csv_upload(data: bytes) -> str:
         raise ValidationError({"file": [str(exc)]}) from exc
 
 
-def ingest_csv_text(workspace, text: str, progress=None, every: int = CHUNK_ROWS) -> dict:
+class _Refused(Exception):
+    def __init__(self, result):
+        self.result = result
+
+
+def ingest_csv_text(
+    workspace, text: str, progress=None, every: int = CHUNK_ROWS, all_or_nothing: bool = False
+) -> dict:
     """Ingest a whole CSV, `every` rows per transaction; `progress(processed, total, ingested,
-    errors)` is called after each chunk.
+    errors)` is called after each chunk. With `all_or_nothing`, the whole file is one transaction
+    rolled back when any row is bad: the result then has "refused" and no row is kept.
 
     Row numbers in errors are the file's line numbers (the header is line 1).
     """
+    if all_or_nothing:
+        try:
+            with transaction.atomic():
+                result = ingest_csv_text(workspace, text, progress, every)
+                if result["errors"]:
+                    raise _Refused(result)
+        except _Refused as refused:
+            return {**refused.result, "ingested": 0, "refused": True}
+        return result
     rows = read_csv(text)
     total = len(rows)
     cache: dict = {}
@@ -258,6 +279,22 @@ def ingest_csv_text(workspace, text: str, progress=None, every: int = CHUNK_ROWS
     if progress and total == 0:
         progress(0, 0, 0, errors)
     return {"total_rows": total, "ingested": ingested, "errors": errors}
+
+
+def max_csv_bytes() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "CONTENT_MAX_CSV_BYTES", 20 * 1024 * 1024)
+
+
+def error_rows(row_errors) -> list[tuple]:
+    """A job's rejected rows as (line, column, reason), one per reason (the error report's rows)."""
+    return [
+        (row["line"], "" if field == "__all__" else field, message)
+        for row in row_errors
+        for field, messages in row["errors"].items()
+        for message in messages
+    ]
 
 
 def start_csv_import(workspace, user, uploaded_file) -> MetricImport:
@@ -285,6 +322,74 @@ def start_csv_import(workspace, user, uploaded_file) -> MetricImport:
     return job
 
 
+METRIC_FIELDS = [
+    KnownField("post_id", ("post", "postid", "ad_id", "id", "external_id"), required=True),
+    KnownField("brand", ("brand_name", "account")),
+    KnownField("platform", ("network", "channel")),
+    KnownField("variant", ("version", "arm")),
+    KnownField("experiment", ("test", "experiment_name", "campaign")),
+    KnownField("text", ("copy", "ad_text", "body", "post_text")),
+    KnownField("date", ("day", "metric_date", "report_date"), required=True),
+    KnownField("impressions", ("impr", "impression"), required=True),
+    KnownField("clicks", ("click", "link_clicks"), required=True),
+    KnownField("conversions", ("conversion", "conv", "purchases")),
+    KnownField("revenue", ("sales", "value", "conversion_value")),
+    KnownField("published_at", ("published", "publish_date", "posted_at")),
+]
+
+
+def preview_csv(data: bytes, columns: dict | None = None, rows: int = 5) -> dict:
+    """What the upload page previews: header, first rows, the column of each field (chosen, else
+    by name), the ignored columns; ValidationError on "file" for an unreadable file."""
+    text = decode_csv_upload(data)
+    try:
+        header, records = csvio.read_table(text)
+        sample = [values for _line, values in itertools.islice(records, rows)]
+        csvio.check_readable(text)
+    except csvio.CsvProblem as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    match = match_columns(header, METRIC_FIELDS, chosen=columns)
+    if match.missing and columns is None:
+        raise ValidationError(
+            {
+                "file": [
+                    f"The CSV lacks the column(s) {', '.join(match.missing)}. Expected: {', '.join(CSV_COLUMNS)}. "
+                    f"The file has: {', '.join(header)}."
+                ]
+            }
+        )
+    roles = {c: match.roles(METRIC_FIELDS).get(c, "") for c in header}
+    return {"header": header, "sample": sample, "match": match, "roles": roles, "ignored": match.ignored}
+
+
+def start_mapped_import(workspace, user, data: bytes, file_name: str, columns: dict, all_or_nothing=False):
+    """Queue the import of a previewed file with the chosen columns (each under its field's name)."""
+    from content import tasks
+
+    shown = preview_csv(data, columns)
+    if shown["match"].missing:
+        raise ValidationError({"file": [f"Choose a column for: {', '.join(shown['match'].missing)}."]})
+    header, records = csvio.read_table(decode_csv_upload(data))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(shown["match"].renamed(header))
+    writer.writerows(values for _line, values in records)
+    text = out.getvalue()
+    rows = read_csv(text)
+    with transaction.atomic():
+        job = MetricImport.objects.create(
+            workspace=workspace,
+            uploaded_by=user,
+            file_name=(file_name or "metrics.csv")[:255],
+            csv_text=text,
+            total_rows=len(rows),
+            all_or_nothing=all_or_nothing,
+            ignored_columns=shown["ignored"],
+        )
+        tasks.import_metrics_csv.delay_on_commit(str(job.id))
+    return job
+
+
 def run_csv_import(import_id) -> MetricImport | None:
     job = MetricImport.objects.filter(pk=import_id).select_related("workspace").first()
     if job is None or job.is_finished:
@@ -298,7 +403,9 @@ def run_csv_import(import_id) -> MetricImport | None:
         )
 
     try:
-        result = ingest_csv_text(job.workspace, job.csv_text, progress=progress)
+        result = ingest_csv_text(
+            job.workspace, job.csv_text, progress=progress, all_or_nothing=job.all_or_nothing
+        )
     except ValidationError as exc:
         job.status = MetricImport.Status.FAILED
         job.error = " ".join(m for msgs in _messages(exc).values() for m in msgs)

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from core.import_flow import ALL_OR_NOTHING_HELP
 from leads.models import ScoringSettings
 
 
@@ -78,6 +79,7 @@ class ImportMappingForm(forms.Form):
     id_column = forms.ChoiceField(label="Lead id column", required=False)
     outcome_column = forms.ChoiceField(label="Outcome column", required=False)
     positive = forms.CharField(label="Value that means won", max_length=200, required=False)
+    all_or_nothing = forms.BooleanField(required=False, label="All or nothing", help_text=ALL_OR_NOTHING_HELP)
 
     def __init__(self, *args, header=(), **kwargs):
         super().__init__(*args, **kwargs)

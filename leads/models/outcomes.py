@@ -76,6 +76,8 @@ class LeadImport(WorkspaceScopedModel):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[[row, column, reason], ...]")
     failure = models.TextField(blank=True)
+    # Chosen on the preview: one bad row refuses the whole file (nothing is stored).
+    all_or_nothing = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -92,6 +94,10 @@ class LeadImport(WorkspaceScopedModel):
         if not self.total_rows:
             return 100 if self.status == ImportStatus.DONE else 0
         return int(100 * self.processed_rows / self.total_rows)
+
+    @property
+    def refused(self):
+        return self.all_or_nothing and self.status == ImportStatus.DONE and bool(self.error_count)
 
 
 class WebhookEvent(WorkspaceScopedModel):

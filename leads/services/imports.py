@@ -50,6 +50,7 @@ class ImportResult:
     errors: list = field(default_factory=list)
     error_count: int = 0
     notes: list = field(default_factory=list)
+    refused: bool = False  # all or nothing, and a row was bad: nothing was written
 
 
 def preview(data: bytes, id_column="", outcome_column="", positive="", rows=5, whole_file=False) -> dict:
@@ -223,6 +224,7 @@ def import_leads(
     progress=None,
     outcome_source=OutcomeSource.IMPORT,
     scope="",
+    all_or_nothing=False,
 ) -> ImportResult:
     """Import every good row (re-importing the same file changes nothing); bad rows are reported.
     A file that cannot be read at all (encoding, header, missing columns) writes nothing.
@@ -230,7 +232,12 @@ def import_leads(
     of a chunk count toward the retraining threshold in that same transaction.
     Without an id column every row is a new lead: its id is scoped to this import (`scope`, the
     job's id, so that running the same job again finds its own rows; a fresh one otherwise) and
-    no other file ever matches it."""
+    no other file ever matches it. With `all_or_nothing`, the rows are all checked first and one
+    bad row refuses the file: nothing is written and the result is `refused` with the errors."""
+    if all_or_nothing:
+        checked = _check_rows(data, id_column, outcome_column, positive, scope)
+        if checked.error_count:
+            return checked
     try:
         header, reader = read_header(decode_csv(data), whole_file=True)
         check_usable(header, id_column, outcome_column)
@@ -267,6 +274,24 @@ def import_leads(
     return result
 
 
+def _check_rows(data: bytes, id_column, outcome_column, positive, scope) -> ImportResult:
+    """Every row checked (no database): the errors an import would report, as a refused result."""
+    try:
+        header, reader = read_header(decode_csv(data), whole_file=True)
+        check_usable(header, id_column, outcome_column)
+        mapping = build_mapping(header, id_column, outcome_column, positive, scope=str(scope))
+    except ImportProblem as error:
+        raise ValidationError({"file": [str(error)]}) from error
+    result = ImportResult(refused=True)
+    for _mapped, errors in iter_rows(mapping, reader):
+        result.rows += 1
+        if errors:
+            result.error_count += len(errors)
+            if len(result.errors) < MAX_STORED_ERRORS:
+                result.errors.extend(errors)
+    return result
+
+
 # --- the browser job -----------------------------------------------------------------------
 
 
@@ -282,7 +307,14 @@ def count_rows(data: bytes) -> int:
 
 
 def start_import(
-    workspace, data: bytes, file_name: str, id_column="", outcome_column="", positive="", user=None
+    workspace,
+    data: bytes,
+    file_name: str,
+    id_column="",
+    outcome_column="",
+    positive="",
+    user=None,
+    all_or_nothing=False,
 ) -> LeadImport:
     """Check the file, keep it outside the web root, and queue the import job."""
     from leads.tasks.scoring import run_import
@@ -300,6 +332,7 @@ def start_import(
             positive_value=positive,
             total_rows=count_rows(data),
             requested_by=user,
+            all_or_nothing=all_or_nothing,
         )
         run_import.delay_on_commit(str(job.id))
     return job
@@ -324,6 +357,7 @@ def run_lead_import(import_id) -> LeadImport | None:
             job.positive_value,
             progress=progress,
             scope=job.id.hex,
+            all_or_nothing=job.all_or_nothing,
         )
     except (ValidationError, OSError) as error:
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -367,9 +401,18 @@ def read_stash(workspace, token: str) -> bytes:
 
 
 def start_stashed_import(
-    workspace, token, file_name, id_column="", outcome_column="", positive="", user=None
+    workspace, token, file_name, id_column="", outcome_column="", positive="", user=None, all_or_nothing=False
 ):
     data = read_stash(workspace, token)
-    job = start_import(workspace, data, file_name, id_column, outcome_column, positive, user=user)
+    job = start_import(
+        workspace,
+        data,
+        file_name,
+        id_column,
+        outcome_column,
+        positive,
+        user=user,
+        all_or_nothing=all_or_nothing,
+    )
     (_import_dir() / "pending" / str(workspace.id) / f"{token}.csv").unlink(missing_ok=True)
     return job

@@ -2,12 +2,12 @@
 and the downloadable error report."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.import_flow import ERRORS_SHOWN, error_report_response
 from leads.forms.scoring import ImportMappingForm, ImportUploadForm
-from leads.imports import errors_as_csv
 from leads.models import LeadImport
 from leads.services.imports import preview, read_stash, start_stashed_import, stash_upload
 from workspaces.access import workspace_view
@@ -93,6 +93,7 @@ def import_confirm(request):
         form.cleaned_data["outcome_column"],
         form.cleaned_data["positive"],
         user=request.user,
+        all_or_nothing=form.cleaned_data["all_or_nothing"],
     )
     return redirect_after_post(request, "leads:import_detail", lead_import_id=job.id)
 
@@ -100,7 +101,24 @@ def import_confirm(request):
 @workspace_view
 def import_detail(request, lead_import_id):
     job = get_object_or_404(LeadImport.objects.for_workspace(request.workspace), pk=lead_import_id)
-    context = {"job": job, "errors_shown": job.errors[:50]}
+    notes = [f"{job.outcomes_recorded} outcomes recorded or changed."]
+    if job.status == "done" and not job.id_column:
+        notes.append("No id column: every row became a new lead.")
+    result = {
+        "stored": job.leads_created,
+        "updated": job.leads_updated,
+        "skipped": len({e[0] for e in job.errors}) if job.errors else 0,
+        "refused": job.refused,
+        "failure": f"{job.failure} Nothing was imported." if job.failure else "",
+        "notes": notes,
+    }
+    context = {
+        "job": job,
+        "result": result,
+        "errors": job.errors[:ERRORS_SHOWN],
+        "error_count": job.error_count,
+        "errors_url": reverse("leads:import_errors", args=[job.id]),
+    }
     if request.htmx:
         return render(request, "leads/import_detail.html#progress", context)
     return render(request, "leads/import_detail.html", context)
@@ -109,6 +127,4 @@ def import_detail(request, lead_import_id):
 @workspace_view
 def import_errors(request, lead_import_id):
     job = get_object_or_404(LeadImport.objects.for_workspace(request.workspace), pk=lead_import_id)
-    response = HttpResponse(errors_as_csv(job.errors), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-errors-{job.id}.csv"'
-    return response
+    return error_report_response(job.errors, f"import-{job.id}")

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from content.models import DailyMetric, MetricImport, Post
 from content.services.ingest import run_csv_import
+from tests.import_steps import preview_values
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,11 @@ ROW = "fb-1,Acme,facebook,A,spring,Spring sale,2026-03-01,1000,50,5,100.50\n"
 
 
 def _upload(client, data: bytes):
-    return client.post(reverse("content:upload"), {"file": SimpleUploadedFile("m.csv", data, "text/csv")})
+    """Upload, then start the import from the preview as pre-filled (the preview when refused)."""
+    response = client.post(reverse("content:upload"), {"file": SimpleUploadedFile("m.csv", data, "text/csv")})
+    if response.status_code != 200 or 'id="import-preview"' not in response.content.decode():
+        return response
+    return client.post(reverse("content:upload_confirm"), preview_values(response))
 
 
 def _field_errors(response) -> list[str]:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from content.models import DailyMetric, MetricImport, Post
 from content.tasks import import_metrics_csv
+from tests.import_steps import preview_values
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,13 @@ CSV = (
 
 
 def upload(client, text=CSV, name="metrics.csv"):
-    return client.post(
+    """Upload, then start the import from the preview as pre-filled (the preview when refused)."""
+    response = client.post(
         reverse("content:upload"), {"file": SimpleUploadedFile(name, text.encode(), "text/csv")}
     )
+    if response.status_code != 200 or 'id="import-preview"' not in response.content.decode():
+        return response
+    return client.post(reverse("content:upload_confirm"), preview_values(response))
 
 
 def test_upload_queues_the_import_and_redirects_to_its_progress(
@@ -50,7 +55,7 @@ def test_import_keeps_good_rows_and_reports_bad_rows_with_line_and_reason(owner_
     response = owner_client.get(reverse("content:import", args=[job.id]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="import-progress"')
-    assert "2 rows ingested, 2 rejected" in html
+    assert "2 stored, 2 skipped (bad rows)" in html
     assert "cannot exceed impressions" in html and "Must not be negative" in html
     assert "every 1s" not in html  # finished: polling stops
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from content.models import MetricImport, WinnerRun
+from tests.import_steps import preview_values
 
 HEADER = "post_id,brand,platform,variant,experiment,text,date,impressions,clicks,conversions,revenue\n"
 
@@ -29,7 +30,8 @@ def metrics_csv():
 @pytest.mark.django_db(transaction=True)
 def test_upload_run_now_and_search_through_the_worker(live_worker, owner_client, api_client):
     upload = SimpleUploadedFile("metrics.csv", metrics_csv().encode(), "text/csv")
-    owner_client.post(reverse("content:upload"), {"file": upload})
+    preview = owner_client.post(reverse("content:upload"), {"file": upload})
+    owner_client.post(reverse("content:upload_confirm"), preview_values(preview))
     job = live_worker.wait_for(
         lambda: MetricImport.objects.filter(status="done").first(), timeout=60, message="the CSV import"
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from feedback import services
 from feedback.models import FeedbackEntry, FeedbackReport
 from tests.feedback.factories import FeedbackEntryFactory
+from tests.import_steps import preview_values
 from workspaces.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -130,15 +131,18 @@ def test_output_page_shows_prompt_output_and_widget(owner_client, workspace):
 def test_import_page_reports_the_count(teammate_client):
     upload = io.BytesIO(b"prompt,output,rating\nA,B,5\nC,D,1\n")
     upload.name = "feedback.csv"
-    response = teammate_client.post(reverse("feedback:import"), {"file": upload}, follow=True)
-    assert "Imported 2 entries." in response.content.decode()
+    preview = teammate_client.post(reverse("feedback:import"), {"file": upload})
+    response = teammate_client.post(reverse("feedback:import_confirm"), preview_values(preview), follow=True)
+    assert "2 stored, 0 updated, 0 skipped" in response.content.decode()
 
 
 def test_import_page_shows_the_bad_line(teammate_client):
     upload = io.BytesIO(b"prompt,output,rating\nA,B,5\nC,D,8\n")
     upload.name = "feedback.csv"
-    response = teammate_client.post(reverse("feedback:import"), {"file": upload})
-    assert "line 3" in response.content.decode()
+    preview = teammate_client.post(reverse("feedback:import"), {"file": upload})
+    values = {**preview_values(preview), "all_or_nothing": "on"}
+    response = teammate_client.post(reverse("feedback:import_confirm"), values, follow=True)
+    assert "<td>3</td><td>rating</td>" in response.content.decode()
     assert not FeedbackEntry.objects.exists()
 
 
@@ -219,8 +223,9 @@ def test_a_pasted_json_lines_batch_is_imported(teammate_client, workspace):
         '{"prompt": "A", "output": "B", "rating": 5, "tags": ["Code Review"]}\n'
         '{"prompt": "C", "output": "D", "rating": 2, "thumbs": "down"}\n'
     )
-    response = teammate_client.post(reverse("feedback:import"), {"text": text}, follow=True)
-    assert "Imported 2 entries." in response.content.decode()
+    preview = teammate_client.post(reverse("feedback:import"), {"text": text})
+    response = teammate_client.post(reverse("feedback:import_confirm"), preview_values(preview), follow=True)
+    assert "2 stored, 0 updated, 0 skipped" in response.content.decode()
     assert FeedbackEntry.objects.get(prompt="A").tags == ["code-review"]
 
 

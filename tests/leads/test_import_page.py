@@ -73,11 +73,11 @@ def test_start_queues_the_job_and_the_job_reports_progress_and_errors(
     assert 'hx-trigger="every 1s"' in queued and "<progress" in queued
     run_lead_import(job.id)
     done = owner_client.get(f"/leads/import/{job.id}/", HTTP_HX_REQUEST="true").content.decode()
-    assert "every 1s" not in done and "2 leads created" in done and "1 rows with errors" in done
+    assert "every 1s" not in done and "2 stored, 0 updated, 1 skipped" in done
     report = owner_client.get(f"/leads/import/{job.id}/errors.csv")
     assert report["Content-Type"].startswith("text/csv")
     assert report.content.decode().splitlines() == [
-        "row,column,reason",
+        "line,column,reason",
         "3,email_opens,'lots' is not a whole number",
     ]
 

@@ -141,7 +141,7 @@ def test_two_page_imports_without_an_id_column_never_merge(
         assert run_lead_import(job.id).leads_created == 2
     assert Lead.objects.filter(workspace=workspace).count() == 4
     done = owner_client.get(f"/leads/import/{job.id}/").content.decode()
-    assert "no id column: every row became a new lead" in done
+    assert "No id column: every row became a new lead" in done
 
 
 def test_running_the_same_id_less_job_again_does_not_duplicate_its_leads(

@@ -1,0 +1,109 @@
+"""The choices import in the browser: upload, preview with the column mapping, the run, the result
+with its error report; the same flow and look as every other CSV import."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+
+from core import import_flow
+from core.import_flow import ColumnMappingForm, UploadForm
+from matching.importing import CHOICE_FIELDS, import_choice_file, read_choice_table
+from workspaces.access import workspace_view
+from workspaces.htmx import redirect_after_post
+
+KIND = "choices"
+PREVIEW_ROWS = 5
+
+
+def _preview(data: bytes, columns=None) -> dict:
+    table = read_choice_table(data, columns, sample_rows=1000)
+    roles = {
+        c: ("factor (a number per candidate)" if r == "factor" else r) for c, r in table["roles"].items()
+    }
+    return {
+        "header": table["header"],
+        "sample": [values for _line, values in table["rows"][:PREVIEW_ROWS]],
+        "roles": roles,
+        "ignored": table["ignored"],
+        "match": table["match"],
+        "warnings": [] if table["factors"] else ["No numeric factor column: add one (e.g. price, rating)."],
+    }
+
+
+def _preview_page(request, form, shown, status=200):
+    context = {"form": form, "preview": shown, "action": reverse("matching:import_confirm")}
+    return render(request, "matching/import_preview.html", context, status=status)
+
+
+def _upload_page(request, form, status=200):
+    return render(request, "matching/import.html", {"form": form}, status=status)
+
+
+@workspace_view
+def import_choices(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not request.membership.can_write:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            try:
+                shown = _preview(data)
+            except ValidationError as exc:
+                for message in exc.message_dict.get("file", exc.messages):
+                    form.add_error("file", message)
+            else:
+                token = import_flow.stash_upload(KIND, request.workspace, data)
+                initial = ColumnMappingForm.initial_for(shown["match"], token, upload.name or "choices.csv")
+                mapping = ColumnMappingForm(initial=initial, fields=CHOICE_FIELDS, header=shown["header"])
+                return _preview_page(request, mapping, shown)
+        return _upload_page(request, form, status=400)
+    return _upload_page(request, form)
+
+
+@workspace_view(write=True)
+def import_confirm(request):
+    if request.method != "POST":
+        return redirect_after_post(request, "matching:import")
+    try:
+        data = import_flow.read_stash(KIND, request.workspace, request.POST.get("upload"))
+        shown = _preview(data)
+    except ValidationError as exc:
+        form = UploadForm()
+        form.add_error("file", " ".join(exc.messages))
+        return _upload_page(request, form, status=400)
+    form = ColumnMappingForm(request.POST, fields=CHOICE_FIELDS, header=shown["header"])
+    if form.is_valid():
+        try:
+            result = import_choice_file(
+                request.workspace, data, form.chosen(), all_or_nothing=form.cleaned_data["all_or_nothing"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            import_flow.drop_stash(KIND, request.workspace, request.POST.get("upload"))
+            name = form.cleaned_data["file_name"]
+            token = import_flow.save_result(KIND, request.workspace, {**result, "file_name": name})
+            return redirect_after_post(request, "matching:import_result", token=token)
+    return _preview_page(request, form, shown, status=400)
+
+
+@workspace_view
+def import_result(request, token):
+    result = import_flow.load_result(KIND, request.workspace, token)
+    context = {
+        "result": result,
+        "errors": result["errors"][: import_flow.ERRORS_SHOWN],
+        "error_count": len(result["errors"]),
+        "errors_url": reverse("matching:import_errors", args=[token]),
+    }
+    return render(request, "matching/import_result.html", context)
+
+
+@workspace_view
+def import_errors(request, token):
+    result = import_flow.load_result(KIND, request.workspace, token)
+    return import_flow.error_report_response(result["errors"], f"choices-import-{token}")
