@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.csv_export import exporting, page_of
 from matching import services
@@ -134,26 +134,31 @@ def _explanation_rows(rec, factors):
     ]
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @workspace_view(write=True)
 def expand(request, recommendation_id):
-    """Show why a candidate is ranked where it is; recorded as an `expanded` interaction."""
+    """Show why a candidate is ranked where it is; recorded as an `expanded` interaction.
+
+    A GET is only the table's CSV download, and records nothing."""
+    if request.method == "GET" and not exporting(request):
+        return HttpResponseNotAllowed(["POST"])
     session, rec = _recommendation(request, recommendation_id)
-    services.record_interaction(
-        request.workspace,
-        session,
-        interaction_type=InteractionType.EXPANDED,
-        candidate_id=rec.candidate_id,
-        viewed_explanation_level="detailed",
-        expanded_sections=["factor contributions"],
-    )
+    if request.method == "POST":
+        services.record_interaction(
+            request.workspace,
+            session,
+            interaction_type=InteractionType.EXPANDED,
+            candidate_id=rec.candidate_id,
+            viewed_explanation_level="detailed",
+            expanded_sections=["factor contributions"],
+        )
     context = {
         "session": session,
         "rec": rec,
         "rows": _explanation_rows(rec, services.factors_for(request.workspace)),
         "effect": rec.contributions.get("candidate effect"),
     }
-    if request.htmx:
+    if request.htmx or request.method == "GET":
         return render(request, "matching/session.html#explanation", context)
     return redirect_after_post(request, "matching:session", session_id=session.id)
 
@@ -213,12 +218,16 @@ def viewed(request, session_id):
     return HttpResponse(status=204)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @workspace_view(write=True)
 def compare(request, session_id):
-    """Side by side of the ticked candidates; each one recorded as a `compared` interaction."""
+    """Side by side of the ticked candidates; each one recorded as a `compared` interaction.
+
+    A GET is only the table's CSV download (the ids in the query), and records nothing."""
+    if request.method == "GET" and not exporting(request):
+        return HttpResponseNotAllowed(["POST"])
     session = get_object_or_404(MatchingSession.objects.for_workspace(request.workspace), pk=session_id)
-    ids = request.POST.getlist("candidate_id")
+    ids = (request.POST if request.method == "POST" else request.GET).getlist("candidate_id")
     recs = list(
         session.recommendations.select_related("candidate")
         .filter(candidate_id__in=[i for i in ids if services.is_uuid(i)])
@@ -227,7 +236,7 @@ def compare(request, session_id):
     error = None
     if len(recs) < 2:
         error = "Tick at least two candidates to compare."
-    else:
+    elif request.method == "POST":
         for rec in recs:
             services.record_interaction(
                 request.workspace,
@@ -246,7 +255,7 @@ def compare(request, session_id):
         for f in factors
     ]
     context = {"session": session, "compared": recs, "rows": rows, "error": error}
-    if request.htmx:
+    if request.htmx or request.method == "GET":
         return render(request, "matching/session.html#comparison", context, status=400 if error else 200)
     if error:
         messages.error(request, error)

@@ -14,9 +14,15 @@ from core.csv_export import read_table, safe_cell
 from feedback import demo as feedback_demo
 from leads import demo as leads_demo
 from matching import demo as matching_demo
+from matching.models import Interaction
 from tests.feedback.factories import FeedbackEntryFactory
 from tests.leads.factories import CrmLeadFactory, LeadScoreFactory
-from tests.matching.factories import InteractionFactory, RecommendationFactory
+from tests.matching.factories import (
+    FactorFactory,
+    InteractionFactory,
+    MatchingSessionFactory,
+    RecommendationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +330,65 @@ def test_cell_text_leaves_out_controls_and_keeps_lines_apart():
 
     assert read_table(html, "t") == (["Lead", "Score"], [["Amara Chen; Sales Director", "0.63"]])
     assert read_table(html, "other") is None
+
+
+@pytest.fixture
+def compared_session(workspace):
+    FactorFactory(workspace=workspace, key="price", label="Price")
+    FactorFactory(workspace=workspace, key="speed", label="Speed")
+    session = MatchingSessionFactory(workspace=workspace)
+    recs = [
+        RecommendationFactory(
+            workspace=workspace, session=session, rank=rank, factor_values={"price": price, "speed": 2.0}
+        )
+        for rank, price in ((1, 10.0), (2, -12.5))
+    ]
+    return session, recs
+
+
+def test_comparison_of_ticked_candidates_downloads_beside_it(owner_client, compared_session):
+    session, recs = compared_session
+    ids = [str(r.candidate_id) for r in recs]
+    fragment = owner_client.post(
+        f"/matching/sessions/{session.id}/compare/", {"candidate_id": ids}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    parsed = _tables(fragment)
+    before = Interaction.objects.count()
+
+    rows = _csv(owner_client.get(parsed.csv_links["comparison"]))
+
+    assert rows[0] == parsed.tables[0]["header"]
+    assert rows[1:] == [["Price", "higher", "10.00", "-12.50"], ["Speed", "higher", "2.00", "2.00"]]
+    assert Interaction.objects.count() == before  # a download is not a comparison
+
+
+def test_explanation_downloads_beside_it_without_recording_a_view(owner_client, compared_session):
+    _, recs = compared_session
+    fragment = owner_client.post(f"/matching/recommendations/{recs[0].id}/expand/", HTTP_HX_REQUEST="true")
+    link = _tables(fragment.content.decode()).csv_links["contributions"]
+    before = Interaction.objects.count()
+
+    rows = _csv(owner_client.get(link))
+
+    assert rows[0] == ["Factor", "Value", "Better when", "Part of the score"]
+    assert [row[0] for row in rows[1:]] == ["Price", "Speed"]
+    assert Interaction.objects.count() == before
+
+
+def test_comparison_is_not_shown_by_a_plain_get(owner_client, compared_session):
+    session, recs = compared_session
+
+    response = owner_client.get(
+        f"/matching/sessions/{session.id}/compare/", {"candidate_id": recs[0].candidate_id}
+    )
+
+    assert response.status_code == 405
+
+
+def test_outsider_cannot_download_another_workspace_comparison(outsider_client, compared_session):
+    session, recs = compared_session
+    query = {"candidate_id": [str(r.candidate_id) for r in recs], "csv": "comparison"}
+
+    response = outsider_client.get(f"/matching/sessions/{session.id}/compare/", query)
+
+    assert response.status_code == 404
