@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from content.models import DailyMetric, MetricImport
@@ -244,3 +245,35 @@ def test_another_workspace_cannot_read_an_import_result(owner_client, outsider_c
     url = response["Location"]
     assert outsider_client.get(url).status_code == 404
     assert outsider_client.get(url + "errors.csv").status_code == 404
+
+
+def _exact_metrics_header(text):
+    # The command reads the columns by their exact names (no preview to choose them).
+    header, rest = text.split("\n", 1)
+    header = header.replace("Post ID", "post_id").replace("Day", "date").replace("Impr", "impressions")
+    return header + "\n" + rest
+
+
+@pytest.mark.parametrize(
+    "command, make_file, stored",
+    [
+        ("import_leads", _leads_file, lambda: Lead.objects.count()),
+        (
+            "ingest_metrics",
+            lambda bad: _exact_metrics_header(_metrics_file(bad)),
+            lambda: DailyMetric.objects.count(),
+        ),
+    ],
+    ids=["leads", "metrics"],
+)
+def test_the_commands_all_or_nothing_option_stores_nothing_when_a_row_is_bad(
+    tmp_path, db, command, make_file, stored
+):
+    path = tmp_path / "data.csv"
+    path.write_text(make_file({3, 7}))
+    out, err = io.StringIO(), io.StringIO()
+    call_command(command, str(path), "--workspace", "acme", "--all-or-nothing", stdout=out, stderr=err)
+    assert stored() == 0
+    assert "All or nothing: nothing was stored" in out.getvalue()
+    call_command(command, str(path), "--workspace", "acme", stdout=io.StringIO(), stderr=io.StringIO())
+    assert stored() == 8

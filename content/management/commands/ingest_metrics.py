@@ -19,6 +19,11 @@ class Command(BaseCommand):
             "text, date, impressions, clicks, conversions, revenue",
         )
         parser.add_argument("--workspace", required=True, help="Workspace slug (created if missing).")
+        parser.add_argument(
+            "--all-or-nothing",
+            action="store_true",
+            help="refuse the whole file if any row is bad (nothing is stored); by default the good rows are kept",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -39,7 +44,12 @@ class Command(BaseCommand):
             self.stderr.write(f"\r{processed}/{total} rows", ending="")
 
         try:
-            result = ingest_csv_text(workspace, text, progress=progress if options["verbosity"] > 1 else None)
+            result = ingest_csv_text(
+                workspace,
+                text,
+                progress=progress if options["verbosity"] > 1 else None,
+                all_or_nothing=options["all_or_nothing"],
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         ignored = ignored_columns(text)
@@ -48,6 +58,8 @@ class Command(BaseCommand):
         for error in result["errors"]:
             reasons = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error["errors"].items())
             self.stderr.write(f"line {error['line']} ({error['post_id'] or 'no post_id'}): {reasons}")
+        if result.get("refused"):
+            self.stdout.write("All or nothing: nothing was stored because of the rejected rows.")
         self.stdout.write(
             f"Ingested {result['ingested']} of {result['total_rows']} rows into '{workspace.slug}'; "
             f"{len(result['errors'])} rejected."

@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--outcome-column", default="", help="column with the outcome")
         parser.add_argument("--positive", default="", help="value of the outcome column that means won")
         parser.add_argument("--errors", default="", help="write the error report to this CSV file")
+        parser.add_argument(
+            "--all-or-nothing",
+            action="store_true",
+            help="refuse the whole file if any row is bad (nothing is stored); by default the good rows are kept",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -46,6 +51,7 @@ class Command(BaseCommand):
                 id_column=options["id_column"],
                 outcome_column=options["outcome_column"],
                 positive=options["positive"],
+                all_or_nothing=options["all_or_nothing"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
@@ -56,6 +62,8 @@ class Command(BaseCommand):
             f"{result.unchanged} unchanged, {result.outcomes} outcomes recorded, "
             f"{result.error_count} errors."
         )
+        if result.refused:
+            self.stdout.write("All or nothing: nothing was stored because of the errors below.")
         for row, column, reason in result.errors[:20]:
             self.stderr.write(f"row {row}, column '{column}': {reason}")
         if result.error_count > 20:
