@@ -352,6 +352,7 @@ LOGGING = {
 
 # --- leads ---
 # Loop 1: how long the worker waits for an external agent, and how much it accepts from one.
+# The timeout is a deadline for the whole exchange (DNS, connect, redirects, reading the answer).
 LEADS_AGENT_TIMEOUT = env_float("LEADS_AGENT_TIMEOUT", 10.0)
 LEADS_AGENT_MAX_BYTES = env_int("LEADS_AGENT_MAX_BYTES", 8 * 1024 * 1024)
 # Agents are called at public addresses only; on-premises agents need their hosts or networks
@@ -367,7 +368,6 @@ CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
 }
 # Loop 2: new outcomes that start a retraining, the retraining lock, batch and import limits.
 LEADS_RETRAIN_THRESHOLD = env_int("LEADS_RETRAIN_THRESHOLD", 50)
-# The timeout is a deadline for the whole exchange (DNS, connect, redirects, reading the answer).
 LEADS_RETRAIN_LEASE_SECONDS = env_int("LEADS_RETRAIN_LEASE_SECONDS", JOB_LEASE_SECONDS)  # renewed while it runs
 # A pending retraining not started after this long is sent again (its task may have been lost).
 LEADS_RETRAIN_RESEND_SECONDS = env_int("LEADS_RETRAIN_RESEND_SECONDS", 300)
