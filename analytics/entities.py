@@ -5,6 +5,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 
 from analytics.tables import Column, Table, rate_cells
+from workspaces.labels import humanize_key
 
 
 def _in(period, field_name):
@@ -227,7 +228,7 @@ def segments_table(workspace, period):
         .order_by("segment")
     ):
         item = {
-            "segment": row["segment"],
+            "segment": humanize_key(row["segment"]),
             "sessions": row["sessions"],
             "mean_rank": row["mean_rank"],
             "satisfaction": row["satisfaction"],
