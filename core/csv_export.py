@@ -78,6 +78,11 @@ def exporting(request):
     return bool(getattr(request, "csv_table", None))
 
 
+def shown(request, limit):
+    """How many rows a page lists (`[: shown(request, 20)]`): all of them for a download."""
+    return None if exporting(request) else limit
+
+
 def page_of(request, items, per_page):
     """The page the request asks for, or every item on one page when the request is a download."""
     return Paginator(items, ALL_ROWS if exporting(request) else per_page).get_page(request.GET.get("page"))

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from core.csv_export import page_of
+from core.csv_export import page_of, shown
 from feedback import charts, services
 from feedback.analysis import InsufficientData
 from feedback.forms import (
@@ -146,7 +146,7 @@ def reports(request):
     alert = services.latest_alert(request.workspace)
     context = {
         "form": form,
-        "reports": stored[:100],
+        "reports": stored[: shown(request, 100)],
         "history_chart": charts.history_lines(weekly) if weekly else None,
         "weekly": weekly,
         "alert": alert,

@@ -16,7 +16,7 @@ from leads import demo as leads_demo
 from matching import demo as matching_demo
 from matching.models import Interaction
 from tests.feedback.factories import FeedbackEntryFactory
-from tests.leads.factories import CrmLeadFactory, LeadScoreFactory
+from tests.leads.factories import CrmLeadFactory, ExecutionFactory, LeadScoreFactory
 from tests.matching.factories import (
     FactorFactory,
     InteractionFactory,
@@ -392,3 +392,18 @@ def test_outsider_cannot_download_another_workspace_comparison(outsider_client, 
     response = outsider_client.get(f"/matching/sessions/{session.id}/compare/", query)
 
     assert response.status_code == 404
+
+
+def test_runs_of_a_recipe_download_all_of_them_not_only_the_latest_shown(owner_client, workspace):
+    recipe = ExecutionFactory(recipe__agent__workspace=workspace).recipe
+    ExecutionFactory.create_batch(24, recipe=recipe)
+    url = f"/leads/recipes/{recipe.id}/"
+
+    shown_on_page = next(
+        t for t in _tables(owner_client.get(url).content.decode()).tables if t["name"] == "runs"
+    )
+    rows = _csv(owner_client.get(url, {"csv": "runs"}))
+
+    assert shown_on_page["rows"] == 20
+    assert rows[0] == shown_on_page["header"]
+    assert len(rows) - 1 == 25

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.csv_export import shown
 from workspaces import services
 from workspaces.access import owner_required, workspace_view
 from workspaces.forms import MemberForm, TokenForm, WorkspaceForm
@@ -82,7 +83,9 @@ def _settings_context(request, **extra):
             else Invitation.objects.none()
         ),
         "tokens": tokens,
-        "audit_events": AuditEvent.objects.filter(workspace=workspace).select_related("actor", "token")[:20],
+        "audit_events": AuditEvent.objects.filter(workspace=workspace).select_related("actor", "token")[
+            : shown(request, 20)
+        ],
         "heartbeat": WorkerHeartbeat.objects.for_workspace(workspace).first(),
         "token_form": TokenForm(),
         "member_form": MemberForm(),

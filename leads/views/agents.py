@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 
+from core.csv_export import shown
 from leads.forms.agents import AgentForm, CsvRunForm, RecipeForm
 from leads.models.agents import Agent, Recipe
 from leads.models.executions import Execution
@@ -101,7 +102,7 @@ def agent_detail(request, agent_id):
         "recipe_form": recipe_form,
         "executions": Execution.objects.for_workspace(request.workspace)
         .filter(agent=agent)
-        .select_related("recipe")[:20],
+        .select_related("recipe")[: shown(request, 20)],
         **_performance(request.workspace, agent=agent),
     }
     status = 400 if request.method == "POST" else 200
@@ -145,7 +146,9 @@ def recipe_detail(request, recipe_id):
         "breakdown": breakdown,
         "chart": chart,
         "csv_form": CsvRunForm(),
-        "executions": Execution.objects.for_workspace(request.workspace).filter(recipe=recipe)[:20],
+        "executions": Execution.objects.for_workspace(request.workspace).filter(recipe=recipe)[
+            : shown(request, 20)
+        ],
         **performance,
     }
     return render(request, "leads/recipe_detail.html", context)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from analytics.intervals import wilson_interval
+from core.csv_export import shown
 from leads.forms.scoring import ScoringSettingsForm
 from leads.models import LeadScore, ScoringModelVersion
 from leads.scoring.evaluation import reliability_table, score_histogram
@@ -119,7 +120,11 @@ def scoring_status_page(request):
     model, version, _ = serving_model(request.workspace)
     reliability_chart, reliability_rows = _reliability(version)
     distribution_chart, distribution_rows, n_recent = _distribution(request.workspace, model, version)
-    versions = list(ScoringModelVersion.objects.for_workspace(request.workspace).order_by("-version")[:30])
+    versions = list(
+        ScoringModelVersion.objects.for_workspace(request.workspace).order_by("-version")[
+            : shown(request, 30)
+        ]
+    )
     champion_id = scoring_settings(request.workspace).champion_id
     recent = (
         LeadScore.objects.for_workspace(request.workspace).select_related("lead").order_by("-created_at")[:15]
