@@ -48,13 +48,17 @@ def test_csv_import_from_upload_to_error_report(
     page.get_by_label("CSV file").set_input_files(str(csv_path))
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_selector("text=What each column becomes")
-    page.get_by_label("Lead id column").select_option("crm_id")
-    page.wait_for_selector("td:text-is('lead id')")  # htmx refreshed the mapping
+    # The obvious columns come pre-selected, with the value that means won.
+    assert page.get_by_label("Lead id column").input_value() == "crm_id"
+    assert page.get_by_label("Outcome column").input_value() == "won"
+    assert page.get_by_label("Value that means won").input_value() == "yes"
+    page.get_by_label("Outcome column").select_option("")
+    page.wait_for_selector("td:text-is('attribute')")  # htmx refreshed the mapping
     page.get_by_label("Outcome column").select_option("won")
-    page.wait_for_selector("td:text-is('outcome (say which value means won)')")
-    page.get_by_label("Value that means won").fill("yes")
+    page.wait_for_selector("td:text-is(\"outcome (won when 'yes')\")")
     page.get_by_role("button", name="Start import").click()
-    page.wait_for_selector("text=1 leads created")
-    assert page.get_by_role("link", name="Download the error report (CSV: row, column, reason)").is_visible()
+    page.wait_for_selector(".import-counts")
+    assert "1 stored" in page.locator(".import-counts").inner_text()
+    assert page.get_by_role("link", name="Download the error report (CSV: line, column, reason)").is_visible()
     job = LeadImport.objects.get(workspace=workspace)
     assert job.status == "done" and job.error_count == 1
