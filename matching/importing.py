@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,41 +16,6 @@ from matching.models import Candidate, Choice, Factor, MatchingSession, Recommen
 from matching.segments import BALANCED
 
 REQUIRED = ("session_id", "alternative", "chosen")
-
-
-def read_choice_csv(path_or_file) -> pd.DataFrame:
-    """The choices of a long CSV (a path or an open binary file) as a frame; ValidationError on
-    "file" naming the line of a malformed record, or the required columns the header lacks."""
-    try:
-        if hasattr(path_or_file, "read"):
-            data = path_or_file.read()
-        else:
-            data = Path(path_or_file).read_bytes()
-    except OSError as exc:
-        raise ValidationError({"file": [f"Cannot read the file: {exc.strerror or exc}."]}) from exc
-    try:
-        text = csvio.decode_upload(data) if isinstance(data, bytes) else data
-        header, _records = csvio.read_table(text)
-        rows = csvio.check_readable(text) - 1
-    except csvio.CsvProblem as exc:
-        raise ValidationError({"file": [str(exc)]}) from exc
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ValidationError(
-            {
-                "file": [
-                    f"Missing column(s): {', '.join(missing)}. Required: {', '.join(REQUIRED)}; "
-                    f"the file has: {', '.join(header)}."
-                ]
-            }
-        )
-    if rows < 1:
-        raise ValidationError({"file": ["The file has a header but no rows."]})
-    try:
-        # csvio has checked the structure; pandas infers which columns are numeric factors.
-        return pd.read_csv(io.StringIO(text), header=0, names=header)
-    except ValueError as exc:
-        raise ValidationError({"file": [f"Cannot read the CSV: {exc}"]}) from exc
 
 
 def import_choices(
@@ -278,8 +241,10 @@ def import_choice_file(
 ) -> dict:
     """Import a choices CSV: the good rows are stored, the bad ones reported (line, column,
     reason); with `all_or_nothing` one bad row refuses the file. Returns {stored, updated,
-    skipped, errors, refused, notes}."""
+    skipped, errors, refused, notes, report (import_choices' report)}."""
     table = read_choice_table(data, columns)
+    if not table["rows"]:
+        raise ValidationError({"file": ["The file has a header but no rows."]})
     good, errors = check_choice_rows(table)
     skipped = len({line for line, _column, _reason in errors})
     result = {"stored": 0, "updated": 0, "skipped": skipped, "errors": errors, "refused": False, "notes": []}
@@ -299,6 +264,7 @@ def import_choice_file(
     sessions = frame.groupby("session_id", sort=False)["chosen"].agg(["sum", "size"])
     kept = sessions[(sessions["sum"] == 1) & (sessions["size"] >= 2)]
     result["stored"] = int(kept["size"].sum())
+    result["report"] = report
     dropped = report["sessions"] - report["sessions_imported"]
     result["notes"] = [
         f"{report['sessions_imported']} sessions imported; factors: {', '.join(report['factors'])}; "
@@ -315,3 +281,7 @@ def import_choice_file(
             f"{report['missing_values_filled']} missing values filled with the factor median."
         )
     return result
+
+
+# The command reads the columns by their exact names (no preview to choose them).
+EXACT_COLUMNS = {f.name: f.name for f in CHOICE_FIELDS}

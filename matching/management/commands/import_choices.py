@@ -1,9 +1,11 @@
 """python manage.py import_choices FILE.csv --workspace SLUG"""
 
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.importing import import_choices, read_choice_csv
+from matching.importing import EXACT_COLUMNS, import_choice_file
 from workspaces.services import get_or_create_workspace
 
 
@@ -21,6 +23,11 @@ class Command(BaseCommand):
             default="",
             help="comma-separated factor columns where lower is better (e.g. price,distance)",
         )
+        parser.add_argument(
+            "--all-or-nothing",
+            action="store_true",
+            help="refuse the whole file if any row is bad (nothing is stored)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -28,9 +35,25 @@ class Command(BaseCommand):
             if created:
                 self.stdout.write(f"Created workspace {workspace.slug}.")
             lower = [c.strip() for c in options["lower_is_better"].split(",") if c.strip()]
-            report = import_choices(workspace, read_choice_csv(options["file"]), lower_is_better=lower)
+            result = import_choice_file(
+                workspace,
+                _read(options["file"]),
+                EXACT_COLUMNS,
+                all_or_nothing=options["all_or_nothing"],
+                lower_is_better=lower,
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        # Bad rows are skipped and listed (the same policy as the upload page).
+        for line, column, reason in result["errors"][:20]:
+            self.stderr.write(f"line {line}, column '{column}': {reason}")
+        if len(result["errors"]) > 20:
+            self.stderr.write(f"... and {len(result['errors']) - 20} more errors.")
+        if result["refused"]:
+            raise CommandError(
+                f"All or nothing: {result['skipped']} bad rows (listed above), so nothing was imported."
+            )
+        report = result["report"]
         skipped = report["sessions"] - report["sessions_imported"]
         self.stdout.write(
             self.style.SUCCESS(
@@ -50,3 +73,10 @@ class Command(BaseCommand):
             "New factors get default weight 1 and are higher-is-better unless named in "
             "--lower-is-better (change them in the admin)."
         )
+
+
+def _read(path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ValidationError({"file": [f"Cannot read the file: {exc.strerror or exc}."]}) from exc
