@@ -161,6 +161,7 @@ class MetricImport(WorkspaceScopedModel):
     # Chosen on the preview: one bad row refuses the whole file (nothing is stored).
     all_or_nothing = models.BooleanField(default=False)
     ignored_columns = models.JSONField(default=list, blank=True)
+    replaced_rows = models.PositiveIntegerField(default=0)  # of ingested_rows: post-days already stored
 
     class Meta:
         ordering = ["-created_at"]

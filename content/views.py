@@ -191,7 +191,8 @@ def _import_context(job):
     return {
         "job": job,
         "result": {
-            "stored": job.ingested_rows,
+            "stored": job.ingested_rows - job.replaced_rows,
+            "updated": job.replaced_rows,
             "skipped": len(job.row_errors),
             "refused": job.refused,
             "failure": job.error,

@@ -289,3 +289,11 @@ def test_the_commands_all_or_nothing_option_stores_nothing_when_a_row_is_bad(
     assert "All or nothing:" in out.getvalue() and "nothing was" in out.getvalue()
     call_command(command, str(path), "--workspace", "acme", stdout=io.StringIO(), stderr=io.StringIO())
     assert stored() == 8
+
+
+def test_a_metrics_file_imported_again_counts_its_rows_as_updated(owner_client, workspace):
+    spec = IMPORTS[1]
+    _import(owner_client, spec, spec.file())
+    result = _import(owner_client, spec, spec.file())
+    assert "0 stored, 10 updated, 0 skipped" in _text(result)
+    assert DailyMetric.objects.for_workspace(workspace).count() == 10

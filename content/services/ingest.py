@@ -147,11 +147,12 @@ def ingest_batch(workspace, raws: list[dict]) -> dict:
     return {"received": len(raws), "ingested": ingested, "errors": errors}
 
 
-def _ingest_rows(workspace, numbered: list[tuple[int, object]], cache: dict):
+def _ingest_rows(workspace, numbered: list[tuple[int, object]], cache: dict, counts: dict | None = None):
     """Store a chunk of rows in one transaction; yields (number, raw, ValidationError or None).
 
     Set-based: the chunk's posts are read with one query and its post-days are written with one
     upsert (the same post and day twice in a chunk: the later row wins, as it would row by row).
+    With `counts`, counts["replaced"] grows by the post-days that were already stored.
     """
     parsed, results = [], {}
     for number, raw in numbered:
@@ -185,6 +186,11 @@ def _ingest_rows(workspace, numbered: list[tuple[int, object]], cache: dict):
                 conversions=row.conversions,
                 revenue=row.revenue,
             )
+        if counts is not None and metrics:
+            stored = DailyMetric.objects.filter(
+                post_id__in={post for post, _ in metrics}, date__in={day for _, day in metrics}
+            ).values_list("post_id", "date")
+            counts["replaced"] = counts.get("replaced", 0) + sum(1 for key in stored if key in metrics)
         DailyMetric.objects.bulk_create(
             metrics.values(),
             update_conflicts=True,
@@ -261,15 +267,16 @@ def ingest_csv_text(
                 if result["errors"]:
                     raise _Refused(result)
         except _Refused as refused:
-            return {**refused.result, "ingested": 0, "refused": True}
+            return {**refused.result, "ingested": 0, "replaced": 0, "refused": True}
         return result
     rows = read_csv(text)
     total = len(rows)
     cache: dict = {}
+    counts = {"replaced": 0}
     ingested, errors = 0, []
     for first in range(0, total, every):
         chunk = rows[first : first + every]
-        for number, raw, exc in _ingest_rows(workspace, chunk, cache):
+        for number, raw, exc in _ingest_rows(workspace, chunk, cache, counts):
             if exc is None:
                 ingested += 1
             else:
@@ -278,7 +285,7 @@ def ingest_csv_text(
             progress(min(first + every, total), total, ingested, errors)
     if progress and total == 0:
         progress(0, 0, 0, errors)
-    return {"total_rows": total, "ingested": ingested, "errors": errors}
+    return {"total_rows": total, "ingested": ingested, "replaced": counts["replaced"], "errors": errors}
 
 
 def max_csv_bytes() -> int:
@@ -424,6 +431,7 @@ def run_csv_import(import_id) -> MetricImport | None:
         job.status = MetricImport.Status.DONE
         job.total_rows = job.processed_rows = result["total_rows"]
         job.ingested_rows = result["ingested"]
+        job.replaced_rows = result["replaced"]
         job.row_errors = result["errors"][:1000]
     job.finished_at = timezone.now()
     job.save()

@@ -55,7 +55,7 @@ def test_import_keeps_good_rows_and_reports_bad_rows_with_line_and_reason(owner_
     response = owner_client.get(reverse("content:import", args=[job.id]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="import-progress"')
-    assert "2 stored, 2 skipped (bad rows)" in html
+    assert "2 stored, 0 updated, 2 skipped (bad rows)" in html
     assert "cannot exceed impressions" in html and "Must not be negative" in html
     assert "every 1s" not in html  # finished: polling stops
 
