@@ -26,6 +26,15 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 QUERY_PARAMETER = "csv"
 # Large enough for every row of any table at once; the page size of a download.
 ALL_ROWS = 10**9
+# A table download renders the page's table first, so it is bounded: a larger table is refused
+# with a pointer to the streamed exports instead of tying up a web process for minutes.
+MAX_DOWNLOAD_ROWS = 10_000
+
+
+class TooManyRowsToDownload(Exception):
+    def __init__(self, count):
+        super().__init__(count)
+        self.count = count
 
 
 def safe_cell(value):
@@ -79,13 +88,18 @@ def exporting(request):
 
 
 def shown(request, limit):
-    """How many rows a page lists (`[: shown(request, 20)]`): all of them for a download."""
-    return None if exporting(request) else limit
+    """How many rows a page lists (`[: shown(request, 20)]`): all of them, up to the bound, for a download."""
+    return MAX_DOWNLOAD_ROWS if exporting(request) else limit
 
 
 def page_of(request, items, per_page):
     """The page the request asks for, or every item on one page when the request is a download."""
-    return Paginator(items, ALL_ROWS if exporting(request) else per_page).get_page(request.GET.get("page"))
+    if not exporting(request):
+        return Paginator(items, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(items, ALL_ROWS)
+    if paginator.count > MAX_DOWNLOAD_ROWS:
+        raise TooManyRowsToDownload(paginator.count)
+    return paginator.get_page(1)
 
 
 # Text inside these is not part of a cell's value: controls, pictures, decorative marks.
@@ -211,6 +225,17 @@ class TableCsvMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, TooManyRowsToDownload):
+            return HttpResponse(
+                f"This table has {exception.count:,} rows, more than the {MAX_DOWNLOAD_ROWS:,} a table "
+                "download holds. Narrow it with the page's filters, or use the streamed exports listed "
+                "on the dashboard under Details.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return None
 
     def __call__(self, request):
         name = request.GET.get(QUERY_PARAMETER) if request.method == "GET" else None

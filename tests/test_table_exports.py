@@ -240,6 +240,19 @@ def test_paginated_table_downloads_every_row_not_one_page(owner_client, workspac
     assert len(rows) - 1 == 30
 
 
+def test_a_table_larger_than_a_download_holds_is_refused_with_the_way_out(
+    owner_client, workspace, monkeypatch
+):
+    monkeypatch.setattr("core.csv_export.MAX_DOWNLOAD_ROWS", 20)
+    FeedbackEntryFactory.create_batch(30, workspace=workspace)
+
+    response = owner_client.get("/feedback/", {"csv": "rated-outputs"})
+
+    assert response.status_code == 413
+    assert "30 rows, more than the 20" in response.content.decode()
+    assert "streamed exports" in response.content.decode()
+
+
 def test_the_link_beside_the_table_keeps_the_filters_and_drops_the_page_number(owner_client, workspace):
     FeedbackEntryFactory.create_batch(30, workspace=workspace, tags=["billing"])
 
