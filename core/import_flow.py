@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import uuid
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from core.csv_export import safe_cell
 
 ERRORS_SHOWN = 50  # rows of the error report shown on the result page (all are in the download)
 MAX_REPORTED_ERRORS = 5000
+PENDING_SECONDS = 24 * 3600  # an upload whose preview is not confirmed within a day is dropped
+RESULT_SECONDS = 30 * 24 * 3600  # an inline import's result page and error report stay a month
 
 ALL_OR_NOTHING_HELP = (
     "Refuse the whole file if any row is bad (nothing is stored). Otherwise the good rows are "
@@ -38,10 +41,23 @@ def _checked(token) -> str:
     return token
 
 
+def _sweep(folder: Path, older_than: float) -> None:
+    """Forget files left behind (a preview never confirmed, an old result) so the folder stays small."""
+    cutoff = time.time() - older_than
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue  # another request removed it first
+
+
 def stash_upload(kind: str, workspace, data: bytes) -> str:
     """Keep an uploaded file (per workspace) between the preview and the run; its token."""
+    folder = _folder(kind, workspace, "pending")
+    _sweep(folder, PENDING_SECONDS)
     token = uuid.uuid4().hex
-    (_folder(kind, workspace, "pending") / f"{token}.csv").write_bytes(data)
+    (folder / f"{token}.csv").write_bytes(data)
     return token
 
 
@@ -58,9 +74,11 @@ def drop_stash(kind: str, workspace, token) -> None:
 
 def save_result(kind: str, workspace, result: dict) -> str:
     """Store an inline import's result (counts and errors) for its result page; its token."""
+    folder = _folder(kind, workspace, "results")
+    _sweep(folder, RESULT_SECONDS)
     token = uuid.uuid4().hex
     result = {**result, "errors": [list(e) for e in result.get("errors", [])[:MAX_REPORTED_ERRORS]]}
-    (_folder(kind, workspace, "results") / f"{token}.json").write_text(json.dumps(result))
+    (folder / f"{token}.json").write_text(json.dumps(result))
     return token
 
 

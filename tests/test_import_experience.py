@@ -6,7 +6,9 @@ policy (keep the good rows) and the all-or-nothing choice."""
 import csv
 import html
 import io
+import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +19,7 @@ from django.urls import reverse
 
 from content.models import DailyMetric, MetricImport
 from content.services.ingest import run_csv_import
+from core import import_flow
 from feedback.models import FeedbackEntry
 from leads.models import Lead, LeadImport
 from leads.services.imports import run_lead_import
@@ -297,3 +300,12 @@ def test_a_metrics_file_imported_again_counts_its_rows_as_updated(owner_client, 
     result = _import(owner_client, spec, spec.file())
     assert "0 stored, 10 updated, 0 skipped" in _text(result)
     assert DailyMetric.objects.for_workspace(workspace).count() == 10
+
+
+def test_an_upload_left_at_its_preview_for_a_day_is_dropped(workspace):
+    old = import_flow.stash_upload("feedback", workspace, b"prompt,output,rating\n")
+    path = import_flow._folder("feedback", workspace, "pending") / f"{old}.csv"
+    a_day_ago = time.time() - import_flow.PENDING_SECONDS - 60
+    os.utime(path, (a_day_ago, a_day_ago))
+    import_flow.stash_upload("feedback", workspace, b"prompt,output,rating\n")
+    assert not path.exists()
