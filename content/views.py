@@ -163,8 +163,7 @@ def upload_confirm(request):
         data = import_flow.read_stash(UPLOAD_KIND, request.workspace, token)
         shown = ingest.preview_csv(data)
     except ValidationError as exc:
-        form = MetricsUploadForm()
-        form.add_error("file", " ".join(exc.messages))
+        form = import_flow.upload_form_refused(MetricsUploadForm, exc)
         imports = MetricImport.objects.for_workspace(request.workspace)[:10]
         return render(request, "content/upload.html", {"form": form, "imports": imports}, status=400)
     form = ColumnMappingForm(request.POST, fields=ingest.METRIC_FIELDS, header=shown["header"])

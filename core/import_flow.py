@@ -36,9 +36,28 @@ def _folder(kind: str, workspace, part: str) -> Path:
 
 
 def _checked(token) -> str:
-    if not (isinstance(token, str) and len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
-        raise ValidationError({"file": ["Upload the file again."]})
-    return token
+    """The token as the hex name of its file; anything but a UUID (a path, say) is refused."""
+    try:
+        return uuid.UUID(str(token)).hex
+    except ValueError:
+        raise ValidationError({"file": ["Upload the file again."]}) from None
+
+
+def upload_form_refused(form_class, error: ValidationError | str):
+    """The upload form, bound and showing why the upload was refused beside its fields."""
+    form = form_class(data={}, files={})
+    form.is_valid()
+    form.errors.clear()  # not "this field is required": the reason below is the one to show
+    messages = (
+        error.message_dict if isinstance(error, ValidationError) and hasattr(error, "error_dict") else None
+    )
+    if messages is None:
+        text = error if isinstance(error, str) else " ".join(error.messages)
+        messages = {"file": [text]}
+    for field, field_messages in messages.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+    return form
 
 
 def _sweep(folder: Path, older_than: float) -> None:
@@ -76,9 +95,9 @@ def save_result(kind: str, workspace, result: dict) -> str:
     """Store an inline import's result (counts and errors) for its result page; its token."""
     folder = _folder(kind, workspace, "results")
     _sweep(folder, RESULT_SECONDS)
-    token = uuid.uuid4().hex
+    token = str(uuid.uuid4())
     result = {**result, "errors": [list(e) for e in result.get("errors", [])[:MAX_REPORTED_ERRORS]]}
-    (folder / f"{token}.json").write_text(json.dumps(result))
+    (folder / f"{_checked(token)}.json").write_text(json.dumps(result))
     return token
 
 

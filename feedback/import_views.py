@@ -67,8 +67,7 @@ def import_confirm(request):
         data = import_flow.read_stash(KIND, request.workspace, request.POST.get("upload"))
         shown = services.preview_import(data, name)
     except ValidationError as exc:
-        form = ImportForm()
-        _form_errors(form, exc)
+        form = import_flow.upload_form_refused(ImportForm, exc)
         return render(request, "feedback/import.html", {"form": form}, status=400)
     form = _mapping_form(shown, data=request.POST)
     if not form.is_valid():
@@ -88,22 +87,22 @@ def import_confirm(request):
     import_flow.drop_stash(KIND, request.workspace, request.POST.get("upload"))
     result = {**result, "file_name": name, "all_or_nothing": form.cleaned_data["all_or_nothing"]}
     token = import_flow.save_result(KIND, request.workspace, result)
-    return redirect_after_post(request, "feedback:import_result", token=token)
+    return redirect_after_post(request, "feedback:import_result", feedback_import_id=token)
 
 
 @workspace_view
-def import_result(request, token):
-    result = import_flow.load_result(KIND, request.workspace, token)
+def import_result(request, feedback_import_id):
+    result = import_flow.load_result(KIND, request.workspace, feedback_import_id)
     context = {
         "result": result,
         "errors": result["errors"][: import_flow.ERRORS_SHOWN],
         "error_count": len(result["errors"]),
-        "errors_url": reverse("feedback:import_errors", args=[token]),
+        "errors_url": reverse("feedback:import_errors", args=[feedback_import_id]),
     }
     return render(request, "feedback/import_result.html", context)
 
 
 @workspace_view
-def import_errors(request, token):
-    result = import_flow.load_result(KIND, request.workspace, token)
-    return import_flow.error_report_response(result["errors"], f"feedback-import-{token}")
+def import_errors(request, feedback_import_id):
+    result = import_flow.load_result(KIND, request.workspace, feedback_import_id)
+    return import_flow.error_report_response(result["errors"], f"feedback-import-{feedback_import_id}")

@@ -72,8 +72,7 @@ def import_confirm(request):
         data = import_flow.read_stash(KIND, request.workspace, request.POST.get("upload"))
         shown = _preview(data)
     except ValidationError as exc:
-        form = UploadForm()
-        form.add_error("file", " ".join(exc.messages))
+        form = import_flow.upload_form_refused(UploadForm, exc)
         return _upload_page(request, form, status=400)
     form = ColumnMappingForm(request.POST, fields=CHOICE_FIELDS, header=shown["header"])
     if form.is_valid():
@@ -87,23 +86,23 @@ def import_confirm(request):
             import_flow.drop_stash(KIND, request.workspace, request.POST.get("upload"))
             name = form.cleaned_data["file_name"]
             token = import_flow.save_result(KIND, request.workspace, {**result, "file_name": name})
-            return redirect_after_post(request, "matching:import_result", token=token)
+            return redirect_after_post(request, "matching:import_result", choice_import_id=token)
     return _preview_page(request, form, shown, status=400)
 
 
 @workspace_view
-def import_result(request, token):
-    result = import_flow.load_result(KIND, request.workspace, token)
+def import_result(request, choice_import_id):
+    result = import_flow.load_result(KIND, request.workspace, choice_import_id)
     context = {
         "result": result,
         "errors": result["errors"][: import_flow.ERRORS_SHOWN],
         "error_count": len(result["errors"]),
-        "errors_url": reverse("matching:import_errors", args=[token]),
+        "errors_url": reverse("matching:import_errors", args=[choice_import_id]),
     }
     return render(request, "matching/import_result.html", context)
 
 
 @workspace_view
-def import_errors(request, token):
-    result = import_flow.load_result(KIND, request.workspace, token)
-    return import_flow.error_report_response(result["errors"], f"choices-import-{token}")
+def import_errors(request, choice_import_id):
+    result = import_flow.load_result(KIND, request.workspace, choice_import_id)
+    return import_flow.error_report_response(result["errors"], f"choices-import-{choice_import_id}")

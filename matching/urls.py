@@ -10,8 +10,10 @@ urlpatterns = [
     path("analytics/", views.analytics, name="analytics"),
     path("import/", import_views.import_choices, name="import"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
-    path("import/results/<str:token>/", import_views.import_result, name="import_result"),
-    path("import/results/<str:token>/errors.csv", import_views.import_errors, name="import_errors"),
+    path("import/results/<uuid:choice_import_id>/", import_views.import_result, name="import_result"),
+    path(
+        "import/results/<uuid:choice_import_id>/errors.csv", import_views.import_errors, name="import_errors"
+    ),
     path("providers/", provider_views.provider_list, name="providers"),
     path("providers/add/", provider_views.provider_add, name="provider_add"),
     path("providers/<uuid:candidate_id>/", provider_views.provider_edit, name="provider_edit"),

@@ -215,7 +215,7 @@ def test_dashboard_shows_the_alert_when_the_success_rate_fell(owner_client, work
         FeedbackEntryFactory(workspace=workspace, rating=5 if i < 3 else 1, created_at=last_week)
     services.write_report(workspace, "weekly", last_week.date())
     body = owner_client.get(reverse("analytics:dashboard")).content.decode()
-    assert "Alert: output success rate fell 70.0 points" in body
+    assert "Output success rate fell 70.0 points" in body
 
 
 def test_a_pasted_json_lines_batch_is_imported(teammate_client, workspace):

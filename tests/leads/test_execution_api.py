@@ -112,19 +112,15 @@ def test_agents_are_listed_with_their_recipes(api_client, demo_recipe):
     assert body[0]["recipes"] == [{"recipe_id": str(demo_recipe.id), "name": demo_recipe.name}]
 
 
-def test_nul_characters_in_pushed_leads_are_dropped_not_a_crash(api_client, workspace):
+def test_nul_characters_in_pushed_leads_are_refused_with_the_field_named(api_client, workspace):
     recipe = RecipeFactory(agent=AgentFactory(workspace=workspace, source="push"))
-    leads = [{"name": "Sa\u0000rah", "title": "CEO", "notes": {"k\u0000": ["v\u0000"]}}]
-    created = api_client.post(
-        f"/api/v1/recipes/{recipe.id}/execute",
-        {"leads": leads, "input_data": {"q": "a\u0000b"}},
-        content_type="application/json",
+    leads = [{"name": "Sa\u0000rah", "title": "CEO"}]
+    refused = api_client.post(
+        f"/api/v1/recipes/{recipe.id}/execute", {"leads": leads}, content_type="application/json"
     )
-    assert created.status_code == 202
-    run_execution(created.json()["execution_id"])
-    body = api_client.get(f"/api/v1/executions/{created.json()['execution_id']}").json()
-    assert body["status"] == "succeeded"
-    assert body["leads"][0]["name"] == "Sarah"
+    assert refused.status_code == 422
+    assert "leads.0.name" in refused.json()["errors"]
+    assert not Execution.objects.filter(recipe=recipe).exists()
 
 
 def test_agents_and_recipes_can_be_created_through_the_api(api_client, workspace, settings):

@@ -83,9 +83,10 @@ def test_read_only_token_cannot_give_feedback(readonly_api_client, lead):
     assert response.status_code == 403
 
 
-def test_nul_characters_in_feedback_are_dropped_not_a_crash(api_client, lead):
-    body = {"execution_id": str(lead.execution_id), **SEED_FEEDBACK, "lead_name": "Sarah Chen\u0000",
+def test_nul_characters_in_feedback_are_refused_with_the_field_named(api_client, lead):
+    body = {"execution_id": str(lead.execution_id), **SEED_FEEDBACK, "lead_name": "Sarah Chen",
             "feedback_text": "fine\u0000"}  # fmt: skip
     response = post(api_client, body)
-    assert response.status_code == 200
-    assert LeadFeedback.objects.get().feedback_text == "fine"
+    assert response.status_code == 422
+    assert "feedback_text" in response.json()["errors"]
+    assert not LeadFeedback.objects.exists()

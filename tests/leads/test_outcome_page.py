@@ -20,7 +20,7 @@ def test_lead_page_shows_score_history_and_factors(owner_client, workspace):
     html = response.content.decode()
     assert "Score history" in html and "prior-1" in html
     assert "no-outcome prior" in html
-    assert "Pushing the score up" in html and "content_downloads" in html
+    assert "Pushing the score up" in html and "Content downloads" in html
     assert 'data-chart="score-history"' in html
 
 

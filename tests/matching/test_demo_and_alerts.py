@@ -45,4 +45,4 @@ def test_analytics_page_shows_learned_weights_with_intervals(owner_client, works
     assert "Learned weights (v1)" in body
     assert "All segments" in body
     assert "quality score" in body
-    assert "price_sensitive 0." in body  # confidence per segment in the history table
+    assert "Price sensitive 0." in body  # confidence per segment in the history table

@@ -192,4 +192,4 @@ def test_model_promotion_and_rollback_are_audited(owner_client, workspace, owner
 
     # The workspace settings page shows who did it.
     page = owner_client.get("/workspaces/settings/").content.decode()
-    assert "scoring.model_rolled_back" in page and owner.username in page
+    assert "Scoring: model rolled back" in page and owner.username in page
