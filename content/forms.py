@@ -1,6 +1,7 @@
 """Forms of the content loop's pages."""
 
 from django import forms
+from django.utils.safestring import mark_safe
 
 from content.models import WinnerPolicy
 
@@ -8,10 +9,27 @@ from content.models import WinnerPolicy
 class MetricsUploadForm(forms.Form):
     file = forms.FileField(
         label="Metrics CSV",
-        help_text=(
-            "Columns: post_id, brand, platform, variant, experiment, text, date, impressions, "
-            "clicks, conversions, revenue (and optionally published_at). New posts, brands and experiments are created."
-        ),
+        # Column names are what the file must say, so they are shown as code, not as words.
+        help_text=mark_safe(
+            "Columns: "
+            + ", ".join(
+                f"<code>{name}</code>"
+                for name in (
+                    "post_id",
+                    "brand",
+                    "platform",
+                    "variant",
+                    "experiment",
+                    "text",
+                    "date",
+                    "impressions",
+                    "clicks",
+                    "conversions",
+                    "revenue",
+                )
+            )
+            + " (and optionally <code>published_at</code>). New posts, brands and experiments are created."
+        ),  # fmt: skip
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
