@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
+# Test processes in parallel (pytest-xdist); each gets its own database, folder and Redis database.
+PYTEST_WORKERS ?= 2
 
 .PHONY: install demo serve test lint format bench migrate clean audit
 
@@ -37,7 +39,7 @@ format: install
 
 test: lint
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Known vulnerabilities in the pinned requirements (needs PyPI's JSON API or OSV; --strict fails
 # when a package could not be checked, so an unreachable service is an error, not a pass).

@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -200,6 +201,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and Celery ---
 REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # Parallel test processes each get a Redis database of their own, so a worker started by one
+    # never takes the tasks another queued (they run on different test databases).
+    _parts = urlsplit(REDIS_URL)
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{1 + int(os.environ['PYTEST_XDIST_WORKER'][2:])}"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
@@ -368,7 +374,9 @@ CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
 }
 # Loop 2: new outcomes that start a retraining, the retraining lock, batch and import limits.
 LEADS_RETRAIN_THRESHOLD = env_int("LEADS_RETRAIN_THRESHOLD", 50)
-LEADS_RETRAIN_LEASE_SECONDS = env_int("LEADS_RETRAIN_LEASE_SECONDS", JOB_LEASE_SECONDS)  # renewed while it runs
+LEADS_RETRAIN_LEASE_SECONDS = env_int(
+    "LEADS_RETRAIN_LEASE_SECONDS", JOB_LEASE_SECONDS
+)  # renewed while it runs
 # A pending retraining not started after this long is sent again (its task may have been lost).
 LEADS_RETRAIN_RESEND_SECONDS = env_int("LEADS_RETRAIN_RESEND_SECONDS", 300)
 CELERY_BEAT_SCHEDULE["leads-resend-pending-retrainings"] = {

@@ -197,6 +197,8 @@ def worker_environment():
     env["TESTING"] = "1"
     env["VAR_DIR"] = str(settings.VAR_DIR)
     env["MODEL_ARTIFACTS_DIR"] = str(settings.MODEL_ARTIFACTS_DIR)
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.REDIS_URL  # this test process's own Redis database
     env.pop("TEST_DATABASE_NAME", None)
     # The stub agents the worker tests run listen on loopback, which agents may use only when allowed.
     env.setdefault("LEADS_AGENT_ALLOWED_NETWORKS", "127.0.0.0/8")
