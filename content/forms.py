@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.safestring import mark_safe
 
+from content.metric_rows import CSV_COLUMNS
 from content.models import WinnerPolicy
 
 
@@ -12,24 +13,9 @@ class MetricsUploadForm(forms.Form):
         # Column names are what the file must say, so they are shown as code, not as words.
         help_text=mark_safe(
             "Columns: "
-            + ", ".join(
-                f"<code>{name}</code>"
-                for name in (
-                    "post_id",
-                    "brand",
-                    "platform",
-                    "variant",
-                    "experiment",
-                    "text",
-                    "date",
-                    "impressions",
-                    "clicks",
-                    "conversions",
-                    "revenue",
-                )
-            )
+            + ", ".join(f"<code>{name}</code>" for name in CSV_COLUMNS)
             + " (and optionally <code>published_at</code>). New posts, brands and experiments are created."
-        ),  # fmt: skip
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

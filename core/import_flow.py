@@ -112,6 +112,17 @@ def load_result(kind: str, workspace, token) -> dict:
     return json.loads(path.read_text())
 
 
+def result_context(kind: str, workspace, token, errors_url: str) -> dict:
+    """What an inline import's result page shows: the counts, the first errors, the report's link."""
+    result = load_result(kind, workspace, token)
+    return {
+        "result": result,
+        "errors": result["errors"][:ERRORS_SHOWN],
+        "error_count": len(result["errors"]),
+        "errors_url": errors_url,
+    }
+
+
 def error_report_csv(errors) -> str:
     out = io.StringIO()
     writer = csv.writer(out)

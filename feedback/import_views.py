@@ -92,13 +92,8 @@ def import_confirm(request):
 
 @workspace_view
 def import_result(request, feedback_import_id):
-    result = import_flow.load_result(KIND, request.workspace, feedback_import_id)
-    context = {
-        "result": result,
-        "errors": result["errors"][: import_flow.ERRORS_SHOWN],
-        "error_count": len(result["errors"]),
-        "errors_url": reverse("feedback:import_errors", args=[feedback_import_id]),
-    }
+    errors_url = reverse("feedback:import_errors", args=[feedback_import_id])
+    context = import_flow.result_context(KIND, request.workspace, feedback_import_id, errors_url)
     return render(request, "feedback/import_result.html", context)
 
 

@@ -92,13 +92,8 @@ def import_confirm(request):
 
 @workspace_view
 def import_result(request, choice_import_id):
-    result = import_flow.load_result(KIND, request.workspace, choice_import_id)
-    context = {
-        "result": result,
-        "errors": result["errors"][: import_flow.ERRORS_SHOWN],
-        "error_count": len(result["errors"]),
-        "errors_url": reverse("matching:import_errors", args=[choice_import_id]),
-    }
+    errors_url = reverse("matching:import_errors", args=[choice_import_id])
+    context = import_flow.result_context(KIND, request.workspace, choice_import_id, errors_url)
     return render(request, "matching/import_result.html", context)
 
 
