@@ -201,9 +201,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and Celery ---
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+if REDIS_URL and "pytest" in sys.modules and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
     # Parallel test processes each get a Redis database of their own, so a worker started by one
-    # never takes the tasks another queued (they run on different test databases).
+    # never takes the tasks another queued (they run on different test databases). Only the test
+    # process itself: the processes it starts inherit the variable but are handed their REDIS_URL.
     _parts = urlsplit(REDIS_URL)
     REDIS_URL = urlunsplit(_parts._replace(path=f"/{1 + int(os.environ['PYTEST_XDIST_WORKER'][2:])}"))
 if REDIS_URL:
