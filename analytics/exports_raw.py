@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-from analytics.exports import streamed_csv_response
+from core.csv_export import csv_response
 
 CHUNK = 2000
 
@@ -146,4 +146,4 @@ def export_response(workspace, dataset, period):
     chosen = DATASETS[dataset]
     header = [f.replace("__", " ") for f in chosen.fields]
     rows = chosen.rows(workspace, period).iterator(chunk_size=CHUNK)
-    return streamed_csv_response(f"{dataset}-{period.start:%Y%m%d}", header, rows)
+    return csv_response(f"{dataset}-{period.start:%Y%m%d}", header, rows, stream=True)

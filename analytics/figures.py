@@ -15,7 +15,8 @@ from django.db.models.functions import TruncDay, TruncWeek
 from django.urls import reverse
 
 from analytics import rollups
-from analytics.intervals import difference_interval, wilson_interval
+from core.formatting import percent
+from core.stats import difference_interval, wilson_interval
 
 # Below this many observations in the earlier period a relative change misleads ("+1200%" from 1):
 # counts show the absolute change and the baseline, rates and means say their earlier n.
@@ -51,7 +52,7 @@ class Figure:
         if value is None:
             return "–"
         if self.kind == "rate":
-            return f"{value:.0%}"
+            return percent(value)
         if self.kind == "mean":
             return f"{value:.2f}"
         if self.kind == "count":

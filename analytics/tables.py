@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from analytics.exports import streamed_csv_response
-from analytics.intervals import wilson_interval
+from core.csv_export import csv_response
+from core.formatting import percent
+from core.stats import wilson_interval
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ class Table:
         if column.kind == "rate":
             low, high = row[f"{column.key}_low"], row[f"{column.key}_high"]
             return {
-                "text": f"{value:.0%}",
-                "sub": f"n={row[f'{column.key}_n']}, 95% CI {low:.0%}–{high:.0%}",
+                "text": percent(value),
+                "sub": f"n={row[f'{column.key}_n']}, 95% CI {percent(low)}–{percent(high)}",
             }
         if column.kind == "mean":
             return {"text": f"{value:,.3f}".rstrip("0").rstrip("."), "sub": ""}
@@ -93,4 +94,4 @@ class Table:
             ]
 
     def csv_response(self):
-        return streamed_csv_response(f"{self.name}.csv", self.header(), self.csv_rows())
+        return csv_response(f"{self.name}.csv", self.header(), self.csv_rows(), stream=True)

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from analytics.exports import csv_rows, safe_cell, streamed_csv_response
+from core.csv_export import csv_lines, csv_response, safe_cell
 
 
 def test_formula_like_cells_are_escaped():
@@ -24,13 +24,13 @@ def test_rows_are_streamed_lazily():
             consumed.append(i)
             yield [i, f"=evil{i}"]
 
-    lines = csv_rows(["n", "text"], rows())
+    lines = csv_lines(["n", "text"], rows())
     assert next(lines) == "n,text\r\n"
     assert consumed == []
     assert next(lines) == "0,'=evil0\r\n"
 
 
 def test_response_is_an_attachment():
-    response = streamed_csv_response("Agents export.csv", ["a"], iter([[1]]))
+    response = csv_response("Agents export.csv", ["a"], iter([[1]]), stream=True)
     assert response["Content-Disposition"] == 'attachment; filename="agents-export.csv"'
     assert b"".join(response.streaming_content) == b"a\r\n1\r\n"
