@@ -10,6 +10,8 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 
+from django.core.exceptions import ValidationError
+
 # Python's default (128 KB) rejects real spreadsheets with long notes; no field we store needs more
 # than this, and a bound keeps one stray quote from pulling a whole large file into memory as a cell.
 FIELD_SIZE_LIMIT = 1024 * 1024
@@ -48,6 +50,14 @@ def decode_upload(data: bytes) -> str:
             "or UTF-16 without a byte order mark?). Save it as 'CSV UTF-8' and upload it again."
         )
     return text
+
+
+def upload_text(data: bytes, field: str = "file") -> str:
+    """``decode_upload`` for a form or service: an unreadable file is a ValidationError on ``field``."""
+    try:
+        return decode_upload(data)
+    except CsvProblem as error:
+        raise ValidationError({field: [str(error)]}) from error
 
 
 def records(text: str, limit: int = FIELD_SIZE_LIMIT) -> Iterator[tuple[int, list[str]]]:

@@ -1,8 +1,9 @@
 """core.csvio: decoding, the bounded field size, line-numbered errors and header checks."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from core.csvio import CsvProblem, check_readable, decode_upload, read_table
+from core.csvio import CsvProblem, check_readable, decode_upload, read_table, upload_text
 
 
 def _table(text):
@@ -94,3 +95,12 @@ def test_check_readable_reads_to_the_end():
     assert check_readable("id\n1\n2\n") == 3
     with pytest.raises(CsvProblem, match="line 4"):
         check_readable('id\n1\n2\n"open\n')
+
+
+def test_an_unreadable_upload_is_an_error_on_the_file_field():
+    assert upload_text("id\n1\n".encode("utf-16")) == "id\n1\n"
+    with pytest.raises(ValidationError) as caught:
+        upload_text(b"id\n\xff\n", field="upload")
+    assert caught.value.message_dict["upload"][0].startswith(
+        "The file is not UTF-8 text (first bad byte on line 2)"
+    )
