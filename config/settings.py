@@ -263,25 +263,10 @@ CELERY_TASK_ROUTES = {
     "matching.tasks.learn_weights": {"queue": "ml"},
     "content.tasks.reembed_winners": {"queue": "ml"},
 }
-CELERY_BEAT_SCHEDULE = {
-    # Runs hourly; each workspace's winners are decided when it is 02:00 in its time zone.
-    "content-nightly-winners": {
-        "task": "content.tasks.run_nightly_winners",
-        "schedule": crontab(minute=0),
-    },
-    "feedback-weekly-reports": {
-        "task": "feedback.tasks.write_weekly_reports",
-        "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
-    },
-}
 # Running jobs (imports, recipe runs, retrainings) hold a lease this long and renew it every third
 # of it; a job whose worker died is found by the reaper, which runs every JOB_REAP_SECONDS.
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 90)
 JOB_REAP_SECONDS = env_int("JOB_REAP_SECONDS", 60)
-CELERY_BEAT_SCHEDULE["workspaces-fail-interrupted-jobs"] = {
-    "task": "workspaces.tasks.fail_interrupted_jobs",
-    "schedule": float(JOB_REAP_SECONDS),
-}
 
 # --- auth, sessions, security ---
 AUTH_PASSWORD_VALIDATORS = [
@@ -369,10 +354,6 @@ LEADS_MAX_GENERATED_PER_EXECUTION = env_int("LEADS_MAX_GENERATED_PER_EXECUTION",
 LEADS_EXECUTION_TIME_LIMIT = env_int("LEADS_EXECUTION_TIME_LIMIT", 300)
 # A queued execution older than this is queued again (its task was lost with a broker restart).
 LEADS_EXECUTION_STALL_SECONDS = env_int("LEADS_EXECUTION_STALL_SECONDS", 900)
-CELERY_BEAT_SCHEDULE["leads-requeue-stalled-executions"] = {
-    "task": "leads.tasks.executions.requeue_stalled_executions",
-    "schedule": 300.0,
-}
 # Loop 2: new outcomes that start a retraining, the retraining lock, batch and import limits.
 LEADS_RETRAIN_THRESHOLD = env_int("LEADS_RETRAIN_THRESHOLD", 50)
 LEADS_RETRAIN_LEASE_SECONDS = env_int(
@@ -380,16 +361,8 @@ LEADS_RETRAIN_LEASE_SECONDS = env_int(
 )  # renewed while it runs
 # A pending retraining not started after this long is sent again (its task may have been lost).
 LEADS_RETRAIN_RESEND_SECONDS = env_int("LEADS_RETRAIN_RESEND_SECONDS", 300)
-CELERY_BEAT_SCHEDULE["leads-resend-pending-retrainings"] = {
-    "task": "leads.tasks.scoring.resend_pending_retrainings",
-    "schedule": 60.0,
-}
 # Every CRM event id is remembered this long (30 days at least), so a redelivery within it is a no-op.
 LEADS_WEBHOOK_EVENT_RETENTION_DAYS = env_int("LEADS_WEBHOOK_EVENT_RETENTION_DAYS", 90)
-CELERY_BEAT_SCHEDULE["leads-delete-old-webhook-events"] = {
-    "task": "leads.tasks.webhooks.delete_old_webhook_events",
-    "schedule": crontab(minute=30, hour=3),
-}
 LEADS_SCORE_BATCH_MAX = env_int("LEADS_SCORE_BATCH_MAX", 1000)
 LEADS_IMPORT_MAX_ROWS = env_int("LEADS_IMPORT_MAX_ROWS", 1_000_000)
 
@@ -433,7 +406,40 @@ FEEDBACK_ANTHROPIC_TIMEOUT = env_float("FEEDBACK_ANTHROPIC_TIMEOUT", 20.0)
 # are counted from the raw rows meanwhile, so this only trades speed, never correctness.
 ANALYTICS_ROLLUP_SECONDS = env_int("ANALYTICS_ROLLUP_SECONDS", 300)
 ANALYTICS_ROLLUP_LEASE_SECONDS = env_int("ANALYTICS_ROLLUP_LEASE_SECONDS", 1800)
-CELERY_BEAT_SCHEDULE["analytics-refresh-rollups"] = {
-    "task": "analytics.tasks.refresh_all_rollups",
-    "schedule": float(ANALYTICS_ROLLUP_SECONDS),
+
+# --- periodic jobs (celery beat) ---
+CELERY_BEAT_SCHEDULE = {
+    # Runs hourly; each workspace's winners are decided at CONTENT_NIGHTLY_HOUR in its time zone.
+    "content-nightly-winners": {
+        "task": "content.tasks.run_nightly_winners",
+        "schedule": crontab(minute=0),
+    },
+    "feedback-weekly-reports": {
+        "task": "feedback.tasks.write_weekly_reports",
+        "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+    },
+    # Fails the jobs whose worker died (their lease ran out).
+    "workspaces-fail-interrupted-jobs": {
+        "task": "workspaces.tasks.fail_interrupted_jobs",
+        "schedule": float(JOB_REAP_SECONDS),
+    },
+    # Queues again the executions stalled past LEADS_EXECUTION_STALL_SECONDS.
+    "leads-requeue-stalled-executions": {
+        "task": "leads.tasks.executions.requeue_stalled_executions",
+        "schedule": 300.0,
+    },
+    # Sends again the retrainings pending past LEADS_RETRAIN_RESEND_SECONDS.
+    "leads-resend-pending-retrainings": {
+        "task": "leads.tasks.scoring.resend_pending_retrainings",
+        "schedule": 60.0,
+    },
+    # Forgets CRM event ids older than LEADS_WEBHOOK_EVENT_RETENTION_DAYS.
+    "leads-delete-old-webhook-events": {
+        "task": "leads.tasks.webhooks.delete_old_webhook_events",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "analytics-refresh-rollups": {
+        "task": "analytics.tasks.refresh_all_rollups",
+        "schedule": float(ANALYTICS_ROLLUP_SECONDS),
+    },
 }

@@ -11,7 +11,7 @@ def run_nightly_winners(self):
     """Hourly beat entry: start the winner job of each workspace where it is now 02:00."""
     from content.services.winner_job import workspaces_due
 
-    hour = getattr(settings, "CONTENT_NIGHTLY_HOUR", 2)
+    hour = settings.CONTENT_NIGHTLY_HOUR
     due = workspaces_due(Workspace.objects.all(), hour=hour)
     for workspace in due:
         decide_workspace_winners.delay(str(workspace.id), None, "schedule")

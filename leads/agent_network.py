@@ -97,7 +97,7 @@ def parse_allow_list(entries: Iterable[str] | str | None) -> AllowList:
 def configured_allow_list() -> AllowList:
     from django.conf import settings
 
-    return parse_allow_list(getattr(settings, "LEADS_AGENT_ALLOWED_NETWORKS", ()))
+    return parse_allow_list(settings.LEADS_AGENT_ALLOWED_NETWORKS)
 
 
 def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:

@@ -302,7 +302,7 @@ def browser_page(_chromium, live_server):
 def pytest_sessionfinish(session, exitstatus):
     from django.conf import settings
 
-    var_dir = Path(getattr(settings, "VAR_DIR", ""))
+    var_dir = Path(settings.VAR_DIR)
     if var_dir.name.startswith("feedbackloop-test-") and var_dir.exists():
         shutil.rmtree(var_dir, ignore_errors=True)
 

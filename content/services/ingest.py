@@ -291,7 +291,7 @@ def ingest_csv_text(
 def max_csv_bytes() -> int:
     from django.conf import settings
 
-    return getattr(settings, "CONTENT_MAX_CSV_BYTES", 20 * 1024 * 1024)
+    return settings.CONTENT_MAX_CSV_BYTES
 
 
 def error_rows(row_errors) -> list[tuple]:
@@ -310,7 +310,7 @@ def start_csv_import(workspace, user, uploaded_file) -> MetricImport:
 
     from content import tasks
 
-    limit = getattr(settings, "CONTENT_MAX_CSV_BYTES", 20 * 1024 * 1024)
+    limit = settings.CONTENT_MAX_CSV_BYTES
     if uploaded_file is None:
         raise ValidationError({"file": ["Choose a CSV file."]})
     if uploaded_file.size > limit:

@@ -29,7 +29,7 @@ MAX_QUERY = 5000
 
 def current_backend():
     """The configured backend; lexical when the semantic extras are not installed here."""
-    name = getattr(settings, "CONTENT_EMBEDDING_BACKEND", "lexical")
+    name = settings.CONTENT_EMBEDDING_BACKEND
     if name == SemanticBackend.name and not SemanticBackend.available():
         logger.warning("CONTENT_EMBEDDING_BACKEND=semantic but its packages are missing; using lexical")
         name = "lexical"

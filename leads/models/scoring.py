@@ -9,7 +9,7 @@ from workspaces.models import WorkspaceScopedModel
 
 
 def _default_threshold():
-    return getattr(settings, "LEADS_RETRAIN_THRESHOLD", 50)
+    return settings.LEADS_RETRAIN_THRESHOLD
 
 
 class ScoringSettings(WorkspaceScopedModel):

@@ -19,8 +19,8 @@ from workspaces.models import JobLease
 def retrain_stale_after() -> timedelta:
     # The lease is short now (renewed while training runs), so it no longer bounds a training's
     # length; a pending retraining counts as lost after twice the reconciler's wait.
-    lease = getattr(settings, "LEADS_RETRAIN_LEASE_SECONDS", 90)
-    return timedelta(seconds=max(lease, getattr(settings, "LEADS_RETRAIN_RESEND_SECONDS", 300)) * 2)
+    lease = settings.LEADS_RETRAIN_LEASE_SECONDS
+    return timedelta(seconds=max(lease, settings.LEADS_RETRAIN_RESEND_SECONDS) * 2)
 
 
 def request_retraining(workspace, trigger: str = "threshold") -> bool:
