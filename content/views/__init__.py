@@ -1,0 +1,1 @@
+"""Pages of the content app, one module per feature (winners, brands, imports, search)."""
