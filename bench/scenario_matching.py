@@ -70,7 +70,7 @@ def _load(workspace, n_sessions):
 def run(ctx) -> list[Row]:
     from matching import learning
     from matching.models import WeightVersion
-    from matching.services import build_choice_set, choice_frame, fit_options, learn_weights
+    from matching.services.weights import build_choice_set, choice_frame, fit_options, learn_weights
 
     n = ctx.size(FULL_SESSIONS, minimum=300)
     workspace = ctx.workspace("bench-matching")

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from matching import providers, services
+from matching import selectors
 from matching.models import MatchingSession, WeightVersion
 from matching.performance import matching_analytics
+from matching.services import providers, sessions
 from workspaces.access import require_api_write
 
 router = Router(tags=["matching"])
@@ -122,7 +123,7 @@ def _session(request, session_id):
 @router.post(f"{PREFIX}/start-session", response={201: SessionOut}, summary="Rank candidates")
 def start_session(request, payload: StartSessionIn):
     require_api_write(request)
-    session = services.start_session(
+    session = sessions.start_session(
         request.workspace,
         customer_ref=payload.customer_ref,
         details=payload.customer_details,
@@ -143,7 +144,7 @@ def get_session(request, session_id: UUID):
 def record_choice(request, payload: RecordChoiceIn):
     require_api_write(request)
     session = _session(request, payload.session_id)
-    choice = services.record_choice(
+    choice = sessions.record_choice(
         request.workspace,
         session,
         candidate_id=payload.chosen_candidate_id,
@@ -169,7 +170,7 @@ def record_choice(request, payload: RecordChoiceIn):
 def record_interaction(request, payload: RecordInteractionIn):
     require_api_write(request)
     session = _session(request, payload.session_id)
-    interaction = services.record_interaction(
+    interaction = sessions.record_interaction(
         request.workspace,
         session,
         interaction_type=payload.interaction_type,
@@ -219,7 +220,7 @@ def _candidate_payload(candidate):
     f"{PREFIX}/candidates", response=list[CandidateOut], summary="The providers and their factor values"
 )
 def list_candidates(request):
-    return [_candidate_payload(row["candidate"]) for row in providers.provider_rows(request.workspace)]
+    return [_candidate_payload(row["candidate"]) for row in selectors.provider_rows(request.workspace)]
 
 
 @router.put(
@@ -249,11 +250,11 @@ def analytics(request, days: int = 90):
 @router.get(f"{PREFIX}/health", summary="Matching loop health")
 def health(request):
     latest = WeightVersion.objects.for_workspace(request.workspace).order_by("-number").first()
-    sessions = MatchingSession.objects.for_workspace(request.workspace)
+    stored = MatchingSession.objects.for_workspace(request.workspace)
     return {
         "status": "ok",
-        "sessions": sessions.count(),
-        "sessions_with_choice": sessions.filter(choice__candidate__isnull=False).count(),
+        "sessions": stored.count(),
+        "sessions_with_choice": stored.filter(choice__candidate__isnull=False).count(),
         "weights_version": latest.number if latest else None,
         "weights_confidence": latest.confidence if latest else None,
         "weights_learned_at": latest.created_at.isoformat() if latest else None,

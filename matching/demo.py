@@ -7,8 +7,9 @@ from datetime import timedelta
 import numpy as np
 from django.utils import timezone
 
-from matching import services
 from matching.models import Candidate, Choice, Factor, Interaction, MatchingSession
+from matching.services.sessions import start_session
+from matching.services.weights import learn_weights
 
 FACTORS = [
     # key, label, higher is better, dimension, default weight
@@ -88,7 +89,7 @@ def seed(workspace, user) -> None:
     segments = list(TASTES)
     for i in range(120):
         segment = segments[i % len(segments)]
-        session = services.start_session(
+        session = start_session(
             workspace,
             customer_ref=f"customer-{i % 80:02d}",
             complexity=["low", "medium", "high"][int(rng.integers(0, 3))],
@@ -126,4 +127,4 @@ def seed(workspace, user) -> None:
             decision_time_seconds=float(rng.uniform(30, 900)),
             created_at=started,
         )
-    services.learn_weights(workspace)
+    learn_weights(workspace)

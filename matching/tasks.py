@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from matching.services import weights
 from workspaces.models import Workspace
 
 
@@ -15,14 +16,12 @@ from workspaces.models import Workspace
 )
 def learn_weights(self, workspace_id):
     """Learn new factor weights from every recorded choice of the workspace."""
-    from matching import services
-
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return None
     try:
-        version = services.learn_weights(workspace)
-    except services.LearningBusy as busy:
+        version = weights.learn_weights(workspace)
+    except weights.LearningBusy as busy:
         # choices recorded during the running fit must still be learned: come back after it
         raise self.retry(countdown=30, max_retries=20) from busy
     return version.number if version else None

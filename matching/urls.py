@@ -1,36 +1,26 @@
 from django.urls import path
 
-from matching import import_views, provider_views, views
+from matching.views import analytics, imports, providers, sessions
 
 app_name = "matching"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("start/", views.start, name="start"),
-    path("analytics/", views.analytics, name="analytics"),
-    path("import/", import_views.import_choices, name="import"),
-    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
-    path("import/results/<uuid:choice_import_id>/", import_views.import_result, name="import_result"),
-    path(
-        "import/results/<uuid:choice_import_id>/errors.csv", import_views.import_errors, name="import_errors"
-    ),
-    path("providers/", provider_views.provider_list, name="providers"),
-    path("providers/add/", provider_views.provider_add, name="provider_add"),
-    path("providers/<uuid:candidate_id>/", provider_views.provider_edit, name="provider_edit"),
-    path("providers/<uuid:candidate_id>/save/", provider_views.provider_save, name="provider_save"),
-    path("sessions/<uuid:session_id>/", views.session_detail, name="session"),
-    path("sessions/<uuid:session_id>/choose/", views.choose, name="choose"),
-    path("sessions/<uuid:session_id>/compare/", views.compare, name="compare"),
-    path("sessions/<uuid:session_id>/viewed/", views.viewed, name="viewed"),
-    path(
-        "recommendations/<uuid:recommendation_id>/expand/",
-        views.expand,
-        name="expand",
-    ),
-    path("recommendations/<uuid:recommendation_id>/contact/", views.contact, name="contact"),
-    path(
-        "recommendations/<uuid:recommendation_id>/rate/",
-        views.rate_explanation,
-        name="rate",
-    ),
+    path("", sessions.index, name="index"),
+    path("start/", sessions.start, name="start"),
+    path("analytics/", analytics.analytics_page, name="analytics"),
+    path("import/", imports.import_choices, name="import"),
+    path("import/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/results/<uuid:choice_import_id>/", imports.import_result, name="import_result"),
+    path("import/results/<uuid:choice_import_id>/errors.csv", imports.import_errors, name="import_errors"),
+    path("providers/", providers.provider_list, name="providers"),
+    path("providers/add/", providers.provider_add, name="provider_add"),
+    path("providers/<uuid:candidate_id>/", providers.provider_edit, name="provider_edit"),
+    path("providers/<uuid:candidate_id>/save/", providers.provider_save, name="provider_save"),
+    path("sessions/<uuid:session_id>/", sessions.session_detail, name="session"),
+    path("sessions/<uuid:session_id>/choose/", sessions.choose, name="choose"),
+    path("sessions/<uuid:session_id>/compare/", sessions.compare, name="compare"),
+    path("sessions/<uuid:session_id>/viewed/", sessions.viewed, name="viewed"),
+    path("recommendations/<uuid:recommendation_id>/expand/", sessions.expand, name="expand"),
+    path("recommendations/<uuid:recommendation_id>/contact/", sessions.contact, name="contact"),
+    path("recommendations/<uuid:recommendation_id>/rate/", sessions.rate_explanation, name="rate"),
 ]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from matching import services
+from matching.services.sessions import record_choice, start_session
 from matching.summaries import dashboard_cards
 from tests.matching.factories import provider_workspace
 
@@ -12,12 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def make_sessions(workspace, chosen_ranks, satisfaction=None):
     for rank in chosen_ranks:
-        session = services.start_session(workspace, stated_preferences={"price": 5})
+        session = start_session(workspace, stated_preferences={"price": 5})
         if rank is not None:
             rec = session.recommendations.get(rank=rank)
-            services.record_choice(
-                workspace, session, candidate_id=rec.candidate_id, satisfaction=satisfaction
-            )
+            record_choice(workspace, session, candidate_id=rec.candidate_id, satisfaction=satisfaction)
 
 
 def test_page_shows_conversion_rank_and_satisfaction_with_n(owner_client, workspace):

@@ -4,8 +4,9 @@ and what it says about stated priorities."""
 import pytest
 from django.urls import reverse
 
-from matching import services
 from matching.models import MatchingSession
+from matching.selectors import segments_with_own_weights
+from matching.services.weights import learn_weights
 from tests.matching.factories import provider_workspace
 from tests.matching.test_learning_service import choose_by
 
@@ -84,8 +85,8 @@ def test_index_names_the_segments_whose_learned_weights_stated_priorities_reach(
     settings.MATCHING_MIN_SEGMENT_SESSIONS = 30
     choose_by(workspace, 40, (-0.2, 0.0), stated={"price": 5})
     choose_by(workspace, 10, (0.0, 1.0), stated={"quality": 5, "price": 3}, seed=1)
-    services.learn_weights(workspace)
-    assert services.segments_with_own_weights(workspace) == ["price_sensitive"]
+    learn_weights(workspace)
+    assert segments_with_own_weights(workspace) == ["price_sensitive"]
     body = teammate_client.get(reverse("matching:index")).content.decode()
     assert "They pick the customer's segment; Price sensitive ranks with weights learned for it" in body
     assert "do not change this ranking yet" not in body
@@ -97,7 +98,7 @@ def test_session_page_says_when_stated_priorities_picked_learned_weights(
     provider_workspace(workspace, 6)
     settings.MATCHING_MIN_SEGMENT_SESSIONS = 30
     choose_by(workspace, 40, (-0.2, 0.0), stated={"price": 5})
-    services.learn_weights(workspace)
+    learn_weights(workspace)
     teammate_client.post(
         reverse("matching:start"), {"customer_ref": "frank", "complexity": "medium", "price": "5"}
     )

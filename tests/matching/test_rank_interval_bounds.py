@@ -2,8 +2,8 @@
 
 import pytest
 
-from matching import services
 from matching.performance import matching_analytics, mean_with_interval
+from matching.services.sessions import record_choice, start_session
 from tests.matching.factories import provider_workspace
 
 pytestmark = pytest.mark.django_db
@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def _sessions(workspace, chosen_ranks):
     for rank in chosen_ranks:
-        session = services.start_session(workspace, stated_preferences={"price": 5})
+        session = start_session(workspace, stated_preferences={"price": 5})
         rec = session.recommendations.get(rank=rank)
-        services.record_choice(workspace, session, candidate_id=rec.candidate_id, satisfaction=5)
+        record_choice(workspace, session, candidate_id=rec.candidate_id, satisfaction=5)
 
 
 def test_mean_rank_interval_of_mostly_first_choices_does_not_go_below_one(workspace):

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from matching import services
 from matching.models import Choice, Interaction
+from matching.services.sessions import start_session
 from tests.browser import login
 from tests.matching.factories import provider_workspace
 
@@ -14,7 +14,7 @@ from tests.matching.factories import provider_workspace
 @pytest.mark.django_db(transaction=True)
 def test_open_a_session_expand_an_explanation_and_choose(browser_page, live_server, workspace, teammate):
     provider_workspace(workspace)
-    session = services.start_session(workspace, customer_ref="fran", stated_preferences={"price": 5})
+    session = start_session(workspace, customer_ref="fran", stated_preferences={"price": 5})
     second = session.recommendations.get(rank=2)
     page = browser_page
     login(page, live_server, teammate)
@@ -43,7 +43,7 @@ def test_leaving_the_page_records_how_long_the_list_was_viewed(
     browser_page, live_server, workspace, teammate
 ):
     provider_workspace(workspace)
-    session = services.start_session(workspace, customer_ref="gus")
+    session = start_session(workspace, customer_ref="gus")
     page = browser_page
     login(page, live_server, teammate)
     page.goto(f"{live_server.url}/matching/sessions/{session.id}/")

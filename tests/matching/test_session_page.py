@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from matching import services
 from matching.models import Choice, Interaction
+from matching.services.sessions import start_session
 from tests.matching.factories import provider_workspace
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def session(workspace):
     provider_workspace(workspace)
-    return services.start_session(workspace, customer_ref="erin")
+    return start_session(workspace, customer_ref="erin")
 
 
 def test_expanding_an_explanation_answers_the_fragment_and_records_it(teammate_client, session):

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from matching import services
 from matching.models import MatchingSession
+from matching.services.sessions import start_session
 from tests.matching.factories import provider_workspace
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_default_weights_rank_the_best_value_first(workspace):
     provider_workspace(workspace)
-    session = services.start_session(workspace, customer_ref="ann", stated_preferences={"price": 5})
+    session = start_session(workspace, customer_ref="ann", stated_preferences={"price": 5})
     recs = list(session.recommendations.order_by("rank").select_related("candidate"))
     assert [r.rank for r in recs] == [1, 2, 3, 4]
     assert recs[0].score >= recs[-1].score
@@ -26,13 +26,13 @@ def test_default_weights_rank_the_best_value_first(workspace):
 def test_unknown_preference_dimension_is_rejected(workspace):
     provider_workspace(workspace)
     with pytest.raises(ValidationError) as exc:
-        services.start_session(workspace, stated_preferences={"colour": 3})
+        start_session(workspace, stated_preferences={"colour": 3})
     assert "stated_preferences" in exc.value.error_dict
 
 
 def test_workspace_without_candidates_gets_a_clear_error(workspace):
     with pytest.raises(ValidationError):
-        services.start_session(workspace)
+        start_session(workspace)
 
 
 def test_page_starts_a_session_and_shows_the_ranked_list(teammate_client, workspace):
@@ -60,7 +60,7 @@ def test_viewer_cannot_start_a_session(viewer_client, workspace):
 
 def test_index_lists_sessions_and_factors(owner_client, workspace):
     provider_workspace(workspace)
-    services.start_session(workspace, customer_ref="carla")
+    start_session(workspace, customer_ref="carla")
     body = owner_client.get(reverse("matching:index")).content.decode()
     assert "carla" in body
     assert "price" in body
@@ -71,6 +71,6 @@ def test_a_missing_factor_value_is_ranked_as_the_pool_median(workspace):
     candidates = provider_workspace(workspace)
     candidates[0].factor_values = {"price": 100}  # quality unknown
     candidates[0].save()
-    session = services.start_session(workspace)
+    session = start_session(workspace)
     rec = session.recommendations.get(candidate=candidates[0])
     assert rec.factor_values["quality"] == 6  # the median of the known values 6, 10 and 3

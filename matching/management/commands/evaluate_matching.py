@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.services import evaluate
+from matching.services.weights import evaluate
 from workspaces.services import get_or_create_workspace
 
 

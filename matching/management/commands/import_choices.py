@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.importing import EXACT_COLUMNS, import_choice_file
+from matching.services.imports import EXACT_COLUMNS, import_choice_file
 from workspaces.services import get_or_create_workspace
 
 

@@ -8,22 +8,10 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from matching.models import Candidate, Factor
+from matching.models import Candidate
+from matching.selectors import factors_for
 
 MAX_ABS_VALUE = 1e12
-
-
-def factor_columns(workspace) -> list[Factor]:
-    return list(Factor.objects.for_workspace(workspace).order_by("position", "key"))
-
-
-def provider_rows(workspace, factors=None) -> list[dict]:
-    """Every candidate (active ones first) with its value for each factor, in factor order."""
-    factors = factor_columns(workspace) if factors is None else factors
-    return [
-        {"candidate": c, "values": [c.factor_values.get(f.key) for f in factors]}
-        for c in Candidate.objects.for_workspace(workspace).order_by("-active", "name")
-    ]
 
 
 def clean_factor_values(workspace, values: dict, factors=None) -> dict[str, float]:
@@ -31,7 +19,7 @@ def clean_factor_values(workspace, values: dict, factors=None) -> dict[str, floa
     values that are not finite numbers are errors naming the factor."""
     if not isinstance(values, dict):
         raise ValidationError({"factor_values": ["Give the factor values as an object of key: number."]})
-    factors = factor_columns(workspace) if factors is None else factors
+    factors = factors_for(workspace) if factors is None else factors
     known = {f.key for f in factors}
     unknown = sorted(str(key) for key in values if key not in known)
     if unknown:

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from matching import providers
+from matching import selectors
 from matching.forms import ProviderForm
 from matching.models import Candidate
+from matching.services import providers
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 
@@ -35,20 +36,20 @@ def _save(request, form, candidate=None):
 
 def _list(request, form, status=200):
     factors = form.factors
-    context = {"factors": factors, "rows": providers.provider_rows(request.workspace, factors), "form": form}
+    context = {"factors": factors, "rows": selectors.provider_rows(request.workspace, factors), "form": form}
     return render(request, "matching/providers.html", context, status=status)
 
 
 @workspace_view
 def provider_list(request):
-    factors = providers.factor_columns(request.workspace)
+    factors = selectors.factors_for(request.workspace)
     return _list(request, ProviderForm(factors=factors, initial={"active": True}))
 
 
 @require_POST
 @workspace_view(write=True)
 def provider_add(request):
-    form = ProviderForm(request.POST, factors=providers.factor_columns(request.workspace))
+    form = ProviderForm(request.POST, factors=selectors.factors_for(request.workspace))
     saved = _save(request, form)
     if saved is None:
         return _list(request, form, status=400)
@@ -63,7 +64,7 @@ def _candidate(request, candidate_id):
 @workspace_view
 def provider_edit(request, candidate_id):
     candidate = _candidate(request, candidate_id)
-    form = ProviderForm.for_candidate(candidate, providers.factor_columns(request.workspace))
+    form = ProviderForm.for_candidate(candidate, selectors.factors_for(request.workspace))
     return render(request, "matching/provider_edit.html", {"candidate": candidate, "form": form})
 
 
@@ -71,7 +72,7 @@ def provider_edit(request, candidate_id):
 @workspace_view(write=True)
 def provider_save(request, candidate_id):
     candidate = _candidate(request, candidate_id)
-    form = ProviderForm(request.POST, factors=providers.factor_columns(request.workspace))
+    form = ProviderForm(request.POST, factors=selectors.factors_for(request.workspace))
     saved = _save(request, form, candidate)
     if saved is None:
         context = {"candidate": candidate, "form": form}

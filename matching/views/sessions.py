@@ -1,4 +1,4 @@
-"""Pages of the matching loop: sessions with ranked, explained recommendations, and analytics."""
+"""Matching sessions: start one, its ranked and explained recommendations, the customer's choice."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.csv_export import exporting, page_of
-from matching import services
-from matching.charts import analytics_charts
 from matching.forms import ChoiceForm, StartSessionForm
 from matching.models import (
     Candidate,
@@ -20,8 +18,9 @@ from matching.models import (
     Recommendation,
     WeightVersion,
 )
-from matching.performance import matching_analytics
 from matching.segments import SEGMENTS
+from matching.selectors import factors_for, segments_with_own_weights
+from matching.services.sessions import is_uuid, record_choice, record_interaction, start_session
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 
@@ -35,7 +34,7 @@ def _index_context(request, form):
         .order_by("-created_at")
     )
     page = page_of(request, sessions, 20)
-    factors = services.factors_for(workspace)
+    factors = factors_for(workspace)
     return {
         "form": form,
         "page_obj": page,
@@ -49,7 +48,7 @@ def _index_context(request, form):
         ],
         "imported_count": MatchingSession.objects.for_workspace(workspace).filter(imported=True).count(),
         "latest_version": WeightVersion.objects.for_workspace(workspace).order_by("-number").first(),
-        "segments_with_own_weights": [SEGMENTS[s] for s in services.segments_with_own_weights(workspace)],
+        "segments_with_own_weights": [SEGMENTS[s] for s in segments_with_own_weights(workspace)],
         "min_segment_sessions": settings.MATCHING_MIN_SEGMENT_SESSIONS,
     }
 
@@ -65,7 +64,7 @@ def start(request):
     form = StartSessionForm(request.POST)
     if form.is_valid():
         try:
-            session = services.start_session(
+            session = start_session(
                 request.workspace,
                 customer_ref=form.cleaned_data["customer_ref"],
                 details={"request": form.cleaned_data["request"]} if form.cleaned_data["request"] else {},
@@ -85,7 +84,7 @@ def start(request):
 
 def _session_context(request, session):
     recs = list(session.recommendations.select_related("candidate").order_by("rank"))
-    factors = services.factors_for(request.workspace)
+    factors = factors_for(request.workspace)
     choice = Choice.objects.filter(session=session).select_related("candidate").first()
     return {
         "session": session,
@@ -144,7 +143,7 @@ def expand(request, recommendation_id):
         return HttpResponseNotAllowed(["POST"])
     session, rec = _recommendation(request, recommendation_id)
     if request.method == "POST":
-        services.record_interaction(
+        record_interaction(
             request.workspace,
             session,
             interaction_type=InteractionType.EXPANDED,
@@ -155,7 +154,7 @@ def expand(request, recommendation_id):
     context = {
         "session": session,
         "rec": rec,
-        "rows": _explanation_rows(rec, services.factors_for(request.workspace)),
+        "rows": _explanation_rows(rec, factors_for(request.workspace)),
         "effect": rec.contributions.get("candidate effect"),
     }
     if request.htmx or request.method == "GET":
@@ -168,7 +167,7 @@ def expand(request, recommendation_id):
 def contact(request, recommendation_id):
     """The customer contacts a candidate from the list; recorded as a `contacted` interaction."""
     session, rec = _recommendation(request, recommendation_id)
-    services.record_interaction(
+    record_interaction(
         request.workspace, session, interaction_type=InteractionType.CONTACTED, candidate_id=rec.candidate_id
     )
     if request.htmx:
@@ -182,7 +181,7 @@ def contact(request, recommendation_id):
 def rate_explanation(request, recommendation_id):
     session, rec = _recommendation(request, recommendation_id)
     try:
-        services.record_interaction(
+        record_interaction(
             request.workspace,
             session,
             interaction_type=InteractionType.VIEWED,
@@ -206,7 +205,7 @@ def viewed(request, session_id):
     as a `viewed` interaction with its time spent."""
     session = get_object_or_404(MatchingSession.objects.for_workspace(request.workspace), pk=session_id)
     try:
-        services.record_interaction(
+        record_interaction(
             request.workspace,
             session,
             interaction_type=InteractionType.VIEWED,
@@ -230,7 +229,7 @@ def compare(request, session_id):
     ids = (request.POST if request.method == "POST" else request.GET).getlist("candidate_id")
     recs = list(
         session.recommendations.select_related("candidate")
-        .filter(candidate_id__in=[i for i in ids if services.is_uuid(i)])
+        .filter(candidate_id__in=[i for i in ids if is_uuid(i)])
         .order_by("rank")
     )
     error = None
@@ -238,14 +237,14 @@ def compare(request, session_id):
         error = "Tick at least two candidates to compare."
     elif request.method == "POST":
         for rec in recs:
-            services.record_interaction(
+            record_interaction(
                 request.workspace,
                 session,
                 interaction_type=InteractionType.COMPARED,
                 candidate_id=rec.candidate_id,
                 expanded_sections=["comparison"],
             )
-    factors = services.factors_for(request.workspace)
+    factors = factors_for(request.workspace)
     rows = [
         {
             "label": f.label,
@@ -266,7 +265,7 @@ def compare(request, session_id):
 @workspace_view(write=True)
 def choose(request, session_id):
     session = get_object_or_404(MatchingSession.objects.for_workspace(request.workspace), pk=session_id)
-    form = ChoiceForm(request.POST, factors=services.factors_for(request.workspace))
+    form = ChoiceForm(request.POST, factors=factors_for(request.workspace))
     error = None
     if form.is_valid():
         candidate_id = form.cleaned_data["candidate_id"]
@@ -274,7 +273,7 @@ def choose(request, session_id):
         elapsed = (timezone.now() - session.created_at).total_seconds()
         first = not Choice.objects.filter(session=session).exists()
         try:
-            services.record_choice(
+            record_choice(
                 request.workspace,
                 session,
                 candidate_id=None if candidate_id in ("", "none") else candidate_id,
@@ -297,14 +296,3 @@ def choose(request, session_id):
     else:
         messages.success(request, "Choice recorded.")
     return redirect_after_post(request, "matching:session", session_id=session.id)
-
-
-@workspace_view
-def analytics(request):
-    try:
-        days = max(1, min(int(request.GET.get("days", 90)), 3650))
-    except ValueError:
-        days = 90
-    figures = matching_analytics(request.workspace, days=days)
-    context = {"figures": figures, "days": days, "charts": analytics_charts(figures)}
-    return render(request, "matching/analytics.html", context)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core import import_flow
 from core.import_flow import ColumnMappingForm, UploadForm
-from matching.importing import CHOICE_FIELDS, import_choice_file, read_choice_table
+from matching.services.imports import CHOICE_FIELDS, import_choice_file, read_choice_table
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 
@@ -41,27 +41,29 @@ def _upload_page(request, form, status=200):
 
 @workspace_view
 def import_choices(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    """The upload form is shown to every member; the upload itself needs write access."""
     if request.method == "POST":
-        if not request.membership.can_write:
-            from django.core.exceptions import PermissionDenied
+        return _upload(request)
+    return _upload_page(request, UploadForm())
 
-            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            try:
-                shown = _preview(data)
-            except ValidationError as exc:
-                for message in exc.message_dict.get("file", exc.messages):
-                    form.add_error("file", message)
-            else:
-                token = import_flow.stash_upload(KIND, request.workspace, data)
-                initial = ColumnMappingForm.initial_for(shown["match"], token, upload.name or "choices.csv")
-                mapping = ColumnMappingForm(initial=initial, fields=CHOICE_FIELDS, header=shown["header"])
-                return _preview_page(request, mapping, shown)
-        return _upload_page(request, form, status=400)
-    return _upload_page(request, form)
+
+@workspace_view(write=True)
+def _upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            shown = _preview(data)
+        except ValidationError as exc:
+            for message in exc.message_dict.get("file", exc.messages):
+                form.add_error("file", message)
+        else:
+            token = import_flow.stash_upload(KIND, request.workspace, data)
+            initial = ColumnMappingForm.initial_for(shown["match"], token, upload.name or "choices.csv")
+            mapping = ColumnMappingForm(initial=initial, fields=CHOICE_FIELDS, header=shown["header"])
+            return _preview_page(request, mapping, shown)
+    return _upload_page(request, form, status=400)
 
 
 @workspace_view(write=True)

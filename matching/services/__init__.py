@@ -1,0 +1,1 @@
+"""Services of the matching app (the logic behind pages, API, commands and tasks), one module per feature."""

@@ -1,0 +1,1 @@
+"""Pages of the matching app, one module per feature (sessions, analytics, providers, imports)."""
