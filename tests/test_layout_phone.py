@@ -41,7 +41,7 @@ NAME_FITS = """() => {
 
 @pytest.fixture
 def member(db):
-    from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
+    from tests.leads.factories import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
     from tests.matching.factories import provider_workspace
 
     workspace = WorkspaceFactory(name=WORKSPACE_NAME)
@@ -129,7 +129,7 @@ def test_workspace_name_is_shown_whole_on_a_desktop(_chromium, live_server, memb
 
 
 def test_charts_shrink_to_a_phone(_chromium, live_server, member):
-    from matching import services
+    from matching.services import sessions as services
     from workspaces.models import Workspace
 
     workspace = Workspace.objects.get(name=WORKSPACE_NAME)
