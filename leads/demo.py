@@ -1,12 +1,162 @@
-"""Demo data for both leads loops (each loop seeds its own part)."""
+"""Demo data of the leads app: preferences, agents and a month of runs with feedback; scored leads
+with outcomes, a trained champion and a kept challenger."""
 
-from importlib import import_module
-from importlib.util import find_spec
+import random
+from datetime import timedelta
 
-PARTS = [("leads.demo_loop1", "seed_loop1"), ("leads.demo_loop2", "seed_loop2")]
+import numpy as np
+from django.utils import timezone
+
+from leads.models import Agent, Execution, Lead, LeadFeedback, Outcome, OutcomeSource, Recipe
+from leads.services.executions import run_execution
+from leads.services.preferences import update_preferences
+from leads.services.scoring import retrain, score_leads, scoring_settings
 
 
 def seed(workspace, user):
-    for module_name, function_name in PARTS:
-        if find_spec(module_name):
-            getattr(import_module(module_name), function_name)(workspace, user)
+    seed_preferences(workspace, user)
+    seed_scoring(workspace, user)
+
+
+# --- preferences, agents, runs and the team's feedback ---------------------------------------
+
+RECIPES = [
+    # agent, source, recipe, query, how often the team finds its leads useful / converting
+    ("Hunter", "demo", "AI startup founders", "AI startup founders", 0.7, 0.35),
+    ("Hunter", "demo", "Fintech sales leaders", "VP Sales at fintech companies", 0.5, 0.2),
+    ("Scout", "demo", "B2B SaaS growth heads", "Head of Growth B2B SaaS", 0.35, 0.1),
+]
+
+
+def seed_preferences(workspace, user):
+    rng = random.Random(2026)
+    update_preferences(
+        workspace,
+        {
+            "preferred_industries": ["SaaS", "AI", "B2B", "Fintech"],
+            "min_engagement_score": 0.5,
+            "company_size_min": 10,
+            "company_size_max": 2000,
+            "geographic_focus": ["San Francisco", "New York", "Austin", "Boston", "London"],
+            "seniority_levels": ["founder", "CEO", "VP Sales", "Head of Growth", "Sales Director"],
+            "max_leads_per_execution": 8,
+        },
+        actor=user,
+    )
+    now = timezone.now()
+    for agent_name, source, recipe_name, query, p_useful, p_convert in RECIPES:
+        agent, _ = Agent.objects.get_or_create(
+            workspace=workspace,
+            name=agent_name,
+            defaults={"source": source, "description": "Makes up plausible leads so the demo has data"},
+        )
+        recipe = Recipe.objects.create(
+            workspace=workspace,
+            agent=agent,
+            name=recipe_name,
+            input_data={"search_query": query},
+            demo_lead_count=40,
+        )
+        for run in range(rng.randint(4, 6)):
+            when = now - timedelta(days=rng.randint(1, 30), minutes=rng.randint(0, 600))
+            execution = Execution.objects.create(
+                workspace=workspace, recipe=recipe, agent=agent, source=source,
+                input_data=recipe.input_data, requested_by=user,
+            )  # fmt: skip
+            run_execution(execution.id)
+            execution.refresh_from_db()
+            took = timedelta(milliseconds=rng.randint(250, 1400))
+            Execution.objects.filter(pk=execution.pk).update(
+                created_at=when, started_at=when, finished_at=when + took,
+                duration_ms=int(took.total_seconds() * 1000),
+            )  # fmt: skip
+            if run == 0:
+                continue  # the latest-looking run has no feedback yet: something to do in the demo
+            for lead in execution.leads.all():
+                if rng.random() < 0.3:
+                    continue
+                useful = rng.random() < p_useful
+                LeadFeedback.objects.create(
+                    workspace=workspace, lead=lead, execution=execution, user=user,
+                    useful=useful, relevant=useful or rng.random() < 0.4,
+                    conversion_status=(
+                        "converted" if useful and rng.random() < p_convert / p_useful
+                        else rng.choice(["pending", "interested", "not_interested"])
+                    ),
+                    quality_score=round(min(1.0, max(0.0, rng.gauss(0.75 if useful else 0.35, 0.15))), 2),
+                    lead_data={"name": lead.name, "title": lead.title, "company": lead.company},
+                )  # fmt: skip
+
+
+# --- scored leads with outcomes and the model registry ---------------------------------------
+
+INDUSTRIES = ["Technology", "Healthcare", "Retail", "Finance", "Manufacturing"]
+SOURCES = ["Webinar", "Referral", "Cold Call", "Email Campaign", "Organic", "Trade Show"]
+CITIES = ["New York", "Austin", "San Francisco", "Chicago", "Boston"]
+
+
+def _leads(workspace, n, start, rng):
+    visits = rng.poisson(6, n)
+    opens = visits * 2 + rng.poisson(3, n)
+    downloads = rng.poisson(1.5, n)
+    days = rng.integers(0, 90, n)
+    industry = rng.choice(INDUSTRIES, n)
+    source = rng.choice(SOURCES, n)
+    size = rng.choice(["1-10", "11-50", "51-200", "201-1000"], n)
+    logit = (
+        -1.2
+        + 0.15 * (visits - 6)
+        + 0.3 * (downloads - 1.5)
+        - 0.02 * (days - 45)
+        + np.where(source == "Referral", 1.6, 0.0)
+        + np.where(source == "Cold Call", -1.2, 0.0)
+        + np.where(industry == "Technology", 1.0, 0.0)
+        + np.where(size == "201-1000", 0.8, 0.0)
+    )
+    won = rng.uniform(size=n) < 1 / (1 + np.exp(-logit))
+    leads = Lead.objects.bulk_create(
+        [
+            Lead(
+                workspace=workspace,
+                external_id=f"DEMO-{start + i:05d}",
+                name=f"Demo lead {start + i}",
+                industry=str(industry[i]),
+                location=str(rng.choice(CITIES)),
+                source=str(source[i]),
+                email_opens=int(opens[i]),
+                website_visits=int(visits[i]),
+                content_downloads=int(downloads[i]),
+                days_since_contact=int(days[i]),
+                attributes={"team_size": str(size[i]), "age": int(rng.integers(24, 65))},
+            )
+            for i in range(n)
+        ]
+    )
+    return leads, won
+
+
+def seed_scoring(workspace, user):
+    """600 leads: 500 with outcomes over the last weeks, trained into v1; 100 open leads scored."""
+    if Lead.objects.for_workspace(workspace).filter(external_id__startswith="DEMO-").exists():
+        return
+    rng = np.random.default_rng(42)
+    scoring_settings(workspace)
+    closed, won = _leads(workspace, 500, 0, rng)
+    now = timezone.now()
+    Outcome.objects.bulk_create(
+        [
+            Outcome(
+                workspace=workspace,
+                lead=lead,
+                won=bool(won[i]),
+                source=OutcomeSource.DEMO,
+                recorded_at=now - timedelta(hours=500 - i),
+                recorded_by=user,
+            )
+            for i, lead in enumerate(closed)
+        ]
+    )
+    score_leads(workspace, closed[:60])  # scored by the prior before any outcome
+    retrain(workspace, trigger="demo")
+    open_leads, _ = _leads(workspace, 100, 1000, rng)
+    score_leads(workspace, open_leads)

@@ -1,3 +1,3 @@
 """Admin of the leads app; each feature registers its models in its own module (import it here)."""
 
-from leads.admin import core, loop1, loop2  # noqa: F401
+from leads.admin import leads, preferences, scoring  # noqa: F401

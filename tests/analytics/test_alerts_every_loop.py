@@ -19,8 +19,8 @@ from tests.content.factories import (
 )
 from tests.feedback.factories import FeedbackReportFactory
 from tests.leads.factories import ExecutionFactory, LeadImportFactory, ScoringModelVersionFactory
-from tests.leads.factories_loop2 import CrmLeadFactory
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.factories import CrmLeadFactory
+from tests.leads.training_data import make_leads_with_outcomes
 from tests.matching.factories import WeightVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from leads.models import LeadImport, Outcome
 from tests.browser import login
-from tests.leads.factories_loop2 import CrmLeadFactory
+from tests.leads.factories import CrmLeadFactory
 
 
 @pytest.mark.browser

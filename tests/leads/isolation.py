@@ -1,6 +1,6 @@
 """Objects of a workspace for the tenant isolation test, by URL kwarg name."""
 
-from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
 
 OBJECT_FACTORIES = {
     # loop 1
@@ -18,7 +18,7 @@ OBJECT_FACTORIES = {
 }
 
 # loop 2
-from tests.leads.factories_loop2 import LeadImportFactory, ScoringModelVersionFactory  # noqa: E402
+from tests.leads.factories import LeadImportFactory, ScoringModelVersionFactory  # noqa: E402
 
 OBJECT_FACTORIES.update(
     {

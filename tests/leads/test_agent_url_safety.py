@@ -18,7 +18,7 @@ from leads.agent_network import AddressNotAllowed, is_public, literal_address, p
 from leads.models import Execution, Lead, Recipe
 from leads.services.executions import run_execution, start_execution
 from leads.sources import SourceError, fetch_from_http_agent
-from tests.leads.factories_loop1 import AgentFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, RecipeFactory
 from tests.leads.stub_agent import Reply, stub_agent
 
 REFUSED_ADDRESSES = [

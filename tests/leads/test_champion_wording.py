@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from leads.models import ScoringModelVersion, ScoringSettings
 from leads.services.scoring import make_champion, retrain
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.training_data import make_leads_with_outcomes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from leads.models import Execution
 from leads.services.executions import run_execution
-from tests.leads.factories_loop1 import AgentFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, RecipeFactory
 from tests.leads.test_filtering import SEED_LEADS
 
 pytestmark = pytest.mark.django_db

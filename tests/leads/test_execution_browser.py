@@ -4,7 +4,7 @@ import pytest
 
 from leads.models import LeadFeedback
 from tests.browser import login
-from tests.leads.factories_loop1 import AgentFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, RecipeFactory
 from tests.leads.stub_agent import Reply, stub_agent
 from tests.leads.test_filtering import SEED_LEADS
 

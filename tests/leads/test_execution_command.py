@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from leads.models import Execution
 from leads.services.preferences import update_preferences
-from tests.leads.factories_loop1 import AgentFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, RecipeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,14 @@
 
 import pytest
 
-from leads.demo_loop1 import seed_loop1
+from leads.demo import seed_preferences
 from leads.models import Execution, LeadFeedback, PreferenceSet
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_is_fast_and_gives_every_page_something_to_show(workspace, owner, owner_client):
-    seed_loop1(workspace, owner)
+    seed_preferences(workspace, owner)
     assert PreferenceSet.objects.get(workspace=workspace).max_leads_per_execution == 8
     runs = Execution.objects.for_workspace(workspace)
     assert runs.filter(status="succeeded").count() >= 12

@@ -4,7 +4,7 @@ import pytest
 
 from leads.models import Agent, Execution, Recipe
 from leads.services.executions import run_execution
-from tests.leads.factories_loop1 import AgentFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, RecipeFactory
 
 pytestmark = pytest.mark.django_db
 

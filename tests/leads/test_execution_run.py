@@ -7,7 +7,7 @@ import pytest
 from leads.models import Execution, Lead
 from leads.services.executions import run_execution, start_execution
 from leads.services.preferences import update_preferences
-from tests.leads.factories_loop1 import AgentFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, RecipeFactory
 from tests.leads.stub_agent import Reply, stub_agent
 from tests.leads.test_filtering import SEED_LEADS
 

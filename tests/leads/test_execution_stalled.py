@@ -9,7 +9,7 @@ from django.utils import timezone
 from leads.models import Execution
 from leads.services.executions import run_execution
 from leads.tasks.executions import requeue_stalled_executions
-from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, ExecutionFactory, RecipeFactory
 
 pytestmark = pytest.mark.django_db
 

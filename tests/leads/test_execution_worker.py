@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.leads.factories_loop1 import AgentFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, RecipeFactory
 from tests.leads.stub_agent import Reply, stub_agent
 from tests.leads.test_filtering import SEED_LEADS
 

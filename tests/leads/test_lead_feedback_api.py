@@ -3,7 +3,7 @@
 import pytest
 
 from leads.models import LeadFeedback
-from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,14 +3,14 @@
 import pytest
 
 from leads.models import LeadFeedback
-from tests.leads.factories_loop1 import KeptLeadFactory, LeadFeedbackFactory
+from tests.leads.factories import KeptLeadFactory, LeadFeedbackFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def lead(workspace):
-    from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, RecipeFactory
+    from tests.leads.factories import AgentFactory, ExecutionFactory, RecipeFactory
 
     return KeptLeadFactory(
         execution=ExecutionFactory(recipe=RecipeFactory(agent=AgentFactory(workspace=workspace))),

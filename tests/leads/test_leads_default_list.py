@@ -4,7 +4,7 @@ a column of "not from a recipe run"."""
 import pytest
 
 from leads.models import Lead
-from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
 
 pytestmark = pytest.mark.django_db
 

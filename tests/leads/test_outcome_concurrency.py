@@ -8,7 +8,7 @@ from django.db import connection
 from leads.models import Outcome, ScoringSettings
 from leads.services.outcomes import find_lead, record_outcome
 from leads.tasks.scoring import retrain_workspace
-from tests.leads.factories_loop2 import CrmLeadFactory
+from tests.leads.factories import CrmLeadFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

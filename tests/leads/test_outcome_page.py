@@ -4,7 +4,7 @@ import pytest
 
 from leads.models import Outcome, ScoringSettings
 from leads.services.scoring import score_leads
-from tests.leads.factories_loop2 import CrmLeadFactory
+from tests.leads.factories import CrmLeadFactory
 
 pytestmark = pytest.mark.django_db
 

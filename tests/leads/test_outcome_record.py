@@ -7,7 +7,7 @@ import pytest
 from leads.models import Outcome, ScoringSettings
 from leads.services.outcomes import record_outcome
 from leads.tasks.scoring import retrain_workspace
-from tests.leads.factories_loop2 import CrmLeadFactory
+from tests.leads.factories import CrmLeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_same_outcome_again_does_not_count(workspace):
 
 
 def test_retrain_task_trains_and_clears_the_pending_flag(workspace, queued):
-    from tests.leads.loop2_data import make_leads_with_outcomes
+    from tests.leads.training_data import make_leads_with_outcomes
 
     make_leads_with_outcomes(workspace, 120)
     ScoringSettings.objects.update_or_create(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from leads.summaries_loop1 import dashboard_cards
-from tests.leads.factories_loop1 import (
+from leads.summaries import preference_cards
+from tests.leads.factories import (
     AgentFactory,
     ExecutionFactory,
     KeptLeadFactory,
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_no_cards_before_any_run(workspace):
-    assert dashboard_cards(workspace) == []
+    assert preference_cards(workspace) == []
 
 
 def test_cards_count_runs_kept_leads_and_conversions(workspace, owner):
@@ -25,7 +25,7 @@ def test_cards_count_runs_kept_leads_and_conversions(workspace, owner):
     converted, other = KeptLeadFactory(execution=ok), KeptLeadFactory(execution=ok)
     LeadFeedbackFactory(lead=converted, user=owner, conversion_status="converted")
     LeadFeedbackFactory(lead=other, user=owner, conversion_status="not_interested")
-    cards = {card["title"]: card for card in dashboard_cards(workspace)}
+    cards = {card["title"]: card for card in preference_cards(workspace)}
     assert cards["Lead runs succeeding"]["value"] == "50%"
     assert cards["Lead runs succeeding"]["n"] == 2
     assert "95% CI" in cards["Lead runs succeeding"]["detail"]

@@ -6,7 +6,7 @@ import pytest
 
 from leads.models import Execution, Lead, LeadFeedback
 from leads.performance import wilson_interval
-from tests.leads.factories_loop1 import (
+from tests.leads.factories import (
     AgentFactory,
     ExecutionFactory,
     KeptLeadFactory,

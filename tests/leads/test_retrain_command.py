@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from leads.models import ScoringSettings
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.training_data import make_leads_with_outcomes
 from workspaces.locks import acquire_lease, release_lease
 
 pytestmark = pytest.mark.django_db

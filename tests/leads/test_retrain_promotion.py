@@ -5,7 +5,7 @@ import pytest
 
 from leads.models import LeadScore, Outcome, ScoringModelVersion, ScoringSettings
 from leads.services.scoring import make_champion, retrain, score_leads, serving_model
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.training_data import make_leads_with_outcomes
 from workspaces.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from leads.models import ScoringModelVersion, ScoringSettings
-from tests.leads.factories_loop2 import CrmLeadFactory
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.factories import CrmLeadFactory
+from tests.leads.training_data import make_leads_with_outcomes
 
 
 @pytest.mark.worker

@@ -9,7 +9,7 @@ from leads.models import ScoringModelVersion, ScoringSettings
 from leads.services.scoring import retrain, serving_model
 from leads.tasks.scoring import retrain_workspace
 from tests.conftest import start_worker, stop_worker
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.training_data import make_leads_with_outcomes
 from workspaces.models import JobLease
 
 QUEUE = "ml-kill-test"  # a queue of its own, so no other test worker takes the job

@@ -2,31 +2,31 @@
 
 import pytest
 
-from leads.demo_loop2 import seed_loop2
+from leads.demo import seed_scoring
 from leads.models import Lead, LeadScore, Outcome, ScoringSettings
-from leads.summaries_loop2 import dashboard_cards
+from leads.summaries import scoring_cards
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seeds_outcomes_a_champion_and_scores_quickly(workspace, owner):
-    seed_loop2(workspace, owner)
+    seed_scoring(workspace, owner)
     assert Outcome.objects.filter(workspace=workspace).count() == 500
     assert ScoringSettings.objects.get(workspace=workspace).champion is not None
     assert LeadScore.objects.filter(workspace=workspace, model_version="v1").count() == 100
-    seed_loop2(workspace, owner)  # a second run adds nothing
+    seed_scoring(workspace, owner)  # a second run adds nothing
     assert Lead.objects.filter(workspace=workspace).count() == 600
-    cards = dashboard_cards(workspace)
+    cards = scoring_cards(workspace)
     assert cards[0]["value"] == "v1" and "AUC" in cards[0]["detail"]
     assert cards[1]["value"] == 500 and "95% CI" in cards[1]["detail"]
 
 
 def test_cards_with_nothing_yet(workspace):
-    cards = dashboard_cards(workspace)
+    cards = scoring_cards(workspace)
     assert cards[0]["value"] == "prior-1" and cards[1]["detail"] == "no outcomes yet"
 
 
-def test_admin_lists_loop2_models(admin_client, workspace, owner):
-    seed_loop2(workspace, owner)
+def test_admin_lists_scoring_models(admin_client, workspace, owner):
+    seed_scoring(workspace, owner)
     for name in ["outcome", "leadscore", "scoringmodelversion", "scoringsettings", "leadimport"]:
         assert admin_client.get(f"/admin/leads/{name}/").status_code == 200

@@ -5,8 +5,8 @@ import pytest
 from leads.models import ScoringSettings
 from leads.services.scoring import retrain, score_leads
 from leads.tasks.scoring import retrain_workspace
-from tests.leads.factories_loop2 import CrmLeadFactory
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.factories import CrmLeadFactory
+from tests.leads.training_data import make_leads_with_outcomes
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from leads.scoring.prior import PriorModel
 from leads.scoring.serving import compile_scorer
 from leads.scoring.training import ScoringModel, _boosted_trees_pipeline, train_scoring_model
 from leads.services.scoring import lead_frame, retrain, serving_model
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.training_data import make_leads_with_outcomes
 
 TELCO = Path(__file__).resolve().parent.parent / "data" / "telco_churn.csv"
 MESSY = [None, "", " ", " 7 ", "12", "n/a", 3, 4.5, True, float("inf"), "Month-to-month ", "never seen"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from leads.models import Outcome, ScoringSettings, WebhookEvent
 from leads.services.outcomes import find_lead, record_webhook_event
 from leads.tasks.webhooks import delete_old_webhook_events
-from tests.leads.factories_loop2 import CrmLeadFactory
+from tests.leads.factories import CrmLeadFactory
 
 URL = "/api/v1/webhooks/crm/outcome"
 

@@ -19,7 +19,7 @@ from leads.models import Lead, ScoringModelVersion, ScoringSettings
 from leads.models.outcomes import Outcome
 from leads.services.scoring import scoring_settings
 from tests.conftest import PROJECT_DIR, worker_environment
-from tests.leads.loop2_data import make_leads_with_outcomes
+from tests.leads.training_data import make_leads_with_outcomes
 from tests.reliability.load_client import Call, Gunicorn, run_load
 from tests.reliability.private_servers import run_django
 from tests.workspaces.factories import ApiTokenFactory, WorkspaceFactory

@@ -274,7 +274,7 @@ def test_the_preferences_form_refuses_more_than_100_entries(owner_client, worksp
 def test_a_recipe_form_with_json_too_deep_or_with_a_nul_shows_the_reason_beside_the_field(
     text, message, owner_client, workspace
 ):
-    from tests.leads.factories_loop1 import RecipeFactory
+    from tests.leads.factories import RecipeFactory
 
     recipe = RecipeFactory(agent__workspace=workspace)
     response = owner_client.post(
@@ -288,7 +288,7 @@ def test_a_recipe_form_with_json_too_deep_or_with_a_nul_shows_the_reason_beside_
 
 
 def test_a_recipe_form_with_ordinary_json_is_saved(owner_client, workspace):
-    from tests.leads.factories_loop1 import RecipeFactory
+    from tests.leads.factories import RecipeFactory
 
     recipe = RecipeFactory(agent__workspace=workspace)
     response = owner_client.post(

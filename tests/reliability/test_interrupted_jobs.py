@@ -19,7 +19,7 @@ from leads.services.imports import _import_dir, import_leads
 from leads.services.retraining_queue import resend_pending_retrainings
 from leads.services.scoring import scoring_settings
 from tests.conftest import start_worker, stop_worker
-from tests.leads.factories_loop1 import AgentFactory, ExecutionFactory, RecipeFactory
+from tests.leads.factories import AgentFactory, ExecutionFactory, RecipeFactory
 from workspaces.jobs import INTERRUPTED, fail_interrupted_jobs
 from workspaces.locks import acquire_lease, job_lease
 from workspaces.models import JobLease
@@ -242,7 +242,7 @@ def test_retraining_killed_mid_run_is_sent_again_once_its_lease_expires(workspac
     from leads.models import ScoringModelVersion
     from leads.services.scoring import retrain
     from leads.tasks.scoring import retrain_workspace
-    from tests.leads.loop2_data import make_leads_with_outcomes
+    from tests.leads.training_data import make_leads_with_outcomes
 
     make_leads_with_outcomes(workspace, 200)
     assert retrain(workspace).decision == "promoted"

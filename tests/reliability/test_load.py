@@ -22,7 +22,7 @@ from django.db.models import Count
 from leads.models import Execution, Lead, LeadFeedback, ScoringSettings
 from leads.models.outcomes import Outcome
 from tests.conftest import worker_environment
-from tests.leads.factories_loop1 import ExecutionFactory
+from tests.leads.factories import ExecutionFactory
 from tests.reliability.load_client import Call, Gunicorn, run_load
 from tests.workspaces.factories import ApiTokenFactory, WorkspaceFactory
 

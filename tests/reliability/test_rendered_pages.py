@@ -161,7 +161,7 @@ def test_every_csv_export_escapes_formulas(world):
 
 def test_lead_import_errors_csv_escapes_formulas(owner_client, workspace):
     """A CSV's own column names and values come back in the import's errors file."""
-    from tests.leads.factories_loop2 import LeadImportFactory
+    from tests.leads.factories import LeadImportFactory
 
     job = LeadImportFactory(
         workspace=workspace,

@@ -1,4 +1,4 @@
-"""Admin of loop 2: outcomes, score history, the model registry (with rollback), settings, imports."""
+"""Admin of lead scoring: outcomes, score history, the model registry (with rollback), settings, imports."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError

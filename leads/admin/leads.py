@@ -1,3 +1,5 @@
+"""Admin of the leads themselves."""
+
 from django.contrib import admin
 
 from leads.models import Lead

@@ -1,4 +1,4 @@
-"""Admin for loop 1: preferences and their history, agents, recipes, executions, lead feedback."""
+"""Admin of lead preferences and their history, agents, recipes, executions, lead feedback."""
 
 from django.contrib import admin
 
