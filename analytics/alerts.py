@@ -12,6 +12,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from content.models import Brand, MetricImport, WinnerRun, WinningCopy
+from content.services.performance import FADE_DAYS
+from content.services.performance import fading_winners as brand_fading_winners
+from core.formatting import percent
+from feedback.services import latest_alert
+from leads.models import Execution, LeadImport, LeadScore, ScoringModelVersion
+from leads.models.scoring import ModelDecision
+from leads.services.scoring.champion import serving_model
+from leads.services.scoring.status import drift_report
+from matching.performance import matching_analytics
+
 # Drift reads up to a thousand recent scores: worked out once per model and newest score, not on
 # every dashboard load.
 DRIFT_CACHE_SECONDS = 600
@@ -38,9 +49,6 @@ class Alert:
 
 
 def failed_jobs(workspace, since):
-    from content.models import MetricImport, WinnerRun
-    from leads.models import Execution, LeadImport
-
     alerts = []
     for execution in (
         Execution.objects.for_workspace(workspace)
@@ -103,9 +111,6 @@ def failed_jobs(workspace, since):
 
 
 def failed_retrainings(workspace, since):
-    from leads.models import ScoringModelVersion
-    from leads.models.scoring import ModelDecision
-
     return [
         Alert(
             "Leads",
@@ -123,9 +128,6 @@ def failed_retrainings(workspace, since):
 
 def scoring_drift(workspace):
     """The serving model's drift report, when recent scores or inputs moved past PSI 0.2."""
-    from leads.models import LeadScore
-    from leads.services.scoring import drift_report, serving_model
-
     model, version, label = serving_model(workspace)
     if version is None:
         return []
@@ -161,10 +163,6 @@ def scoring_drift(workspace):
 
 
 def fading_winners(workspace):
-    from content.models import Brand, WinningCopy
-    from content.services.performance import FADE_DAYS
-    from content.services.performance import fading_winners as brand_fading_winners
-
     alerts = []
     brands = Brand.objects.for_workspace(workspace).filter(
         pk__in=WinningCopy.objects.for_workspace(workspace).filter(is_current=True).values("brand")
@@ -176,7 +174,7 @@ def fading_winners(workspace):
                     Alert(
                         "Content",
                         f"Winner of “{row['winner'].experiment.name}” ({brand.name}) is fading: "
-                        f"CTR {row['recent_ctr']:.1%} over the last {FADE_DAYS} days "
+                        f"CTR {percent(row['recent_ctr'], 1)} over the last {FADE_DAYS} days "
                         f"(n={row['recent_impressions']:,} impressions), below its winning interval",
                         None,
                         reverse("content:brand", args=[brand.pk]),
@@ -188,8 +186,6 @@ def fading_winners(workspace):
 
 
 def matching_thresholds(workspace):
-    from matching.performance import matching_analytics
-
     return [
         Alert(
             "Matching",
@@ -204,9 +200,7 @@ def matching_thresholds(workspace):
 
 
 def output_thresholds(workspace):
-    from feedback import services
-
-    report = services.latest_alert(workspace)
+    report = latest_alert(workspace)
     if report is None:
         return []
     data = report.data
@@ -214,8 +208,8 @@ def output_thresholds(workspace):
         Alert(
             "Output feedback",
             f"Output success rate fell {abs(report.improvement_vs_previous):.1f} points in week {report.period}: "
-            f"{data['previous_success_rate']:.0%} (n={data['previous_total_prompts']:,}) → "
-            f"{data['success_rate']:.0%} (n={report.total_prompts:,})",
+            f"{percent(data['previous_success_rate'])} (n={data['previous_total_prompts']:,}) → "
+            f"{percent(data['success_rate'])} (n={report.total_prompts:,})",
             None,
             reverse("feedback:report_detail", args=[report.pk]),
             "warning",

@@ -1,13 +1,13 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 
 
 def install_rollup_triggers(sender, using="default", **kwargs):
     """After every migrate: (re)create the rollup triggers; if any were missing (first install, or a
     migration rebuilt a table on SQLite), writes may have gone unrecorded, so recompute everything."""
-    from django.db import connections
-
-    from analytics import rollup_triggers, rollups
+    # These modules import analytics' models, which cannot load while the app registry is being built.
+    from analytics import rollup_triggers, rollups  # noqa: PLC0415
 
     if connections[using].vendor not in ("postgresql", "sqlite") or using != "default":
         return

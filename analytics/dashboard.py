@@ -2,6 +2,11 @@
 
 from django.urls import reverse
 
+from content.models import DailyMetric, WinnerDecision
+from feedback.models import FeedbackEntry
+from leads.models import Execution, Lead
+from matching.models import MatchingSession
+
 # Per loop of the figures (analytics/figures.py LOOPS): the first steps that give it data.
 FIRST_STEPS = {
     "leads": [
@@ -42,11 +47,6 @@ FIRST_STEPS = {
 
 def loops_with_data(workspace):
     """The loops that have recorded anything yet (at any time, not only in the period shown)."""
-    from content.models import DailyMetric, WinnerDecision
-    from feedback.models import FeedbackEntry
-    from leads.models import Execution, Lead
-    from matching.models import MatchingSession
-
     found = {
         "leads": Lead.objects.for_workspace(workspace).exists()
         or Execution.objects.for_workspace(workspace).exists(),

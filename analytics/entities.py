@@ -5,6 +5,11 @@ from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 
 from analytics.tables import Column, Table, rate_cells
+from content.models import Brand, DailyMetric, WinnerDecision
+from feedback.models import FeedbackEntry
+from leads.models import Agent, Execution, LeadFeedback, Recipe, ScoringModelVersion, ScoringSettings
+from leads.models.executions import SUCCESSFUL
+from matching.models import MatchingSession
 from workspaces.labels import humanize_key
 
 
@@ -14,9 +19,6 @@ def _in(period, field_name):
 
 def _lead_rows(workspace, period, group):
     """Runs and feedback per agent or recipe (group is "agent" or "recipe")."""
-    from leads.models import Execution, LeadFeedback
-    from leads.models.executions import SUCCESSFUL
-
     runs = {
         row[group]: row
         for row in Execution.objects.for_workspace(workspace)
@@ -46,8 +48,6 @@ def _lead_rows(workspace, period, group):
 
 
 def agents_table(workspace, period):
-    from leads.models import Agent
-
     runs, judged = _lead_rows(workspace, period, "agent")
     rows = []
     for agent in Agent.objects.for_workspace(workspace).order_by("name"):
@@ -80,8 +80,6 @@ def agents_table(workspace, period):
 
 
 def recipes_table(workspace, period):
-    from leads.models import Recipe
-
     runs, judged = _lead_rows(workspace, period, "recipe")
     rows = []
     for recipe in Recipe.objects.for_workspace(workspace).select_related("agent").order_by("name"):
@@ -114,8 +112,6 @@ def recipes_table(workspace, period):
 
 
 def models_table(workspace, period):
-    from leads.models import ScoringModelVersion, ScoringSettings
-
     scoring = ScoringSettings.objects.for_workspace(workspace).first()
     champion_id = scoring.champion_id if scoring else None
     rows = []
@@ -154,8 +150,6 @@ def models_table(workspace, period):
 
 
 def brands_table(workspace, period):
-    from content.models import Brand, DailyMetric, WinnerDecision
-
     tz_start, tz_end = period.start.date(), period.end.date()
     metrics = {
         row["post__brand"]: row
@@ -212,8 +206,6 @@ def brands_table(workspace, period):
 
 
 def segments_table(workspace, period):
-    from matching.models import MatchingSession
-
     rows = []
     for row in (
         MatchingSession.objects.for_workspace(workspace)
@@ -246,8 +238,6 @@ def segments_table(workspace, period):
 
 
 def frameworks_table(workspace, period):
-    from feedback.models import FeedbackEntry
-
     success = Q(rating__gte=settings.FEEDBACK_SUCCESS_MIN_RATING)
     if settings.FEEDBACK_THUMBS_UP_COUNTS:
         success |= Q(thumbs=1)

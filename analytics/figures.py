@@ -15,8 +15,10 @@ from django.db.models.functions import TruncDay, TruncWeek
 from django.urls import reverse
 
 from analytics import rollups
+from content.models import WinnerDecision
 from core.formatting import percent
 from core.stats import difference_interval, wilson_interval
+from leads.models import ScoringSettings
 
 # Below this many observations in the earlier period a relative change misleads ("+1200%" from 1):
 # counts show the absolute change and the baseline, rates and means say their earlier n.
@@ -250,8 +252,6 @@ NO_MODEL = "No model yet: scores use the prior"
 
 
 def lead_figures(workspace, period, tz, days):
-    from leads.models import ScoringSettings
-
     now, before = days.total("recipe_runs"), days.total("recipe_runs", period.previous)
     generated, kept = now["generated"], now["kept"]
     figures = [
@@ -280,7 +280,7 @@ def lead_figures(workspace, period, tz, days):
             n_label="recipe runs",
             covers=period.label,
             previous=before["kept"],
-            detail=f"{kept / generated:.0%} of the {generated:,} generated" if generated else "",
+            detail=f"{percent(kept / generated)} of the {generated:,} generated" if generated else "",
             url=reverse("analytics:recipes"),
             explanation="Leads that passed the preference filter in the period's recipe runs.",
             trend=days.trend("recipe_runs", lambda m: {"v": m["kept"]}),
@@ -339,8 +339,6 @@ def lead_figures(workspace, period, tz, days):
 
 def content_figures(workspace, period, tz, days):
     """Counted live: decisions are a few per experiment and night, and distinct counts do not add up."""
-    from content.models import WinnerDecision
-
     decisions = WinnerDecision.objects.for_workspace(workspace)
 
     def counts(p):

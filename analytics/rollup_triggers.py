@@ -20,6 +20,8 @@ import logging
 from django.apps import apps
 from django.db import connection
 
+from analytics.rollups import DATASETS
+
 logger = logging.getLogger(__name__)
 
 TOUCH_TABLE = "analytics_rolluptouch"
@@ -28,8 +30,6 @@ OPERATIONS = ("insert", "update", "delete")
 
 def _sources_by_table():
     """{model: [(dataset key, date path)]} over the rolled-up datasets."""
-    from analytics.rollups import DATASETS
-
     by_model = {}
     for dataset in DATASETS.values():
         if not dataset.rolled_up:

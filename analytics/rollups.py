@@ -49,6 +49,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.models import DailyRollup, RollupState, RollupTouch
+from workspaces.models import Workspace
 
 
 @dataclass(frozen=True)
@@ -443,8 +444,6 @@ def refresh(workspace, now=None, keys=None):
 
 def forget_missing_workspaces():
     """Touches of deleted workspaces (their rows' delete triggers wrote them)."""
-    from workspaces.models import Workspace
-
     return RollupTouch.objects.exclude(workspace_id__in=Workspace.objects.values("id")).delete()[0]
 
 

@@ -4,14 +4,13 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
+from analytics import rollups
+from workspaces.locks import job_lease
 from workspaces.models import Workspace
 
 
 def refresh_workspace(workspace):
     """Refresh one workspace's rollups under a lease; None when another refresh holds it."""
-    from analytics import rollups
-    from workspaces.locks import job_lease
-
     with job_lease(f"analytics-rollups:{workspace.id}", settings.ANALYTICS_ROLLUP_LEASE_SECONDS) as acquired:
         if not acquired:
             return None
@@ -21,8 +20,6 @@ def refresh_workspace(workspace):
 @shared_task(bind=True, acks_late=True)
 def refresh_all_rollups(self):
     """Beat entry: queue a refresh per workspace and drop the touches of deleted workspaces."""
-    from analytics import rollups
-
     rollups.forget_missing_workspaces()
     ids = [str(pk) for pk in Workspace.objects.values_list("id", flat=True)]
     for workspace_id in ids:
