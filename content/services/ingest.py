@@ -9,10 +9,12 @@ import itertools
 import logging
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from content import tasks
 from content.metric_rows import CSV_COLUMNS, MetricRow, RowError, parse_metric_row
 from content.models import Brand, DailyMetric, Experiment, MetricImport, Post
 from core import csvio
@@ -289,8 +291,6 @@ def ingest_csv_text(
 
 
 def max_csv_bytes() -> int:
-    from django.conf import settings
-
     return settings.CONTENT_MAX_CSV_BYTES
 
 
@@ -306,10 +306,6 @@ def error_rows(row_errors) -> list[tuple]:
 
 def start_csv_import(workspace, user, uploaded_file) -> MetricImport:
     """Save the uploaded CSV and queue its processing; ValidationError for unreadable files."""
-    from django.conf import settings
-
-    from content import tasks
-
     limit = settings.CONTENT_MAX_CSV_BYTES
     if uploaded_file is None:
         raise ValidationError({"file": ["Choose a CSV file."]})
@@ -371,8 +367,6 @@ def preview_csv(data: bytes, columns: dict | None = None, rows: int = 5) -> dict
 
 def start_mapped_import(workspace, user, data: bytes, file_name: str, columns: dict, all_or_nothing=False):
     """Queue the import of a previewed file with the chosen columns (each under its field's name)."""
-    from content import tasks
-
     shown = preview_csv(data, columns)
     if shown["match"].missing:
         raise ValidationError({"file": [f"Choose a column for: {', '.join(shown['match'].missing)}."]})

@@ -11,10 +11,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from analytics.intervals import wilson_interval
+from content import tasks
 from content import winners as rule
 from content.models import Brand, DailyMetric, Experiment, WinnerDecision, WinnerPolicy, WinnerRun
-from content.services.ingest import local_today
-from content.services.winner_store import store_winner
+from content.services import ingest, winner_store
 from workspaces.locks import job_lease
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
                 .first()
             )
             low, high = wilson_interval(figures.clicks, figures.impressions)
-            store_winner(
+            winner_store.store_winner(
                 experiment=experiment,
                 post=winner_post,
                 figures=figures,
@@ -126,7 +126,7 @@ def _already_ran_tonight(workspace, run_date) -> bool:
 
 def run_winner_job(workspace, trigger=WinnerRun.Trigger.MANUAL, run: WinnerRun | None = None):
     """Decide every experiment of every brand; returns the WinnerRun with its stats."""
-    run_date = local_today(workspace)
+    run_date = ingest.local_today(workspace)
     if run is None:
         run = WinnerRun.objects.create(workspace=workspace, trigger=trigger, run_date=run_date)
     with job_lease(f"content-winners:{workspace.id}", LEASE_SECONDS) as acquired:
@@ -159,9 +159,7 @@ def run_winner_job(workspace, trigger=WinnerRun.Trigger.MANUAL, run: WinnerRun |
         run.status = WinnerRun.Status.DONE
         run.finished_at = timezone.now()
         run.save()
-    from content.services.winner_store import queue_reembedding_if_needed
-
-    queue_reembedding_if_needed(workspace)
+    winner_store.queue_reembedding_if_needed(workspace)
     return run
 
 
@@ -175,11 +173,9 @@ def _skip(run, message):
 
 def queue_winner_job(workspace) -> WinnerRun:
     """The "Run now" button: record a queued run and hand it to the worker."""
-    from content import tasks
-
     with transaction.atomic():
         run = WinnerRun.objects.create(
-            workspace=workspace, trigger=WinnerRun.Trigger.MANUAL, run_date=local_today(workspace)
+            workspace=workspace, trigger=WinnerRun.Trigger.MANUAL, run_date=ingest.local_today(workspace)
         )
         tasks.decide_workspace_winners.delay_on_commit(str(workspace.id), str(run.id))
     return run

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from analytics.intervals import wilson_interval
+from content import tasks
 from content.embeddings import (
     IndexCache,
     SemanticBackend,
@@ -33,6 +34,8 @@ def current_backend():
     if name == SemanticBackend.name and not SemanticBackend.available():
         logger.warning("CONTENT_EMBEDDING_BACKEND=semantic but its packages are missing; using lexical")
         name = "lexical"
+    if name == SemanticBackend.name:
+        return get_backend(name, threads=settings.CONTENT_EMBEDDING_THREADS)
     return get_backend(name)
 
 
@@ -209,7 +212,5 @@ def queue_reembedding_if_needed(workspace) -> bool:
     )
     if not stale.exists():
         return False
-    from content import tasks
-
     tasks.reembed_winners.delay_on_commit(str(workspace.id))
     return True
