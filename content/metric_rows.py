@@ -1,7 +1,5 @@
-"""Parsing and checking one row of post metrics, shared by the API, the CSV upload and the command.
-
-Pure: takes a mapping of raw values, returns a clean row or raises RowError with a reason per field.
-"""
+"""Parsing and checking one row of post metrics, shared by the API, the CSV upload and the command
+(pure: a mapping of raw values in, a clean row or a RowError with a reason per field out)."""
 
 from __future__ import annotations
 

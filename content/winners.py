@@ -1,13 +1,5 @@
-"""Bayesian winner decisions for ad-copy experiments (pure numpy/scipy, no Django).
-
-Each variant's rate gets a Beta-Binomial posterior. The prior is fitted to the experiment itself
-(empirical Bayes: a Beta centred on the pooled rate whose strength comes from how much the variants
-really differ beyond sampling noise). Partial pooling like this is what keeps a K-variant comparison
-honest: when variants are alike the posteriors are pulled together and no winner is declared, when
-they clearly differ the prior is weak and the data speak. Probabilities to be best and expected
-losses come from Monte Carlo draws with a seeded generator, so the same data always give the same
-decision (the nightly job is idempotent).
-"""
+"""Bayesian winner decisions for ad-copy experiments (pure numpy/scipy, no Django; the method is in
+docs/content.md)."""
 
 from __future__ import annotations
 

@@ -1,17 +1,5 @@
-"""Learn factor weights from customer choices with a conditional logit, per segment with shrinkage.
-
-Pure code: numpy / scipy / pandas on arrays, no Django. The model:
-
-    utility(candidate j in session s) = sum_k w_k * z_jk + a_j + b * position_j
-
-where z are the factors standardised (oriented so that higher is better, centred and scaled on
-the training rows), a_j an optional per-candidate effect (a provider preferred beyond its factors)
-and position_j the standardised -log(displayed rank), the position-bias term that is fitted but left
-out when ranking. The choice probability is the softmax of the utilities over the session's choice
-set. Weights are the penalised maximum-likelihood estimate (L2 centred on 0 for the all-segments
-fit, centred on the all-segments weights for a segment, so a small segment borrows strength);
-standard errors come from the inverse of the penalised observed information.
-"""
+"""Learn factor weights from customer choices with a conditional logit, per segment with shrinkage
+(pure numpy/scipy/pandas, no Django; the model is described in docs/matching.md)."""
 
 from __future__ import annotations
 

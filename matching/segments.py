@@ -1,21 +1,5 @@
-"""Assign a customer to a segment from stated preferences and past choices (documented rules).
-
-Each factor belongs to a dimension: price, quality, speed, proximity (or none). A customer has an
-interest in each dimension between 0 and 1:
-
-* stated: the importance they give it, 1-5 (mapped to 0-1 as (importance - 1) / 4);
-* behaviour: in past sessions, how good the chosen candidate was on that dimension compared with
-  the others shown (0 = the worst shown, 1 = the best shown), averaged over their past choices.
-
-The two are blended as (2 x stated + n x behaviour) / (2 + n) for n past choices (a stated
-preference counts as much as two choices; with no statement, behaviour alone; with neither, 0.5).
-Then, in this order:
-
-1. premium buyer: quality >= 0.7 and price <= 0.3 (quality matters, price does not);
-2. the single strongest dimension if its interest >= 0.7 and it leads the runner-up by >= 0.1:
-   price sensitive, quality focused, speed priority, local preference;
-3. otherwise balanced (the default).
-"""
+"""Assign a customer to a segment from stated preferences and past choices (pure; the rules are in
+docs/matching.md)."""
 
 from __future__ import annotations
 
