@@ -2,17 +2,20 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-12)
+# What `make install` installs: the runtime and the test and lint tools (requirements-dev.txt reads
+# requirements.txt). The stamp names a hash of both, so a change to either installs again.
+REQUIREMENTS := requirements.txt requirements-dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist); each gets its own database, folder and Redis database.
 PYTEST_WORKERS ?= 2
 
 .PHONY: install demo serve test lint format bench migrate clean audit
 
-$(STAMP): requirements.txt
+$(STAMP): $(REQUIREMENTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -41,7 +44,7 @@ test: lint
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# Known vulnerabilities in the pinned requirements (needs PyPI's JSON API or OSV; --strict fails
+# Known vulnerabilities in the pinned runtime requirements (needs PyPI's JSON API or OSV; --strict fails
 # when a package could not be checked, so an unreachable service is an error, not a pass).
 audit: install
 	$(BIN)/python -m pip install --quiet pip-audit==2.10.1
