@@ -15,6 +15,18 @@ def _rate(num, den):
     return num / den if den else 0.0
 
 
+class CountRates:
+    """CTR and conversion rate of a row that holds impressions, clicks and conversions."""
+
+    @property
+    def ctr(self):
+        return _rate(self.clicks, self.impressions)
+
+    @property
+    def conversion_rate(self):
+        return _rate(self.conversions, self.clicks)
+
+
 class WinnerPolicy(WorkspaceScopedModel):
     """How a workspace decides winners: the metric it optimises and how sure it must be."""
 
@@ -101,7 +113,7 @@ class Post(WorkspaceScopedModel):
         return f"{self.external_id} ({self.variant})"
 
 
-class DailyMetric(WorkspaceScopedModel):
+class DailyMetric(CountRates, WorkspaceScopedModel):
     """One post's counts for one day; ingesting the same post and day again replaces it."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="metrics")
@@ -127,14 +139,6 @@ class DailyMetric(WorkspaceScopedModel):
 
     def __str__(self):
         return f"{self.post} on {self.date}"
-
-    @property
-    def ctr(self):
-        return _rate(self.clicks, self.impressions)
-
-    @property
-    def conversion_rate(self):
-        return _rate(self.conversions, self.clicks)
 
 
 class MetricImport(WorkspaceScopedModel):
@@ -261,7 +265,7 @@ class WinnerDecision(WorkspaceScopedModel):
         return {f["label"]: f["prob_best"] for f in self.figures}
 
 
-class WinningCopy(WorkspaceScopedModel):
+class WinningCopy(CountRates, WorkspaceScopedModel):
     """A winning post's copy with its metrics and embedding, for similarity search."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="winners")
@@ -296,11 +300,3 @@ class WinningCopy(WorkspaceScopedModel):
 
     def __str__(self):
         return f"{self.brand}: {self.variant} ({self.decided_on})"
-
-    @property
-    def ctr(self):
-        return _rate(self.clicks, self.impressions)
-
-    @property
-    def conversion_rate(self):
-        return _rate(self.conversions, self.clicks)

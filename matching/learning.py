@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -527,34 +528,19 @@ def _choose_log_scale(data, higher_is_better, has_position, alternative, n_alter
     return log
 
 
+def _one_blas_thread(fit):
+    """The fit's matrices are tall and thin, where threaded BLAS only adds contention: one BLAS thread."""
+
+    @functools.wraps(fit)
+    def wrapped(*args, **kwargs):
+        with threadpool_limits(limits=1, user_api="blas"):
+            return fit(*args, **kwargs)
+
+    return wrapped
+
+
+@_one_blas_thread
 def fit_choice_model(
-    data: ChoiceSet,
-    higher_is_better=None,
-    *,
-    l2: float = 1.0,
-    segment_shrinkage: float = 10.0,
-    alternative_effects: bool = True,
-    position_bias: bool = True,
-    log_scale: str = "auto",
-) -> ChoiceModel:
-    """Fit the all-segments weights, then each segment's weights shrunk toward them.
-
-    See _fit_choice_model for the options. The matrices here are tall and thin, where threaded
-    BLAS only adds contention, so the fit runs with one BLAS thread.
-    """
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _fit_choice_model(
-            data,
-            higher_is_better,
-            l2=l2,
-            segment_shrinkage=segment_shrinkage,
-            alternative_effects=alternative_effects,
-            position_bias=position_bias,
-            log_scale=log_scale,
-        )
-
-
-def _fit_choice_model(
     data: ChoiceSet,
     higher_is_better=None,
     *,

@@ -13,7 +13,7 @@ from content import analysis
 from content import winners as rule
 from content.models import DailyMetric, WinningCopy
 from content.services.ingest import local_today
-from content.services.winner_job import get_policy
+from content.services.winner_job import decide_with_policy, get_policy
 
 MAX_DAYS = 3650
 FADE_DAYS = 14
@@ -57,14 +57,11 @@ def performance_analysis(workspace, brand, days: int = 30) -> dict:
             )
             for label, f in performance.items()
         ]
-        decision = rule.decide_winner(
+        decision = decide_with_policy(
             counts,
-            metric=policy.metric,
-            threshold=policy.threshold,
-            min_impressions=policy.min_impressions,
-            weights=policy.weights,
-            srm_alpha=0.0,  # variants of a brand are not one planned split
+            policy,
             seed=brand.id.int % (2**32),
+            srm_alpha=0.0,  # variants of a brand are not one planned split
         )
         prob_best = {k: round(v, 4) for k, v in decision.prob_best.items() if v is not None}
         if prob_best:

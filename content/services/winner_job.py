@@ -61,16 +61,22 @@ def _seed(experiment) -> int:
     return experiment.id.int % (2**32)
 
 
-def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
-    counts = variant_counts(experiment)
-    decision = rule.decide_winner(
+def decide_with_policy(counts, policy, *, seed: int, **options) -> rule.Decision:
+    """One decision under the workspace's policy (metric, threshold, minimum impressions, weights)."""
+    return rule.decide_winner(
         counts,
         metric=policy.metric,
         threshold=policy.threshold,
         min_impressions=policy.min_impressions,
         weights=policy.weights,
-        seed=_seed(experiment),
+        seed=seed,
+        **options,
     )
+
+
+def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
+    counts = variant_counts(experiment)
+    decision = decide_with_policy(counts, policy, seed=_seed(experiment))
     winner_post = None
     with transaction.atomic():
         if decision.winner is not None:
