@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Router, Schema
 from ninja.errors import HttpError
 
+from content import performance
 from content.models import Brand, WinnerRun
-from content.services import ingest, performance, winner_job, winner_store
+from content.services import ingest, winner_job, winner_store
 from workspaces.access import require_api_write
 
 router = Router(tags=["content"])

@@ -3,10 +3,10 @@
 from django.shortcuts import get_object_or_404, render
 
 from analytics.intervals import rate_with_interval
-from content import charts
+from content import charts, performance
 from content.forms import PeriodForm
 from content.models import Brand
-from content.services import performance, winner_job
+from content.services import winner_job
 from workspaces.access import workspace_view
 
 

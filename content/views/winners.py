@@ -1,13 +1,13 @@
 """The winners pages: overview of brands and latest decisions, the winner job's runs, the policy."""
 
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from content.forms import WinnerPolicyForm
-from content.models import Brand, MetricImport, WinnerRun, WinningCopy
+from content.models import MetricImport, WinnerRun
+from content.selectors import brands_overview
 from content.services import winner_job, winner_store
 from workspaces import audit
 from workspaces.access import workspace_view
@@ -19,21 +19,8 @@ _UNFINISHED = ("queued", "running")
 @workspace_view
 def index(request):
     ws = request.workspace
-    brands = (
-        Brand.objects.for_workspace(ws)
-        .annotate(n_posts=Count("posts", distinct=True), n_experiments=Count("experiments", distinct=True))
-        .order_by("name")
-    )
-    winners = dict(
-        WinningCopy.objects.for_workspace(ws)
-        .filter(is_current=True)
-        .values_list("brand_id")
-        .annotate(n=Count("id"))
-    )
-    for brand in brands:
-        brand.n_winners = winners.get(brand.id, 0)
     context = {
-        "brands": brands,
+        "brands": brands_overview(ws),
         "decisions": winner_job.latest_decisions(ws),
         "run": WinnerRun.objects.for_workspace(ws).first(),
         "policy": winner_job.get_policy(ws),
