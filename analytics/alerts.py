@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content.models import Brand, MetricImport, WinnerRun, WinningCopy
-from content.services.performance import FADE_DAYS
-from content.services.performance import fading_winners as brand_fading_winners
+from content.performance import FADE_DAYS
+from content.performance import fading_winners as brand_fading_winners
 from core.formatting import percent
 from feedback.services import latest_alert
 from leads.models import Execution, LeadImport, LeadScore, ScoringModelVersion
