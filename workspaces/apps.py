@@ -11,7 +11,8 @@ class WorkspacesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from workspaces.services import revoke_tokens_made_by
+        # workspaces.services imports the models, which cannot load before the registry is ready.
+        from workspaces.services import revoke_tokens_made_by  # noqa: PLC0415
 
         # Deleting a user would leave their tokens without a creator to check at each call.
         pre_delete.connect(

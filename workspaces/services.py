@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from workspaces import audit
+from workspaces import audit, tasks
 from workspaces.models import (
     ApiToken,
     Invitation,
@@ -173,9 +173,7 @@ def revoke_tokens_made_by(sender, instance, **kwargs):
 
 def request_heartbeat(workspace, user=None):
     """Queue a round trip through the worker; its completion is visible on the settings page."""
-    from workspaces.tasks import complete_heartbeat
-
     with transaction.atomic():
         heartbeat = WorkerHeartbeat.objects.create(workspace=workspace, requested_by=user)
-        complete_heartbeat.delay_on_commit(str(heartbeat.id))
+        tasks.complete_heartbeat.delay_on_commit(str(heartbeat.id))
     return heartbeat

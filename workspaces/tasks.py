@@ -5,6 +5,7 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from workspaces import jobs
 from workspaces.models import WorkerHeartbeat
 
 
@@ -18,6 +19,4 @@ def complete_heartbeat(self, heartbeat_id):
 @shared_task(bind=True, acks_late=True)
 def fail_interrupted_jobs(self):
     """Periodic: jobs whose worker died (their lease expired) are marked failed with the reason."""
-    from workspaces.jobs import fail_interrupted_jobs as reap
-
-    return reap()
+    return jobs.fail_interrupted_jobs()
