@@ -1,8 +1,9 @@
 """`manage.py refresh_rollups [--workspace SLUG]`: bring the dashboard's daily rollups up to date now."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from analytics.tasks import refresh_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 from workspaces.models import Workspace
 
 
@@ -10,14 +11,15 @@ class Command(BaseCommand):
     help = "Recompute the dashboard's daily rollups: touched and newly closed days (all after a time-zone change)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--workspace", help="slug of one workspace (default: every workspace)")
+        add_workspace_argument(
+            parser, required=False, help="slug of one workspace (default: every workspace)"
+        )
 
     def handle(self, *args, **options):
-        workspaces = Workspace.objects.all()
         if options["workspace"]:
-            workspaces = workspaces.filter(slug=options["workspace"])
-            if not workspaces.exists():
-                raise CommandError(f"No workspace {options['workspace']!r}.")
+            workspaces = [workspace_from_options(options)[0]]
+        else:
+            workspaces = Workspace.objects.all()
         for workspace in workspaces:
             done = refresh_workspace(workspace)
             if done is None:

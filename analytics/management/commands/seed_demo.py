@@ -1,15 +1,22 @@
 """Build a demo workspace and user with data for every loop, so a new user sees real pages at once."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from content import demo as content_demo
+from feedback import demo as feedback_demo
+from leads import demo as leads_demo
+from matching import demo as matching_demo
 from workspaces.models import Membership, Role, Workspace
 
-DEMO_APPS = ["leads", "content", "matching", "feedback", "analytics"]
+# Each loop's demo data, seeded in this order (analytics reads the loops and has none of its own).
+DEMO_SEEDS = {
+    "leads": leads_demo.seed,
+    "content": content_demo.seed,
+    "matching": matching_demo.seed,
+    "feedback": feedback_demo.seed,
+}
 
 
 class Command(BaseCommand):
@@ -37,12 +44,10 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(workspace=ws, user=user, defaults={"role": Role.OWNER})
 
         if created:
-            for app in DEMO_APPS:
-                module_name = f"{app}.demo"
-                if find_spec(module_name):
-                    self.stdout.write(f"Seeding {app}…")
-                    with transaction.atomic():
-                        import_module(module_name).seed(workspace, user)
+            for app, seed in DEMO_SEEDS.items():
+                self.stdout.write(f"Seeding {app}…")
+                with transaction.atomic():
+                    seed(workspace, user)
         else:
             self.stdout.write("The demo workspace exists already; use --reset to rebuild its data.")
 
