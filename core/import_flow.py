@@ -14,6 +14,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 
 from core.columns import KnownField
 from core.csv_export import safe_cell
@@ -48,6 +50,13 @@ def upload_form_refused(form_class, error: ValidationError | str):
     form = form_class(data={}, files={})
     form.is_valid()
     form.errors.clear()  # not "this field is required": the reason below is the one to show
+    add_errors(form, error)
+    return form
+
+
+def add_errors(form, error: ValidationError | str):
+    """Show a service's refusal on a form: each message beside its field (or above the form
+    when the form has no such field); a message without a field goes beside the file."""
     messages = (
         error.message_dict if isinstance(error, ValidationError) and hasattr(error, "error_dict") else None
     )
@@ -57,7 +66,6 @@ def upload_form_refused(form_class, error: ValidationError | str):
     for field, field_messages in messages.items():
         for message in field_messages:
             form.add_error(field if field in form.fields else None, message)
-    return form
 
 
 def _sweep(folder: Path, older_than: float) -> None:
@@ -183,3 +191,19 @@ class ColumnMappingForm(forms.Form):
             "file_name": file_name[:255],
             **{f"column_{name}": column for name, column in match.mapping.items()},
         }
+
+
+def preview_page(request, template: str, form, shown: dict, action: str, status: int = 200):
+    """The preview step of an inline import: the first rows, the mapping form, where it posts."""
+    return render(request, template, {"form": form, "preview": shown, "action": action}, status=status)
+
+
+def result_page(request, kind: str, token, template: str, errors_route: str):
+    """An inline import's result page; ``errors_route`` names the error report's URL."""
+    errors_url = reverse(errors_route, args=[token])
+    return render(request, template, result_context(kind, request.workspace, token, errors_url))
+
+
+def errors_download(request, kind: str, token, name: str) -> HttpResponse:
+    """The error report (CSV) of this workspace's inline import; 404 for another's."""
+    return error_report_response(load_result(kind, request.workspace, token)["errors"], name)
