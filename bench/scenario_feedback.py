@@ -52,7 +52,10 @@ def _load(workspace, n, start):
 
 
 def run(ctx) -> list[Row]:
-    from feedback.services import analyze_workspace, entries_frame, invalidate_patterns, write_report
+    from feedback.queries import entries_frame
+    from feedback.services.capture import invalidate_patterns
+    from feedback.services.patterns import analyze_workspace
+    from feedback.services.reports import write_report
 
     n = ctx.size(FULL_ENTRIES, minimum=2000)
     workspace = ctx.workspace("bench-feedback")

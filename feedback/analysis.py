@@ -1,7 +1,5 @@
-"""Pattern analysis of rated outputs: rates with intervals, distinctive phrases, recommendations.
-
-Pure code: it takes a pandas frame of entries (see ``ENTRY_COLUMNS``) and returns plain dicts.
-"""
+"""Pattern analysis of rated outputs (pure: an entries frame in, plain dicts out): rates with
+intervals, distinctive phrases, recommendations."""
 
 from __future__ import annotations
 
@@ -11,10 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.stats import false_discovery_control, norm
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from analytics.intervals import wilson_interval
+from core.formatting import percent
+from core.stats import Rate
 
 # Columns of the entries frame: prompt (str), rating (int 1-5), thumbs (+1 up, -1 down, 0 none),
 # tags (list of normalised tags), framework (str, "" if unknown), model (str, "" if unknown).
@@ -88,29 +87,6 @@ def success_mask(ratings, thumbs, rule: SuccessRule = SuccessRule()) -> np.ndarr
     return ok
 
 
-# --- intervals ----------------------------------------------------------------------------
-
-
-def wilson_bounds(successes, n, z: float = Z_95):
-    """Vectorised Wilson score interval; (0, 1) where n == 0."""
-    s = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    safe_n = np.where(n > 0, n, 1.0)
-    p = s / safe_n
-    denom = 1 + z * z / safe_n
-    centre = (p + z * z / (2 * safe_n)) / denom
-    half = z * np.sqrt(p * (1 - p) / safe_n + z * z / (4 * safe_n * safe_n)) / denom
-    low = np.where(n > 0, np.clip(centre - half, 0, 1), 0.0)
-    high = np.where(n > 0, np.clip(centre + half, 0, 1), 1.0)
-    return low, high
-
-
-def wilson(successes: int, n: int) -> tuple[float, float]:
-    """Wilson 95% interval for one proportion (the project's shared function)."""
-    low, high = wilson_interval(int(successes), int(n))
-    return float(low), float(high)
-
-
 # --- frames -------------------------------------------------------------------------------
 
 
@@ -132,6 +108,18 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- group performance --------------------------------------------------------------------
+
+
+def group_rate(successes, n) -> dict:
+    """A group's rate in the analysis' JSON: n, successes, success_rate, interval_low/high."""
+    rate = Rate(successes, n)
+    return {
+        "n": rate.n,
+        "successes": rate.successes,
+        "success_rate": rate.rate,
+        "interval_low": rate.low,
+        "interval_high": rate.high,
+    }
 
 
 def entry_weights(frame: pd.DataFrame) -> np.ndarray:
@@ -169,13 +157,8 @@ def _performance_dict(grouped: pd.DataFrame, min_samples: int) -> tuple[dict, in
         ["rate", "n"], ascending=[False, False]
     )
     for key, row in rows.iterrows():
-        low, high = wilson(int(row["successes"]), int(row["n"]))
         result[str(key)] = {
-            "n": int(row["n"]),
-            "successes": int(row["successes"]),
-            "success_rate": float(row["rate"]),
-            "interval_low": low,
-            "interval_high": high,
+            **group_rate(row["successes"], row["n"]),
             "avg_rating": round(float(row["avg_rating"]), 3),
         }
     return result, hidden
@@ -285,7 +268,7 @@ def distinctive_phrases(
     z = np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
 
     informative = np.array([not _only_stop_words(p) for p in vocab])
-    significant = _benjamini_hochberg(2 * norm.sf(np.abs(z)), false_discovery_rate)
+    significant = false_discovery_control(2 * norm.sf(np.abs(z)), method="bh") <= false_discovery_rate
 
     def top(order_sign: int) -> list[dict]:
         # Strongest first; on equal evidence the longer phrase says more.
@@ -325,28 +308,11 @@ def distinctive_phrases(
     }
 
 
-def _benjamini_hochberg(p_values: np.ndarray, rate: float) -> np.ndarray:
-    """Boolean mask of the discoveries at false discovery rate ``rate``."""
-    m = len(p_values)
-    order = np.argsort(p_values)
-    thresholds = rate * np.arange(1, m + 1) / m
-    passed = p_values[order] <= thresholds
-    mask = np.zeros(m, dtype=bool)
-    if passed.any():
-        last = int(np.nonzero(passed)[0].max())
-        mask[order[: last + 1]] = True
-    return mask
-
-
 def _only_stop_words(phrase: str) -> bool:
     return all(word in ENGLISH_STOP_WORDS for word in phrase.split())
 
 
 # --- recommendations ----------------------------------------------------------------------
-
-
-def _pct(rate: float) -> str:
-    return f"{rate * 100:.0f}%"
 
 
 def _clearly_different(a: dict, b: dict) -> bool:
@@ -370,8 +336,8 @@ def recommendations(result: dict, max_items: int = 8) -> list[str]:
         best, worst = frameworks[names[0]], frameworks[names[-1]]
         if _clearly_different(best, worst):
             items.append(
-                f"Prefer {names[0]}: it succeeds {_pct(best['success_rate'])} of the time "
-                f"against {_pct(worst['success_rate'])} for {names[-1]} "
+                f"Prefer {names[0]}: it succeeds {percent(best['success_rate'])} of the time "
+                f"against {percent(worst['success_rate'])} for {names[-1]} "
                 f"(n={best['n']}, {worst['n']})."
             )
 
@@ -382,16 +348,16 @@ def recommendations(result: dict, max_items: int = 8) -> list[str]:
         high, low = tags[names[0]], tags[names[-1]]
         if _clearly_different(high, low):
             items.append(
-                f"{framework} succeeds {_pct(high['success_rate'])} on '{names[0]}' tags but "
-                f"{_pct(low['success_rate'])} on '{names[-1]}' tags (n={high['n']}, {low['n']})."
+                f"{framework} succeeds {percent(high['success_rate'])} on '{names[0]}' tags but "
+                f"{percent(low['success_rate'])} on '{names[-1]}' tags (n={high['n']}, {low['n']})."
             )
 
     for tag, stats in result["tag_performance"].items():
         if stats["interval_high"] < overall:
             items.append(
-                f"Work on '{tag}' prompts: {_pct(stats['success_rate'])} succeed "
-                f"(n={stats['n']}, 95% CI {_pct(stats['interval_low'])}-"
-                f"{_pct(stats['interval_high'])}) against {_pct(overall)} overall."
+                f"Work on '{tag}' prompts: {percent(stats['success_rate'])} succeed "
+                f"(n={stats['n']}, 95% CI {percent(stats['interval_low'])}-"
+                f"{percent(stats['interval_high'])}) against {percent(overall)} overall."
             )
 
     for row in result["common_positive_patterns"][:3]:
@@ -441,7 +407,7 @@ def analyze(
         raise InsufficientData(total, min_samples)
     success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy(), rule)
     positives = int((success * weights).sum())
-    low, high = wilson(positives, total)
+    overall = Rate(positives, total)
     tag_perf, tag_hidden = group_performance(frame, success, "tag", min_samples)
     fw_perf, fw_hidden = group_performance(frame, success, "framework", min_samples)
     model_perf, model_hidden = group_performance(frame, success, "model", min_samples)
@@ -458,7 +424,7 @@ def analyze(
         "positive_count": positives,
         "negative_count": total - positives,
         "success_rate": positives / total,
-        "success_interval": [low, high],
+        "success_interval": [overall.low, overall.high],
         "avg_rating": round(float((frame["rating"].to_numpy() * weights).sum() / total), 3),
         "success_rule": rule.describe(),
         "min_samples": min_samples,

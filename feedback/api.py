@@ -4,40 +4,41 @@ import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from feedback import services
+from feedback import queries
 from feedback.analysis import InsufficientData
+from feedback.forms import MAX_NAME, MAX_TAG_LENGTH, MAX_TAGS, MAX_TEXT
 from feedback.models import FeedbackEntry, FeedbackReport
+from feedback.services import capture, patterns, routing, suggestions
+from feedback.services.reports import write_report
 from workspaces.access import require_api_write
 
 router = Router(tags=["feedback"])
 
 
-# Every string and list bounded in the schema (422 before any work), at the service's limits.
-Tag = Annotated[str, Field(max_length=50)]
+# The wire shape, every string and list bounded (422 before any work) at EntryForm's limits;
+# EntryForm then checks the values (400 naming the field), as for the page, command and import.
+Tag = Annotated[str, Field(max_length=MAX_TAG_LENGTH)]
 
 
 class EntryIn(Schema):
-    prompt: str = Field(..., max_length=services.MAX_TEXT)
-    output: str = Field(..., max_length=services.MAX_TEXT)
+    prompt: str = Field(..., max_length=MAX_TEXT)
+    output: str = Field(..., max_length=MAX_TEXT)
     rating: int
     thumbs: str | None = Field(None, max_length=10, description="up, down or none")
     thumbs_up: bool | None = Field(None, description="The seed's boolean; thumbs wins if both.")
-    tags: (
-        Annotated[list[Tag], Field(max_length=services.MAX_TAGS)] | Annotated[str, Field(max_length=1100)]
-    ) = []
+    tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] | Annotated[str, Field(max_length=1100)] = []
     context: dict[str, Any] = {}
-    framework: str | None = Field(None, max_length=100)
-    model: str | None = Field(None, max_length=100)
-    notes: str = Field("", max_length=services.MAX_TEXT)
+    framework: str | None = Field(None, max_length=MAX_NAME)
+    model: str | None = Field(None, max_length=MAX_NAME)
+    notes: str = Field("", max_length=MAX_TEXT)
     timestamp: str | None = Field(None, max_length=64, description="ISO time; default now.")
 
 
 class BatchIn(Schema):
-    entries: list[dict[str, Any]] = Field(..., max_length=services.MAX_BATCH)
+    entries: list[dict[str, Any]] = Field(..., max_length=capture.MAX_BATCH)
 
 
 class EntryOut(Schema):
@@ -110,7 +111,7 @@ def _insufficient(exc: InsufficientData):
 )
 def create_entry(request, payload: EntryIn):
     require_api_write(request)
-    entry = services.capture_entry(request.workspace, **_entry_data(payload.dict()))
+    entry = capture.capture_entry(request.workspace, **_entry_data(payload.dict()))
     return Status(201, entry_out(entry))
 
 
@@ -122,7 +123,7 @@ def create_entry(request, payload: EntryIn):
 def create_entries(request, payload: BatchIn):
     require_api_write(request)
     items = [_entry_data(item) if isinstance(item, dict) else {} for item in payload.entries]
-    entries = services.capture_batch(request.workspace, items)
+    entries = capture.capture_batch(request.workspace, items)
     return Status(201, {"created": len(entries), "feedback_ids": [str(e.pk) for e in entries]})
 
 
@@ -141,7 +142,7 @@ def list_entries(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
-    entries = services.filter_entries(
+    entries = queries.filter_entries(
         FeedbackEntry.objects.for_workspace(request.workspace), tag=tag, framework=framework, model=model
     )
     return [entry_out(e) for e in entries[offset : offset + limit]]
@@ -160,7 +161,7 @@ def get_entry(request, entry_id: UUID):
 )
 def get_analysis(request, days: int = 7, min_samples: int | None = None):
     try:
-        return services.analyze_workspace(request.workspace, days=days, min_samples=min_samples)
+        return patterns.analyze_workspace(request.workspace, days=days, min_samples=min_samples)
     except InsufficientData as exc:
         return _insufficient(exc)
 
@@ -189,7 +190,7 @@ def list_reports(request, period: str = "", limit: int = 20):
 )
 def create_report(request, payload: ReportIn):
     require_api_write(request)
-    report = services.write_report(request.workspace, payload.period, payload.date, token=request.auth)
+    report = write_report(request.workspace, payload.period, payload.date, token=request.auth)
     return Status(201, report_out(report))
 
 
@@ -206,7 +207,7 @@ def get_report(request, report_id: UUID):
 )
 def get_suggestions(request, framework: str = "", days: int = 7, limit: int = 5):
     try:
-        return services.suggestions_for(
+        return suggestions.suggestions_for(
             request.workspace, framework=framework or None, days=days, limit=limit
         )
     except InsufficientData as exc:
@@ -219,6 +220,4 @@ def get_suggestions(request, framework: str = "", days: int = 7, limit: int = 5)
     summary="Recommend a framework and model for a task's tags (Thompson sampling)",
 )
 def route(request, tags: str = ""):
-    if len(tags) > 2000:
-        raise ValidationError({"tags": ["At most 2000 characters."]})
-    return services.recommend_route(request.workspace, tags)
+    return routing.recommend_route(request.workspace, tags)

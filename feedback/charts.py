@@ -1,21 +1,26 @@
 """Chart.js configurations for the analysis and report pages (tables show the same figures)."""
 
+from core.formatting import percent
 
-def _pct(rate):
-    return None if rate is None else round(rate * 100, 1)
+
+def analysis_charts(result: dict) -> dict:
+    """The analysis page's charts: success rate by framework and by tag."""
+    return {
+        "framework": rates_bar(result["framework_performance"], "framework"),
+        "tag": rates_bar(result["tag_performance"], "tag"),
+    }
 
 
 def rates_bar(performance: dict, label: str) -> dict:
-    """Success rate per group as a bar, its 95% interval as a thin whisker over the same bar.
-
-    The interval is a floating bar [low, high] drawn on top of the rate bar (``grouped: False``
-    puts both in the same slot), so each group reads as one bar with its error bar.
-    """
+    """Success rate per group as a bar, its 95% interval a floating bar [low, high] in the same slot."""
     names = list(performance)
     intervals = [
         None
         if performance[n]["interval_low"] is None or performance[n]["interval_high"] is None
-        else [_pct(performance[n]["interval_low"]), _pct(performance[n]["interval_high"])]
+        else [
+            percent(performance[n]["interval_low"], 1, number=True),
+            percent(performance[n]["interval_high"], 1, number=True),
+        ]
         for n in names
     ]
     return {
@@ -25,7 +30,7 @@ def rates_bar(performance: dict, label: str) -> dict:
             "datasets": [
                 {
                     "label": f"Success rate by {label} (%)",
-                    "data": [_pct(performance[n]["success_rate"]) for n in names],
+                    "data": [percent(performance[n]["success_rate"], 1, number=True) for n in names],
                     "grouped": False,
                     "order": 1,
                     "backgroundColor": "rgba(21, 101, 192, 0.45)",
@@ -55,7 +60,7 @@ def daily_lines(daily: list[dict]) -> dict:
             "datasets": [
                 {
                     "label": "Success rate (%)",
-                    "data": [_pct(row["success_rate"]) for row in daily],
+                    "data": [percent(row["success_rate"], 1, number=True) for row in daily],
                     "yAxisID": "y",
                     "spanGaps": True,
                 },
@@ -85,7 +90,7 @@ def history_lines(reports) -> dict:
             "datasets": [
                 {
                     "label": "Success rate (%)",
-                    "data": [_pct(r.success_rate) for r in reports],
+                    "data": [percent(r.success_rate, 1, number=True) for r in reports],
                     "spanGaps": True,
                 }
             ],

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from feedback import services
 from feedback.models import FeedbackEntry
+from feedback.services.capture import invalidate_patterns
+from feedback.services.reports import write_report
 
 # (tag, prompt templates, output) — the wording is what the analysis should pick up.
 TASKS = [
@@ -105,9 +106,9 @@ def seed(workspace, user) -> None:
             )
         )
     FeedbackEntry.objects.bulk_create(rows, batch_size=500)
-    services.invalidate_patterns(workspace)
+    invalidate_patterns(workspace)
     today = timezone.localdate()
     for weeks_back in range(1, 5):
-        services.write_report(workspace, "weekly", today - timedelta(weeks=weeks_back))
-    services.write_report(workspace, "weekly", today)
-    services.write_report(workspace, "monthly", today)
+        write_report(workspace, "weekly", today - timedelta(weeks=weeks_back))
+    write_report(workspace, "weekly", today)
+    write_report(workspace, "monthly", today)

@@ -1,22 +1,210 @@
-"""Forms of the feedback loop: one rated output, an import file, the page filters."""
+"""Forms of the feedback loop: the one validation of every write (page, API, command, import)."""
+
+import json
+import math
+from datetime import UTC, date, datetime, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from feedback.analysis import normalise_tags
+from feedback.models import Thumbs
+from feedback.reports import PERIODS
+
+MAX_TEXT = 100_000
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+MAX_CONTEXT_BYTES = 20_000
+MAX_NAME = 100  # framework and model names
 
 RATING_CHOICES = [(i, f"{i} ★") for i in range(5, 0, -1)]
 THUMBS_CHOICES = [("none", "No thumbs"), ("up", "Thumbs up"), ("down", "Thumbs down")]
+THUMBS_VALUES = {
+    "up": Thumbs.UP, "1": Thumbs.UP, "true": Thumbs.UP, "yes": Thumbs.UP, "+1": Thumbs.UP,
+    "down": Thumbs.DOWN, "-1": Thumbs.DOWN, "false": Thumbs.DOWN, "no": Thumbs.DOWN,
+    "none": Thumbs.NONE, "0": Thumbs.NONE,
+}  # fmt: skip
+RATING_INVALID = "The rating must be a whole number from 1 to 5."
+AT_MOST_NAME = f"At most {MAX_NAME} characters."
+
+
+def parse_thumbs(value) -> int:
+    """'up'/'down'/'none', True/False, 1/-1/0 or blank -> Thumbs value."""
+    if value is None or value == "":
+        return Thumbs.NONE
+    if isinstance(value, bool):
+        return Thumbs.UP if value else Thumbs.DOWN
+    text = str(value).strip().lower()
+    if text not in THUMBS_VALUES:
+        raise ValidationError("Use up, down or none.", code="invalid")
+    return THUMBS_VALUES[text]
+
+
+def parse_rating(value) -> int:
+    """A whole number from 1 to 5 (an int, a float such as 4.0 or its text)."""
+    if isinstance(value, bool):
+        raise ValidationError(RATING_INVALID, code="invalid")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(RATING_INVALID, code="invalid") from None
+    if not math.isfinite(number) or number != int(number) or not 1 <= number <= 5:
+        raise ValidationError(RATING_INVALID, code="invalid")
+    return int(number)
+
+
+def parse_timestamp(value) -> datetime:
+    """An ISO date or time (UTC when naive) from 2000 to tomorrow; now when blank."""
+    if value in (None, ""):
+        return timezone.now()
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()[:64]
+        try:
+            moment = parse_datetime(text) or datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            raise ValidationError("Use an ISO date or time, e.g. 2026-11-25T10:30:00Z.") from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    if moment > timezone.now() + timedelta(days=1):
+        raise ValidationError("The timestamp is in the future.")
+    if moment.year < 2000:
+        raise ValidationError("The timestamp is before the year 2000.")
+    return moment
+
+
+class RatingField(forms.Field):
+    widget = forms.RadioSelect(choices=RATING_CHOICES)
+
+    def to_python(self, value):
+        return None if value in self.empty_values else parse_rating(value)
+
+
+class ThumbsField(forms.Field):
+    widget = forms.RadioSelect(choices=THUMBS_CHOICES)
+
+    def to_python(self, value):
+        return parse_thumbs(value)
+
+
+class TagsField(forms.Field):
+    """Comma-separated text or a list; normalised ('Code Review' -> 'code-review')."""
+
+    def __init__(self, *, max_tags=MAX_TAGS, max_tag_length=MAX_TAG_LENGTH, message=None, **kwargs):
+        self.max_tags, self.max_tag_length = max_tags, max_tag_length
+        self.message = message or f"At most {max_tags} tags of at most {max_tag_length} characters each."
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_tags(value)
+
+    def validate(self, value):
+        if len(value) > self.max_tags or any(len(t) > self.max_tag_length for t in value):
+            raise ValidationError(self.message)
+
+
+class ContextField(forms.Field):
+    """A JSON object of plain values, at most MAX_CONTEXT_BYTES once encoded."""
+
+    def to_python(self, value):
+        value = value or {}
+        if not isinstance(value, dict):
+            raise ValidationError("The context must be a JSON object.")
+        return dict(value)
+
+    def validate(self, value):
+        try:
+            encoded = json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            raise ValidationError("The context must hold plain JSON values (no NaN or infinity).") from None
+        if len(encoded) > MAX_CONTEXT_BYTES:
+            raise ValidationError(f"The context is larger than {MAX_CONTEXT_BYTES:,} bytes.")
+
+
+class TimestampField(forms.Field):
+    def to_python(self, value):
+        return parse_timestamp(value)
+
+
+def _text(required_message, rows):
+    return forms.CharField(
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required_message, "max_length": f"At most {MAX_TEXT:,} characters."},
+    )
+
+
+def _name(help_text):
+    return forms.CharField(
+        required=False, max_length=MAX_NAME, help_text=help_text, error_messages={"max_length": AT_MOST_NAME}
+    )
 
 
 class EntryForm(forms.Form):
-    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    output = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
-    rating = forms.TypedChoiceField(choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect)
-    thumbs = forms.ChoiceField(choices=THUMBS_CHOICES, initial="none", widget=forms.RadioSelect)
-    tags = forms.CharField(
-        required=False, help_text="Comma-separated, e.g. technical, code-review.", max_length=1000
+    """One rated output, as the page, the API, the command and the import give it."""
+
+    prompt = _text("The prompt is required.", 4)
+    output = _text("The output is required.", 6)
+    rating = RatingField()
+    thumbs = ThumbsField(required=False, initial="none")
+    tags = TagsField(
+        required=False,
+        help_text="Comma-separated, e.g. technical, code-review.",
+        widget=forms.TextInput(attrs={"maxlength": 1000}),
     )
-    framework = forms.CharField(required=False, max_length=100, help_text="e.g. chain-of-thought")
-    model = forms.CharField(required=False, max_length=100, help_text="e.g. claude-sonnet-5")
+    framework = _name("e.g. chain-of-thought")
+    model = _name("e.g. claude-sonnet-5")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    context = ContextField(required=False, widget=forms.HiddenInput)
+    timestamp = TimestampField(required=False, widget=forms.HiddenInput)
+
+    def clean_notes(self):
+        return self.cleaned_data["notes"][:MAX_TEXT]
+
+    def clean(self):
+        data = super().clean()
+        # framework and model given beside the context go into it; the columns are read from it.
+        context = dict(data.get("context") or {})
+        for key in ("framework", "model"):
+            if data.get(key):
+                context[key] = data[key]
+        data["context"] = context
+        for key in ("framework", "model"):
+            value = str(context.get(key) or "").strip()
+            if len(value) > MAX_NAME and key not in self.errors:
+                self.add_error(key, AT_MOST_NAME)
+            data[key] = value
+        return data
+
+    def entry_fields(self) -> dict:
+        """The cleaned entry as FeedbackEntry's fields."""
+        data = self.cleaned_data
+        return {
+            "prompt": data["prompt"],
+            "output": data["output"],
+            "rating": data["rating"],
+            "thumbs": data["thumbs"],
+            "tags": data["tags"],
+            "context": data["context"],
+            "framework": data["framework"],
+            "model_name": data["model"],
+            "notes": data["notes"],
+            "created_at": data["timestamp"],
+        }
+
+
+class RatingChangeForm(forms.Form):
+    """The rating widget: a new rating and/or thumbs."""
+
+    rating = RatingField(required=False)
+    thumbs = forms.CharField(required=False)
+
+    def clean_thumbs(self):
+        value = self.cleaned_data["thumbs"]
+        return None if value in (None, "") else parse_thumbs(value)
 
 
 class ImportForm(forms.Form):
@@ -41,21 +229,53 @@ class ImportForm(forms.Form):
         return data
 
 
+def _whole_number(label, low, high, message, **kwargs):
+    messages = {"min_value": message, "max_value": message, "invalid": message}
+    return forms.IntegerField(min_value=low, max_value=high, label=label, error_messages=messages, **kwargs)
+
+
+DAYS_MESSAGE = "Days must be a whole number from 1 to 3660."
+
+
 class AnalysisForm(forms.Form):
-    days = forms.IntegerField(min_value=1, max_value=3660, initial=30)
-    min_samples = forms.IntegerField(min_value=1, max_value=100000, initial=5, label="Minimum sample size")
+    days = _whole_number(None, 1, 3660, DAYS_MESSAGE, initial=30)
+    min_samples = _whole_number(
+        "Minimum sample size", 1, 100_000, "The minimum sample size must be from 1 to 100000.", initial=5
+    )
 
 
 class ReportForm(forms.Form):
-    period = forms.ChoiceField(choices=[("weekly", "Weekly"), ("monthly", "Monthly")])
+    period = forms.ChoiceField(
+        choices=[(p, p.title()) for p in PERIODS],
+        error_messages={"invalid_choice": "Choose weekly or monthly."},
+    )
     date = forms.DateField(required=False, help_text="A day in the period; default today.")
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day is not None and not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+            raise ValidationError("Choose a date between 2000 and 2100.")
+        return day
 
 
 class SuggestionForm(forms.Form):
-    framework = forms.CharField(required=False, max_length=100)
-    days = forms.IntegerField(min_value=1, max_value=3660, initial=30)
-    limit = forms.IntegerField(min_value=1, max_value=20, initial=5)
+    framework = forms.CharField(required=False, max_length=MAX_NAME)
+    days = _whole_number(None, 1, 3660, DAYS_MESSAGE, initial=30)
+    limit = _whole_number(None, 1, 20, "The limit must be from 1 to 20.", initial=5)
 
 
 class RouteForm(forms.Form):
-    tags = forms.CharField(required=False, max_length=1000, help_text="The task's tags, comma-separated.")
+    tags = TagsField(
+        required=False,
+        max_tag_length=2000,
+        message=f"At most {MAX_TAGS} tags.",
+        help_text="The task's tags, comma-separated.",
+        widget=forms.TextInput(attrs={"maxlength": 1000}),
+    )
+
+    def clean_tags(self):
+        # The API's query string is bounded too: 2,000 characters of tags at most.
+        raw = self.data.get("tags") or ""
+        if isinstance(raw, str) and len(raw) > 2000:
+            raise ValidationError("At most 2000 characters.")
+        return self.cleaned_data["tags"]

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from feedback.analysis import SuccessRule, entry_weights, group_performance, success_mask, wilson
+from core.formatting import percent
+from core.stats import Rate
+from feedback.analysis import SuccessRule, entry_weights, group_performance, success_mask
 
 PERIODS = ("weekly", "monthly")
 
@@ -31,6 +33,11 @@ def previous_period(period: str, day: date) -> tuple[str, date, date]:
     return period_bounds(period, start - timedelta(days=1))
 
 
+def _interval(successes, n) -> list[float]:
+    rate = Rate(successes, n)
+    return [rate.low, rate.high]
+
+
 def _overall(frame: pd.DataFrame, rule: SuccessRule) -> dict:
     weights = entry_weights(frame)
     n = int(weights.sum())
@@ -43,7 +50,7 @@ def _overall(frame: pd.DataFrame, rule: SuccessRule) -> dict:
         "successes": successes,
         "success_rate": successes / n,
         "avg_rating": round(float((frame["rating"].to_numpy() * weights).sum() / n), 3),
-        "interval": list(wilson(successes, n)),
+        "interval": _interval(successes, n),
     }
 
 
@@ -93,7 +100,7 @@ def _daily(frame, rule: SuccessRule, start: date, end: date, today: date | None)
                     "date": day.isoformat(),
                     "n": n,
                     "success_rate": s / n,
-                    "interval": list(wilson(s, n)),
+                    "interval": _interval(s, n),
                     "avg_rating": round(float(row["avg_rating"]), 3),
                 }
             )
@@ -109,10 +116,6 @@ def _daily(frame, rule: SuccessRule, start: date, end: date, today: date | None)
             )
         day += timedelta(days=1)
     return rows
-
-
-def _pct(rate: float) -> str:
-    return f"{rate * 100:.0f}%"
 
 
 def build_report(
@@ -158,18 +161,18 @@ def build_report(
     if change is not None and change < -10:
         actions.append(
             f"Success rate fell {abs(change):.1f} points against the previous period "
-            f"({_pct(before['success_rate'])} -> {_pct(now['success_rate'])}, "
+            f"({percent(before['success_rate'])} -> {percent(now['success_rate'])}, "
             f"n={before['n']}, {now['n']}): review this period's low-rated outputs."
         )
     for area in problem_areas:
         actions.append(
-            f"Improve {area['kind']} '{area['name']}': {_pct(area['success_rate'])} success "
-            f"(n={area['n']}) against {_pct(overall_rate)} overall."
+            f"Improve {area['kind']} '{area['name']}': {percent(area['success_rate'])} success "
+            f"(n={area['n']}) against {percent(overall_rate)} overall."
         )
     if top_performers:
         best = top_performers[0]
         actions.append(
-            f"Use more of {best['kind']} '{best['name']}': {_pct(best['success_rate'])} success "
+            f"Use more of {best['kind']} '{best['name']}': {percent(best['success_rate'])} success "
             f"(n={best['n']})."
         )
     for text in recommendations or []:

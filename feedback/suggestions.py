@@ -6,6 +6,13 @@ import json
 import re
 from dataclasses import dataclass
 
+from core.formatting import percent
+
+try:
+    import anthropic  # optional (requirements-ai.txt): without it the suggestions are rule-based
+except ImportError:
+    anthropic = None
+
 
 @dataclass(frozen=True)
 class AIConfig:
@@ -14,10 +21,6 @@ class AIConfig:
     model: str = "claude-sonnet-5"
     timeout: float = 20.0
     max_tokens: int = 1024
-
-
-def _pct(rate: float) -> str:
-    return f"{rate * 100:.0f}%"
 
 
 def rule_based_suggestions(analysis: dict, *, framework: str | None = None, limit: int = 5):
@@ -61,8 +64,8 @@ def rule_based_suggestions(analysis: dict, *, framework: str | None = None, limi
                         "title": f"{framework} on '{tag}'",
                         "suggestion": f"{framework} underperforms on '{tag}' tasks: try another "
                         "framework there or add examples of a good output.",
-                        "evidence": f"{_pct(s['success_rate'])} success (n={s['n']}) against "
-                        f"{_pct(overall)} overall.",
+                        "evidence": f"{percent(s['success_rate'])} success (n={s['n']}) against "
+                        f"{percent(overall)} overall.",
                     },
                 )
         else:
@@ -82,8 +85,8 @@ def rule_based_suggestions(analysis: dict, *, framework: str | None = None, limi
                 {
                     "title": f"Switch from {names[-1]} to {names[0]}",
                     "suggestion": f"Where you use {names[-1]}, try {names[0]}.",
-                    "evidence": f"{_pct(best['success_rate'])} (n={best['n']}) against "
-                    f"{_pct(worst['success_rate'])} (n={worst['n']}).",
+                    "evidence": f"{percent(best['success_rate'])} (n={best['n']}) against "
+                    f"{percent(worst['success_rate'])} (n={worst['n']}).",
                 }
             )
 
@@ -94,8 +97,8 @@ def rule_based_suggestions(analysis: dict, *, framework: str | None = None, limi
                     "title": f"Improve '{tag}' prompts",
                     "suggestion": f"'{tag}' outputs are rated lower than the rest: add context, "
                     "an example of a good answer, and explicit constraints.",
-                    "evidence": f"{_pct(stats['success_rate'])} success (n={stats['n']}) against "
-                    f"{_pct(overall)} overall.",
+                    "evidence": f"{percent(stats['success_rate'])} success (n={stats['n']}) against "
+                    f"{percent(overall)} overall.",
                 }
             )
 
@@ -105,7 +108,7 @@ def rule_based_suggestions(analysis: dict, *, framework: str | None = None, limi
                 "title": "Collect more ratings",
                 "suggestion": "No pattern is statistically clear yet; keep rating outputs and "
                 "tag them with framework, model and task type.",
-                "evidence": f"{analysis['total_feedback']} rated outputs, {_pct(overall)} success.",
+                "evidence": f"{analysis['total_feedback']} rated outputs, {percent(overall)} success.",
             }
         )
     for item in items:
@@ -152,8 +155,8 @@ def ai_suggestions(
     examples: list[dict] | None = None,
 ) -> list[dict]:
     """Ask Claude through the official SDK; raises on any failure or unusable answer."""
-    import anthropic
-
+    if anthropic is None:
+        raise RuntimeError("the anthropic package is not installed (requirements-ai.txt)")
     client = anthropic.Anthropic(
         api_key=config.api_key,
         base_url=config.base_url or None,

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.stats import wilson_interval as wilson_bounds
 from feedback.analysis import (
     InsufficientData,
     SuccessRule,
@@ -13,7 +14,6 @@ from feedback.analysis import (
     normalise_tag,
     normalise_tags,
     success_mask,
-    wilson_bounds,
 )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import services
+from feedback.services import reports
 from tests.feedback.factories import FeedbackEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,6 @@ def test_dashboard_shows_the_alert_when_the_success_rate_fell(owner_client, work
     for i in range(10):
         FeedbackEntryFactory(workspace=workspace, rating=5, created_at=two_weeks)
         FeedbackEntryFactory(workspace=workspace, rating=5 if i < 3 else 1, created_at=last_week)
-    services.write_report(workspace, "weekly", last_week.date())
+    reports.write_report(workspace, "weekly", last_week.date())
     body = owner_client.get(reverse("analytics:dashboard")).content.decode()
     assert "Output success rate fell 70.0 points" in body

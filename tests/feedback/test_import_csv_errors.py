@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from feedback import services
 from feedback.models import FeedbackEntry
+from feedback.services import imports
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _file(data: bytes, name="feedback.csv"):
 @pytest.mark.parametrize("data, message", BAD_FILES)
 def test_the_service_refuses_the_file_naming_the_problem(workspace, data, message):
     with pytest.raises(ValidationError) as info:
-        services.import_entries(workspace, _file(data))
+        imports.import_entries(workspace, _file(data))
     assert any(message in m for m in info.value.message_dict["file"]), info.value.message_dict
     assert not FeedbackEntry.objects.exists()
 
@@ -69,27 +69,27 @@ def test_a_pasted_csv_with_an_unterminated_quote_is_refused_with_its_line(teamma
 
 def test_a_200_kb_notes_field_is_read(workspace):
     data = ("prompt,output,rating,notes\nExplain X,X is,5," + "n" * 200_000 + "\n").encode()
-    assert services.import_entries(workspace, _file(data)) == {"imported": 1}
+    assert imports.import_entries(workspace, _file(data)) == {"imported": 1}
     assert FeedbackEntry.objects.get().notes.startswith("nnn")
 
 
 def test_a_200_kb_output_is_reported_on_its_line(workspace):
     data = (HEADER + "Explain X," + "x" * 200_000 + ",5,\n").encode()
     with pytest.raises(ValidationError, match="line 2: output: At most 100,000 characters"):
-        services.import_entries(workspace, _file(data))
+        imports.import_entries(workspace, _file(data))
 
 
 def test_a_header_only_file_says_it_holds_no_entries(workspace):
     with pytest.raises(ValidationError, match="holds no entries"):
-        services.import_entries(workspace, _file(HEADER.encode()))
+        imports.import_entries(workspace, _file(HEADER.encode()))
 
 
 def test_header_names_are_matched_without_case(workspace):
-    services.import_entries(workspace, _file(b"Prompt,Output,Rating\nA,B,4\n"))
+    imports.import_entries(workspace, _file(b"Prompt,Output,Rating\nA,B,4\n"))
     assert FeedbackEntry.objects.get().rating == 4
 
 
 def test_a_bad_row_is_reported_on_its_file_line_after_a_quoted_line_break(workspace):
     data = (HEADER + '"Explain\nX",X is,5,\nA,B,9,\n').encode()
     with pytest.raises(ValidationError, match="line 4"):
-        services.import_entries(workspace, _file(data))
+        imports.import_entries(workspace, _file(data))

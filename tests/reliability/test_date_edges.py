@@ -166,7 +166,7 @@ def _deep(depth):
 def _import(workspace, name, text):
     import io
 
-    from feedback import services
+    from feedback.services import imports as services
 
     upload = io.BytesIO(text.encode())
     upload.name = name

@@ -1,18 +1,18 @@
 """`manage.py feedback capture|analyze|report|suggest`: the seed's command line on our services."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from feedback import services
+from core.formatting import percent
 from feedback.analysis import InsufficientData
+from feedback.services import capture, patterns, reports, suggestions
 from workspaces.services import get_or_create_workspace
 
-
-def _pct(rate):
-    return "n/a" if rate is None else f"{rate * 100:.1f}%"
+NA = "n/a"
 
 
 class Command(BaseCommand):
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             except json.JSONDecodeError:
                 raise CommandError("--context must be a JSON object.") from None
         thumbs = "up" if options["thumbs_up"] else "down" if options["thumbs_down"] else None
-        entry = services.capture_entry(
+        entry = capture.capture_entry(
             workspace,
             prompt=options["prompt"],
             output=options["output"],
@@ -100,7 +100,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Captured feedback {entry.pk} (rating {entry.rating})."))
 
     def do_analyze(self, workspace, options):
-        result = services.analyze_workspace(
+        result = patterns.analyze_workspace(
             workspace, days=options["days"], min_samples=options["min_samples"]
         )
         if options["json"]:
@@ -111,8 +111,8 @@ class Command(BaseCommand):
         w(f"Feedback analysis, last {options['days']} days, workspace '{workspace.slug}'")
         w(
             f"  {result['total_feedback']} entries: {result['positive_count']} successful, "
-            f"{result['negative_count']} not; success rate {_pct(result['success_rate'])} "
-            f"(95% CI {_pct(low)}-{_pct(high)}); average rating {result['avg_rating']:.2f}"
+            f"{result['negative_count']} not; success rate {percent(result['success_rate'], 1, missing=NA)} "
+            f"(95% CI {percent(low, 1, missing=NA)}-{percent(high, 1, missing=NA)}); average rating {result['avg_rating']:.2f}"
         )
         for title, key in (
             ("By tag", "tag_performance"),
@@ -125,8 +125,8 @@ class Command(BaseCommand):
                 w(f"  (no group has {result['min_samples']} or more entries)")
             for name, s in rows.items():
                 w(
-                    f"  {name}: {_pct(s['success_rate'])} (n={s['n']}, 95% CI "
-                    f"{_pct(s['interval_low'])}-{_pct(s['interval_high'])}), "
+                    f"  {name}: {percent(s['success_rate'], 1, missing=NA)} (n={s['n']}, 95% CI "
+                    f"{percent(s['interval_low'], 1, missing=NA)}-{percent(s['interval_high'], 1, missing=NA)}), "
                     f"avg rating {s['avg_rating']:.2f}"
                 )
         for title, key in (
@@ -146,15 +146,13 @@ class Command(BaseCommand):
             w(f"  - {text}")
 
     def do_report(self, workspace, options):
-        from datetime import date
-
         day = None
         if options["date"]:
             try:
                 day = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError("--date must look like 2026-11-25.") from None
-        report = services.write_report(workspace, options["period"], day)
+        report = reports.write_report(workspace, options["period"], day)
         data = report.data
         if data["total_prompts"] == 0:
             raise CommandError(
@@ -166,7 +164,7 @@ class Command(BaseCommand):
         w(f"{options['period'].title()} report {data['period']} ({data['start_date']} to {data['end_date']})")
         w(
             f"  {data['total_prompts']} prompts, average rating {data['avg_rating']:.2f}, "
-            f"success rate {_pct(data['success_rate'])}, "
+            f"success rate {percent(data['success_rate'], 1, missing=NA)}, "
             f"change vs previous: {'n/a' if change is None else f'{change:+.1f} points'}"
         )
         for item in data["action_items"]:
@@ -180,7 +178,7 @@ class Command(BaseCommand):
             w(self.style.SUCCESS(f"Wrote {path}."))
 
     def do_suggest(self, workspace, options):
-        answer = services.suggestions_for(
+        answer = suggestions.suggestions_for(
             workspace,
             framework=options["framework"] or None,
             days=options["days"],

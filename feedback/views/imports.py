@@ -1,5 +1,4 @@
-"""The feedback import in the browser: upload, preview with the column mapping, the run, the
-result with its error report; the same flow and look as every other CSV import."""
+"""The feedback import in the browser: upload, preview with the column mapping, the run, the result."""
 
 import io
 
@@ -9,29 +8,22 @@ from django.urls import reverse
 
 from core import import_flow
 from core.import_flow import ColumnMappingForm
-from feedback import services
 from feedback.forms import ImportForm
+from feedback.services import imports
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 
 KIND = "feedback"
 
 
-def _form_errors(form, exc: ValidationError):
-    for field, messages_ in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
-
-
 def _mapping_form(shown, data=None, initial=None):
-    fields = [] if shown["jsonl"] else services.FEEDBACK_FIELDS
+    fields = [] if shown["jsonl"] else imports.FEEDBACK_FIELDS
     return ColumnMappingForm(data, initial=initial, fields=fields, header=shown["header"])
 
 
 def _preview_page(request, form, shown, status=200):
-    context = {"form": form, "preview": shown, "action": reverse("feedback:import_confirm")}
-    return render(request, "feedback/import_preview.html", context, status=status)
+    action = reverse("feedback:import_confirm")
+    return import_flow.preview_page(request, "feedback/import_preview.html", form, shown, action, status)
 
 
 @workspace_view(write=True)
@@ -46,9 +38,9 @@ def import_entries(request):
         else:
             name, data = upload.name or "feedback.csv", upload.read()
         try:
-            shown = services.preview_import(data, name)
+            shown = imports.preview_import(data, name)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            import_flow.add_errors(form, exc)
         else:
             token = import_flow.stash_upload(KIND, request.workspace, data)
             initial = {"upload": token, "file_name": name[:255]}
@@ -65,7 +57,7 @@ def import_confirm(request):
     name = request.POST.get("file_name", "")[:255] or "feedback.csv"
     try:
         data = import_flow.read_stash(KIND, request.workspace, request.POST.get("upload"))
-        shown = services.preview_import(data, name)
+        shown = imports.preview_import(data, name)
     except ValidationError as exc:
         form = import_flow.upload_form_refused(ImportForm, exc)
         return render(request, "feedback/import.html", {"form": form}, status=400)
@@ -74,7 +66,7 @@ def import_confirm(request):
         return _preview_page(request, form, shown, status=400)
     columns = None if shown["jsonl"] else form.chosen()
     try:
-        result = services.import_feedback(
+        result = imports.import_feedback(
             request.workspace,
             io.BytesIO(data),
             name,
@@ -82,7 +74,7 @@ def import_confirm(request):
             all_or_nothing=form.cleaned_data["all_or_nothing"],
         )
     except ValidationError as exc:
-        _form_errors(form, exc)
+        import_flow.add_errors(form, exc)
         return _preview_page(request, form, shown, status=400)
     import_flow.drop_stash(KIND, request.workspace, request.POST.get("upload"))
     result = {**result, "file_name": name, "all_or_nothing": form.cleaned_data["all_or_nothing"]}
@@ -92,12 +84,12 @@ def import_confirm(request):
 
 @workspace_view
 def import_result(request, feedback_import_id):
-    errors_url = reverse("feedback:import_errors", args=[feedback_import_id])
-    context = import_flow.result_context(KIND, request.workspace, feedback_import_id, errors_url)
-    return render(request, "feedback/import_result.html", context)
+    template = "feedback/import_result.html"
+    return import_flow.result_page(request, KIND, feedback_import_id, template, "feedback:import_errors")
 
 
 @workspace_view
 def import_errors(request, feedback_import_id):
-    result = import_flow.load_result(KIND, request.workspace, feedback_import_id)
-    return import_flow.error_report_response(result["errors"], f"feedback-import-{feedback_import_id}")
+    return import_flow.errors_download(
+        request, KIND, feedback_import_id, f"feedback-import-{feedback_import_id}"
+    )

@@ -1,0 +1,1 @@
+"""Services of the feedback loop (the writes behind pages, API, command and tasks), one module per feature."""
