@@ -1,8 +1,5 @@
-"""Alerts from every loop in one list: failed jobs and retrainings, drift, fading winners, thresholds.
-
-Each alert links to the page where it is fixed (the failed run, the scoring status, the brand, ...).
-The loops' own services decide what is wrong; this module only gathers their answers.
-"""
+"""Alerts from every loop in one list, each linking to the page where it is fixed; the loops' own
+services decide what is wrong, this module only gathers their answers."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +13,7 @@ from content.models import Brand, MetricImport, WinnerRun, WinningCopy
 from content.performance import FADE_DAYS
 from content.performance import fading_winners as brand_fading_winners
 from core.formatting import percent
-from feedback.services import latest_alert
+from feedback.queries import latest_alert
 from leads.models import Execution, LeadImport, LeadScore, ScoringModelVersion
 from leads.models.scoring import ModelDecision
 from leads.services.scoring.champion import serving_model

@@ -9,7 +9,10 @@ def _short(day):
 
 
 def trend_chart(figure):
-    """A small line chart of the figure's trend (rates in percent)."""
+    """A small line chart of the figure's trend (rates in percent); None below two points (one is
+    shown as its value, none not at all)."""
+    if len(figure.points) < 2:
+        return None
     scale = 100 if figure.kind == "rate" else 1
     values = [None if point["v"] is None else round(point["v"] * scale, 2) for point in figure.trend]
     return {

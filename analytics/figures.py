@@ -1,10 +1,5 @@
-"""The dashboard's figures, each with n, change against the previous period and trend.
-
-The large tables are read as per-day values (analytics/rollups.py: summary rows for closed,
-untouched days, raw rows for the rest), fetched once for the period and the one before it; totals,
-previous period and trends are sums of those days, so every figure equals a direct recount of the
-raw rows (tests/analytics/test_dashboard_figures.py compares them).
-"""
+"""The dashboard's figures, each with n, change against the previous period and trend, summed from
+the day values of analytics/rollups.py (docs/analytics.md)."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta

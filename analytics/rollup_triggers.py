@@ -1,19 +1,5 @@
-"""Database triggers that record which hours of which rolled-up dataset were written (RollupTouch).
-
-Generated from ``analytics.rollups.DATASETS`` (each dataset's ``sources()``: a model and the path
-to the date that places its rows on a day), installed after every ``migrate``. Triggers rather than
-Django signals because bulk_update, QuerySet.update, raw SQL and cascades send no signals.
-
-PostgreSQL: one statement-level trigger per table and operation, reading the transition tables, so
-a million-row insert writes a few hundred touches, not a million. SQLite: row-level triggers.
-On PostgreSQL every statement writes its own touches, even when the same hour is already there:
-a writer that relied on another transaction's touch could see that touch consumed by a refresh
-that ran before the writer committed, and its rows would never be counted. (No unique key either:
-writers never wait for each other.) On SQLite a row skips a touch already present, or a bulk
-insert would write one per row; that is safe there because SQLite has one writer at a time: a
-refresh that read before a writer committed cannot write afterwards (it gets "database is
-locked" and the task retries).
-"""
+"""Database triggers, generated from ``rollups.DATASETS``, that record which hours of which dataset were
+written (RollupTouch); why triggers and how they differ on PostgreSQL and SQLite: docs/analytics.md."""
 
 import logging
 

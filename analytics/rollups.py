@@ -1,37 +1,5 @@
-"""Daily summary rows ("rollups") of the large tables, so the dashboard reads hundreds of rows, not millions.
-
-What is summed is data, not code: ``DATASETS`` lists each dataset's model, date field, row filter and
-additive measures (counts and sums). A figure is built from per-day values; a rate is ``hits / n``
-and a mean is ``sum / count`` of the days it covers, so totals, the previous period and daily or
-weekly trends all come from the same day values.
-
-Correctness (figures always equal a direct recount of the raw rows):
-
-* A refresh sums every row dated before the start of the current hour (UTC), per local day in the
-  workspace's time zone; the day holding that cutoff is partial. Each summary row records the
-  instant it counted up to and a hash of the time zone and dataset definition (including settings
-  such as the feedback success rule); ``RollupState`` records the same for the dataset, which
-  decides the days without a row. Rows dated after the cutoff are always counted live.
-* Every insert, update and delete of a source row is recorded by database triggers (PostgreSQL:
-  statement-level with transition tables; SQLite: row-level) as a ``RollupTouch``: the workspace,
-  the dataset and the UTC hour of the row's date, both before and after the change. So a flipped
-  ``useful``, an outcome changed from won to lost, a ``recorded_at`` moved to another day, a bulk
-  update, a raw SQL statement or a cascade delete are all seen, in the same transaction as the
-  change. A day that overlaps a touched hour is counted live until the next refresh.
-* A time-zone change (or a changed definition) makes the state not match, so the whole dataset is
-  counted live until the refresh recomputes it; the triggers are reinstalled after every
-  ``migrate`` (SQLite drops them when a migration rebuilds a table) and, if any were missing, all
-  states are dropped so everything is recomputed.
-* ``refresh`` (the Celery task, every few minutes and on demand) reads the touches, recounts the
-  touched days and the days since its last cutoff, writes the rows and deletes exactly the touches
-  it read, in one transaction: a change committed meanwhile leaves its touch for the next run. A
-  lease keeps two refreshes of one workspace from running at once; running it again changes nothing.
-* A read is several queries, not one snapshot; because every row carries its own cutoff and
-  version, a refresh committing between them cannot make a day count twice or in the wrong zone.
-
-Small tables (recipe runs) are datasets too but are never rolled up (``rolled_up=False``): the
-same code counts them live.
-"""
+"""Daily summary rows ("rollups") of the large tables, so the dashboard reads hundreds of rows, not
+millions, and every figure still equals a recount of the raw rows (how: docs/analytics.md)."""
 
 import hashlib
 import time as clock

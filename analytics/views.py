@@ -38,8 +38,7 @@ def dashboard(request):
         # A loop that never recorded anything shows its first steps, not empty figures.
         loop["first_steps"] = [] if loop["app"] in with_data else first_steps(loop["app"])
         for figure in loop["figures"]:
-            # A line needs two points: one is shown as its value, none not at all.
-            figure.chart = trend_chart(figure) if len(figure.points) >= 2 else None
+            figure.chart = trend_chart(figure)
     context = {
         "period": period,
         "period_errors": period_errors,

@@ -1,10 +1,5 @@
-"""Tables as CSV downloads: spreadsheet-safe cells, and any page's table served as CSV through the page's own view.
-
-Every table a user sees carries `data-csv="<name>"` and a "Download CSV" link to the same URL
-with `?csv=<name>` (the `csv_link` template tag). TableCsvMiddleware answers that request by running the page's own view (so
-the workspace check, the role check and the filters are the page's, and a table cannot drift
-from its download), with pagination lifted, and writing that table's header and rows as CSV.
-"""
+"""Tables as CSV downloads: spreadsheet-safe cells, and any page's table served as CSV through the
+page's own view (TableCsvMiddleware; docs/core.md)."""
 
 from __future__ import annotations
 

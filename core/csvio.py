@@ -1,8 +1,5 @@
-"""Reading uploaded CSV files safely: decoding, a bounded field size, errors that name the line, header checks.
-
-Every CSV import (leads, content metrics, matching choices, feedback) reads through here, so a
-malformed file gets the same clear message everywhere instead of a crash deep inside `csv`.
-"""
+"""Reading uploaded CSV files safely: decoding, a bounded field size, errors that name the line, header
+checks; every CSV import reads through here, so a malformed file gets the same message everywhere."""
 
 from __future__ import annotations
 
