@@ -1,8 +1,10 @@
 """Chart.js configurations and their table alternatives for the brand page."""
 
+from core.formatting import percent
+
 
 def _percent(values):
-    return [None if v is None else round(100 * v, 3) for v in values]
+    return [percent(v, 3, number=True) for v in values]
 
 
 def rate_chart(series: dict, key: str, label: str) -> dict:

@@ -8,12 +8,12 @@ import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
-from analytics.intervals import wilson_interval
 from content import analysis
 from content import winners as rule
 from content.models import DailyMetric, WinningCopy
 from content.services.ingest import local_today
 from content.services.winner_job import decide_with_policy, get_policy
+from core.stats import wilson_interval
 
 MAX_DAYS = 3650
 FADE_DAYS = 14

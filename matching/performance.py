@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from scipy import stats
 
-from analytics.intervals import rate_with_interval
+from core.stats import Rate
 from matching.models import (
     Choice,
     Complexity,
@@ -58,7 +58,7 @@ def _group_figures(rows: list[dict]) -> dict:
     most_shown = max((max(r.get("shown") or 0, r["rank"] or 1) for r in converted), default=None)
     return {
         "sessions": len(rows),
-        "conversion": rate_with_interval(len(converted), len(rows)),
+        "conversion": Rate(len(converted), len(rows)).as_dict(),
         "chosen_rank": mean_with_interval((r["rank"] for r in converted), bounds=(1, most_shown)),
         "satisfaction": mean_with_interval((r["satisfaction"] for r in rows), bounds=RATING_BOUNDS),
         "helpfulness": mean_with_interval((h for r in rows for h in r["helpful"]), bounds=RATING_BOUNDS),

@@ -241,13 +241,6 @@ def ignored_columns(text: str) -> list[str]:
     return [h for h in header if h.lower() not in (*CSV_COLUMNS, *OPTIONAL_COLUMNS)]
 
 
-def decode_csv_upload(data: bytes) -> str:
-    try:
-        return csvio.decode_upload(data)
-    except csvio.CsvProblem as exc:
-        raise ValidationError({"file": [str(exc)]}) from exc
-
-
 class _Refused(Exception):
     def __init__(self, result):
         self.result = result
@@ -311,7 +304,7 @@ def start_csv_import(workspace, user, uploaded_file) -> MetricImport:
         raise ValidationError({"file": ["Choose a CSV file."]})
     if uploaded_file.size > limit:
         raise ValidationError({"file": [f"The file is larger than {limit // (1024 * 1024)} MB."]})
-    text = decode_csv_upload(uploaded_file.read())
+    text = csvio.upload_text(uploaded_file.read())
     rows = read_csv(text)  # header and malformed lines are reported now, beside the field
     with transaction.atomic():
         job = MetricImport.objects.create(
@@ -344,7 +337,7 @@ METRIC_FIELDS = [
 def preview_csv(data: bytes, columns: dict | None = None, rows: int = 5) -> dict:
     """What the upload page previews: header, first rows, the column of each field (chosen, else
     by name), the ignored columns; ValidationError on "file" for an unreadable file."""
-    text = decode_csv_upload(data)
+    text = csvio.upload_text(data)
     try:
         header, records = csvio.read_table(text)
         sample = [values for _line, values in itertools.islice(records, rows)]
@@ -370,7 +363,7 @@ def start_mapped_import(workspace, user, data: bytes, file_name: str, columns: d
     shown = preview_csv(data, columns)
     if shown["match"].missing:
         raise ValidationError({"file": [f"Choose a column for: {', '.join(shown['match'].missing)}."]})
-    header, records = csvio.read_table(decode_csv_upload(data))
+    header, records = csvio.read_table(csvio.upload_text(data))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(shown["match"].renamed(header))

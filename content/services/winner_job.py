@@ -10,11 +10,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from analytics.intervals import wilson_interval
 from content import tasks
 from content import winners as rule
 from content.models import Brand, DailyMetric, Experiment, WinnerDecision, WinnerPolicy, WinnerRun
 from content.services import ingest, winner_store
+from core.stats import wilson_interval
 from workspaces.locks import job_lease
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from analytics.intervals import wilson_interval
 from content import tasks
 from content.embeddings import (
     IndexCache,
@@ -21,6 +20,7 @@ from content.embeddings import (
     to_bytes,
 )
 from content.models import Brand, WinningCopy
+from core.stats import wilson_interval
 
 logger = logging.getLogger(__name__)
 _indexes = IndexCache()

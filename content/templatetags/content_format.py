@@ -2,16 +2,16 @@
 
 from django import template
 
+from core.formatting import percent as format_percent
+
 register = template.Library()
 
 
 @register.filter
 def percent(value, digits=2):
     """0.05123 -> "5.12%"; None -> "–"."""
-    if value is None or value == "":
-        return "–"
     try:
-        return f"{float(value) * 100:.{int(digits)}f}%"
+        return format_percent(value, digits)
     except (TypeError, ValueError):
         return "–"
 

@@ -2,11 +2,11 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from analytics.intervals import rate_with_interval
 from content import charts, performance
 from content.forms import PeriodForm
 from content.models import Brand
 from content.services import winner_job
+from core.stats import Rate
 from workspaces.access import workspace_view
 
 
@@ -41,8 +41,8 @@ def _variant_rows(analysis):
             {
                 "label": label,
                 "figures": f,
-                "ctr": rate_with_interval(f["total_clicks"], f["total_impressions"]),
-                "conversion_rate": rate_with_interval(f["total_conversions"], f["total_clicks"]),
+                "ctr": Rate(f["total_clicks"], f["total_impressions"]),
+                "conversion_rate": Rate(f["total_conversions"], f["total_clicks"]),
                 "prob_best": analysis["prob_best"].get(label),
             }
         )

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from content.services.ingest import decode_csv_upload, ignored_columns, ingest_csv_text
+from content.services.ingest import ignored_columns, ingest_csv_text
+from core import csvio
 from workspaces.services import get_or_create_workspace
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         try:
-            text = decode_csv_upload(path.read_bytes())
+            text = csvio.upload_text(path.read_bytes())
         except ValidationError as exc:
             raise CommandError(f"{path}: {' '.join(exc.messages)}") from exc
         try:
