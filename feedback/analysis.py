@@ -224,16 +224,10 @@ def distinctive_phrases(
     false_discovery_rate: float = 0.1,
     seed: int = 0,
 ) -> dict:
-    """Words and two-word phrases most distinctive of successful vs failed prompts.
-
-    Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 22):
-    the prior is the phrase's count in both groups together times ``prior_scale`` (a tenth by
-    default: enough to pull small counts towards the pooled rate without halving real effects); the z-score is the estimate over its standard
-    deviation. Hundreds of phrases are tested at once, so only those passing the
-    Benjamini-Hochberg procedure at ``false_discovery_rate`` are reported. Counts are the number of prompts containing the phrase (identical prompts are
-    counted once per entry). Above ``max_documents`` distinct prompts a seeded random sample
-    of them is used, and the result says so. ``counts`` (see ``prompt_counts``) replaces
-    ``prompts`` and ``success`` when the counting was done elsewhere (e.g. in the database).
+    """Words and two-word phrases most distinctive of successful vs failed prompts: log-odds ratio
+    with an informative Dirichlet prior, kept when they pass Benjamini-Hochberg at
+    ``false_discovery_rate`` (the method: docs/feedback.md). ``counts`` (see ``prompt_counts``)
+    replaces ``prompts`` and ``success`` when the counting was done elsewhere (e.g. the database).
     """
     empty = {"positive": [], "negative": [], "documents": 0, "sampled": False}
     per_prompt = counts if counts is not None else prompt_counts(prompts, success)

@@ -1,10 +1,5 @@
-"""A contextual bandit that recommends a framework and model for a task's tags.
-
-Thompson sampling on Beta posteriors per (tag, arm), where an arm is a (framework, model) pair.
-A tag with few ratings borrows strength from the arm's all-tags record: the tag-level posterior
-starts from a Beta prior centred on the arm's pooled success rate with ``pool_strength``
-pseudo-ratings, so the tag's own ratings take over as they accumulate.
-"""
+"""A contextual bandit (Thompson sampling on Beta posteriors per tag and framework-model pair)
+that recommends a framework and model for a task's tags; see docs/feedback.md."""
 
 from __future__ import annotations
 

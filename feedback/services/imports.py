@@ -37,10 +37,7 @@ def _read_upload(upload) -> str:
     raw = upload if isinstance(upload, bytes) else upload.read(settings.MAX_UPLOAD_SIZE + 1)
     if len(raw) > settings.MAX_UPLOAD_SIZE:
         raise ValidationError({"file": ["The file is too large."]})
-    try:
-        return csvio.decode_upload(raw)
-    except csvio.CsvProblem as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
+    return csvio.upload_text(raw)
 
 
 def _read_table(text: str):

@@ -13,6 +13,7 @@ from feedback.analysis import (
     entries_frame,
     normalise_tag,
     normalise_tags,
+    prompt_counts,
     success_mask,
 )
 
@@ -120,8 +121,6 @@ def test_random_wording_yields_no_pattern():
 
 
 def test_grouped_rows_with_counts_give_the_same_analysis_as_single_entries():
-    from feedback.analysis import prompt_counts
-
     frame = _mixed_frame()
     rule_success = success_mask(frame["rating"].to_numpy(), frame["thumbs"].to_numpy())
     prompts = prompt_counts(frame["prompt"], rule_success)

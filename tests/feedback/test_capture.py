@@ -2,12 +2,14 @@
 
 import io
 import json
-from datetime import UTC
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from feedback import queries
+from feedback.analysis import analyze
 from feedback.models import FeedbackEntry, PatternCache
 from feedback.services import capture, imports, patterns, reports, routing
 from tests.feedback.factories import FeedbackEntryFactory
@@ -146,18 +148,12 @@ def test_bad_timestamps_are_field_errors(workspace, timestamp):
 
 
 def test_report_for_an_absurd_date_is_refused(workspace):
-    from datetime import date
-
     with pytest.raises(ValidationError) as info:
         reports.write_report(workspace, "weekly", date(9999, 12, 31))
     assert "date" in info.value.message_dict
 
 
 def test_entries_frame_reads_one_workspace_window_with_tags_and_times(workspace, other_workspace):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     now = timezone.now()
     FeedbackEntryFactory(workspace=workspace, tags=["a", "b"], rating=5, created_at=now)
     FeedbackEntryFactory(workspace=workspace, tags=[], rating=2, created_at=now - timedelta(days=9))
@@ -172,8 +168,6 @@ def test_entries_frame_reads_one_workspace_window_with_tags_and_times(workspace,
 
 
 def test_analysis_counted_in_the_database_matches_the_row_by_row_analysis(workspace):
-    from feedback.analysis import analyze
-
     for i in range(8):
         FeedbackEntryFactory(
             workspace=workspace,
@@ -199,8 +193,6 @@ def test_analysis_counted_in_the_database_matches_the_row_by_row_analysis(worksp
 
 
 def test_report_days_counted_in_the_database(workspace):
-    from datetime import datetime, timedelta
-
     monday = datetime(2026, 11, 16, 10, tzinfo=UTC)
     FeedbackEntryFactory.create_batch(3, workspace=workspace, rating=5, created_at=monday)
     FeedbackEntryFactory(workspace=workspace, rating=1, created_at=monday + timedelta(days=2))

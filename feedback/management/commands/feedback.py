@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.formatting import percent
 from feedback.analysis import InsufficientData
 from feedback.services import capture, patterns, reports, suggestions
-from workspaces.services import get_or_create_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 NA = "n/a"
 
@@ -23,8 +23,9 @@ class Command(BaseCommand):
 
         def subparser(name, help_text):
             p = sub.add_parser(name, help=help_text)
-            p.add_argument(
-                "--workspace",
+            add_workspace_argument(
+                p,
+                create=True,
                 default="default",
                 help="Workspace slug (created when it does not exist yet). Default: default.",
             )
@@ -59,10 +60,7 @@ class Command(BaseCommand):
         suggest.add_argument("--limit", type=int, default=5)
 
     def handle(self, *args, **options):
-        try:
-            workspace, created = get_or_create_workspace(options["workspace"])
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
+        workspace, created = workspace_from_options(options, create=True)
         if created:
             self.stdout.write(f"Created workspace '{workspace.slug}'.")
         handler = getattr(self, f"do_{options['subcommand']}")
