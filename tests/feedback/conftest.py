@@ -41,6 +41,7 @@ class _StubMessages(BaseHTTPRequestHandler):
 @pytest.fixture
 def anthropic_stub():
     """A server on 127.0.0.1 answering POST /v1/messages; set .answer = (status, text)."""
+    pytest.importorskip("anthropic")  # optional (requirements-ai.txt): without it the rules answer
     server = ThreadingHTTPServer(("127.0.0.1", 0), _StubMessages)
     server.requests = []
     server.answer = (200, "[]")
