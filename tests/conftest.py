@@ -8,8 +8,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from playwright.sync_api import sync_playwright
 
 from tests.workspaces.factories import (
     PASSWORD,
@@ -18,6 +24,7 @@ from tests.workspaces.factories import (
     UserFactory,
     WorkspaceFactory,
 )
+from workspaces.models import hash_token
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # same tests are still synchronous, so Django's async-safety check must be relaxed.
@@ -36,16 +43,12 @@ def _flag(name):
 
 def _services_problem():
     """Why the PostgreSQL/Redis services tests cannot run here, or None when they can."""
-    from django.conf import settings
-    from django.db import connection
 
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
         return "needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL"
     if connection.vendor != "postgresql":
         return f"DATABASE_URL is not PostgreSQL ({connection.vendor})"
     try:
-        import redis
-
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
     except Exception as error:  # any failure to reach Redis
         return f"Redis at REDIS_URL is not reachable: {error}"
@@ -104,8 +107,6 @@ def outsider(other_workspace):
 
 
 def _logged_in_client(user):
-    from django.test import Client
-
     client = Client()
     client.force_login(user)
     return client
@@ -132,11 +133,8 @@ def outsider_client(outsider):
 
 
 def _api_client(workspace, can_write=True):
-    from django.test import Client
-
     token = ApiTokenFactory(workspace=workspace, can_write=can_write)
     raw = f"fl_test_{token.id.hex}"
-    from workspaces.models import hash_token
 
     token.token_hash = hash_token(raw)
     token.save(update_fields=["token_hash"])
@@ -189,8 +187,6 @@ class LiveWorker:
 
 def worker_environment():
     """The environment a worker process needs to share the tests' database, broker and files."""
-    from django.conf import settings
-    from django.db import connection
 
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -206,8 +202,6 @@ def worker_environment():
     if connection.vendor == "sqlite":
         env["SQLITE_PATH"] = str(name)
     else:
-        from urllib.parse import urlsplit, urlunsplit
-
         parts = urlsplit(os.environ["DATABASE_URL"])
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     return env
@@ -270,8 +264,6 @@ def live_worker(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _chromium():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -300,8 +292,6 @@ def browser_page(_chromium, live_server):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    from django.conf import settings
-
     var_dir = Path(settings.VAR_DIR)
     if var_dir.name.startswith("feedbackloop-test-") and var_dir.exists():
         shutil.rmtree(var_dir, ignore_errors=True)
