@@ -47,6 +47,18 @@ def _lead_rows(workspace, period, group):
     return runs, judged
 
 
+def _lead_cells(runs, judged):
+    """The cells an agent's and a recipe's row share, from their ``_lead_rows`` entries."""
+    return {
+        "runs": runs.get("runs", 0),
+        "generated": runs.get("generated") or 0,
+        "kept": runs.get("kept") or 0,
+        **rate_cells("success_rate", runs.get("succeeded", 0), runs.get("runs", 0)),
+        **rate_cells("useful_rate", judged.get("useful", 0), judged.get("judged", 0)),
+        **rate_cells("conversion_rate", judged.get("converted", 0), judged.get("feedback", 0)),
+    }
+
+
 def agents_table(workspace, period):
     runs, judged = _lead_rows(workspace, period, "agent")
     rows = []
@@ -55,14 +67,9 @@ def agents_table(workspace, period):
         row = {
             "id": agent.pk,
             "name": agent.name,
-            "runs": r.get("runs", 0),
-            "generated": r.get("generated") or 0,
-            "kept": r.get("kept") or 0,
+            **_lead_cells(r, j),
             "response_ms": r.get("response_ms"),
         }
-        row.update(rate_cells("success_rate", r.get("succeeded", 0), r.get("runs", 0)))
-        row.update(rate_cells("useful_rate", j.get("useful", 0), j.get("judged", 0)))
-        row.update(rate_cells("conversion_rate", j.get("converted", 0), j.get("feedback", 0)))
         rows.append(row)
     columns = [
         Column("name", "Agent"),
@@ -88,13 +95,8 @@ def recipes_table(workspace, period):
             "id": recipe.pk,
             "name": recipe.name,
             "agent": recipe.agent.name,
-            "runs": r.get("runs", 0),
-            "generated": r.get("generated") or 0,
-            "kept": r.get("kept") or 0,
+            **_lead_cells(r, j),
         }
-        row.update(rate_cells("success_rate", r.get("succeeded", 0), r.get("runs", 0)))
-        row.update(rate_cells("useful_rate", j.get("useful", 0), j.get("judged", 0)))
-        row.update(rate_cells("conversion_rate", j.get("converted", 0), j.get("feedback", 0)))
         rows.append(row)
     columns = [
         Column("name", "Recipe"),
