@@ -1,9 +1,5 @@
-"""Settings for the feedback-loop app, read from the environment with safe defaults.
-
-No variables set: SQLite (WAL) in the project folder and a Celery broker on the local
-filesystem, so the app runs with no external service. DATABASE_URL selects PostgreSQL,
-REDIS_URL selects Redis as Celery broker and cache.
-"""
+"""Settings, read from the environment with safe defaults: with nothing set, SQLite and a filesystem
+Celery broker (no external service); DATABASE_URL selects PostgreSQL, REDIS_URL Redis."""
 
 import os
 import sys

@@ -1,10 +1,5 @@
-"""Servers of the test's own, to stop and start without touching the machine's shared ones: a
-redis-server on a free port (nothing on disk), and a PostgreSQL cluster (initdb in a temporary
-directory, a free port, trust auth).
-
-Needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin) and, when run as root, the
-`postgres` system user to own the cluster (PostgreSQL refuses to run as root).
-"""
+"""A private redis-server and PostgreSQL cluster for the fault tests, to stop and start
+without touching the machine's shared ones (docs/reliability.md)."""
 
 import glob
 import json

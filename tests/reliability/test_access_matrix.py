@@ -1,18 +1,5 @@
-"""Who may do what, for every page and API route (found by walking the URL conf).
-
-Actors: a member of workspace A, a viewer of A (a read-only token for the API), a member of B
-(B's token) and an anonymous visitor; reads (GET) and writes (POST, PUT, ...). Expected:
-
-| actor        | page read        | page write               | API read         | API write                     |
-|--------------|------------------|--------------------------|------------------|-------------------------------|
-| member of A  | answered         | answered (owner)         | answered         | answered                      |
-| viewer of A  | answered         | 403, nothing changed     | answered         | 403 or nothing changed        |
-| member of B  | 404 on A's ids   | 404 on A's ids, no change| 404 on A's ids   | 404/4xx on A's ids, no change |
-| anonymous    | login redirect   | login redirect           | 401              | 401                           |
-
-"Answered" means neither 401/403/404 nor a 5xx; B's answers on routes without ids never contain
-A's name or ids; "nothing changed" is checked on every row of workspace A.
-"""
+"""Who may do what on every page and API route (member, viewer, other workspace, anonymous);
+the expected matrix is in docs/reliability.md."""
 
 import hashlib
 import re

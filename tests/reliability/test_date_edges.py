@@ -1,6 +1,5 @@
-"""Dates at and past the edges never answer 500: periods on every dashboard page, table, export and
-the API, metric dates in the ingest API, and deeply nested JSON in feedback imports each get a 4xx
-naming the field; the first and last accepted days (1900-01-01, 2100-12-31) still work."""
+"""Dates at and past the edges (periods, metric dates, nested JSON) answer a 4xx naming the
+field, never 500; the first and last accepted days still work."""
 
 import html
 import json

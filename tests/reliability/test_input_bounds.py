@@ -1,7 +1,5 @@
-"""Every API body is bounded before any work: JSON only as application/json in UTF-8 (415), nesting
-at most 32 levels, no NUL character in any string (422 naming the field), no list or string over
-the caps; oversized preference lists are refused before a query, and the largest allowed one is
-quick (measured, printed, not asserted)."""
+"""Every API body is bounded before any work: content type, nesting, NUL characters, list and
+string caps (docs/reliability.md)."""
 
 import html
 import json

@@ -1,6 +1,5 @@
-"""Every page of a workspace full of demo data (what `seed_demo` creates): no inline script or
-event handler (the Content-Security-Policy forbids them), every free-text value rendered escaped,
-and every CSV the pages link to safe to open in a spreadsheet."""
+"""Every page of a demo workspace: no inline script or event handler, free text escaped, linked
+CSVs safe to open in a spreadsheet."""
 
 import csv
 import io
