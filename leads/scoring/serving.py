@@ -1,15 +1,5 @@
-"""Scoring leads without pandas: the model's input built from plain records, the same numbers as
-`prepare_frame` + `predict_proba`, and each lead's factors from one batched prediction.
-
-A web request scores one lead; building pandas frames and running scikit-learn's column
-transformer on one row costs tens of milliseconds, the arithmetic itself microseconds. A
-`RowScorer` is compiled once per loaded model: the numeric steps (imputation, missing indicators,
-signed log, scaling) are replayed in NumPy from the fitted parameters, each categorical value is
-looked up in a table computed by the fitted encoder itself, and the fitted final estimator and the
-calibrator run unchanged. Compilation checks itself against the model's own pipeline on its
-training sample; a model it does not recognise, or that disagrees, gets no scorer and the caller
-keeps the pandas path.
-"""
+"""Scoring leads one by one without pandas: the model's own numbers from plain records, and each
+lead's factors from one batched prediction (how and why: docs/scoring.md)."""
 
 from __future__ import annotations
 
@@ -19,9 +9,9 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import sklearn
 from scipy.special import expit
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -172,8 +162,11 @@ def _category_tables(encoder, columns: list[str]):
 class RowScorer:
     """Scores records (dicts of lead values) with a model, without pandas."""
 
-    def __init__(self, model, transform, final, calibrate):
+    def __init__(self, model, transform, final, calibrate, one_call=False):
         self.model = model
+        # Records and their variants in one prediction; not for a matrix product, whose last bits
+        # depend on the number of rows (explain predicts the records apart from their variants).
+        self._one_call = one_call
         self.spec: FeatureSpec = model.spec
         self._transform = transform
         self._final = final
@@ -194,27 +187,34 @@ class RowScorer:
 
     def score(self, records: list[dict], explain: bool = True, top: int = 3, min_effect: float = 0.001):
         """(calibrated probabilities, factors per record); factors as `explanations.explain` gives
-        them: each column set to its typical training value, all variants in one prediction."""
+        them: each column set to its typical training value. The records and all their variants go
+        through the model in one prediction: each call of a fitted estimator costs milliseconds of
+        checks and conversions whatever its number of rows."""
         numeric, categories = prepared_rows(records, self.spec)
-        probabilities = self._predict_prepared(numeric, categories)
-        if not explain:
-            return probabilities, [{} for _ in records]
         columns = self.spec.columns
         n, k = len(records), len(self.spec.numeric)
-        if n == 0 or not columns:
-            return probabilities, [{"positive": [], "negative": []} for _ in records]
+        if not explain or n == 0 or not columns:
+            probabilities = self._predict_prepared(numeric, categories)
+            empty = {} if not explain else {"positive": [], "negative": []}
+            return probabilities, [dict(empty) for _ in records]
         reference = self.model.reference
-        # Row order as explain's: all rows with column 0 moved, then all with column 1, ...
-        moved_numeric = np.tile(numeric, (len(columns), 1))
-        moved_categories = [list(row) for _ in columns for row in categories]
+        # The records first, then explain's order: all rows with column 0 moved, then column 1, ...
+        stacked_numeric = np.tile(numeric, (len(columns) + 1, 1))
+        stacked_categories = [list(row) for _ in range(len(columns) + 1) for row in categories]
         for i, column in enumerate(columns):
-            rows = slice(i * n, (i + 1) * n)
+            rows = slice((i + 1) * n, (i + 2) * n)
             if i < k:
-                moved_numeric[rows, i] = reference[column]
+                stacked_numeric[rows, i] = reference[column]
             else:
-                for row in moved_categories[rows]:
+                for row in stacked_categories[rows]:
                     row[i - k] = reference[column]
-        moved = self._predict_prepared(moved_numeric, moved_categories).reshape(len(columns), n)
+        if self._one_call:
+            predicted = self._predict_prepared(stacked_numeric, stacked_categories)
+            probabilities, moved = predicted[:n], predicted[n:]
+        else:
+            probabilities = self._predict_prepared(numeric, categories)
+            moved = self._predict_prepared(stacked_numeric[n:], stacked_categories[n:])
+        moved = moved.reshape(len(columns), n)
         effects = probabilities[np.newaxis, :] - moved
         factors = []
         for row in range(n):
@@ -267,7 +267,8 @@ def _learned_scorer(model) -> RowScorer | None:
             blocks.append(encoded)
         return np.hstack(blocks) if len(blocks) > 1 else blocks[0]
 
-    return RowScorer(model, transform, _final_probability(final), _calibration(model.calibrator))
+    one_call = not isinstance(final, LogisticRegression)
+    return RowScorer(model, transform, _final_probability(final), _calibration(model.calibrator), one_call)
 
 
 def _calibration(calibrator):
@@ -288,102 +289,10 @@ def _calibration(calibrator):
     return calibrator.transform
 
 
-TREE_ROWS = 256  # up to this many rows, the trees are walked all at once in NumPy
-
-
-def _bit(bitsets: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
-    return ((bitsets[rows, values // 32] >> (values % 32).astype(np.uint32)) & 1).astype(bool)
-
-
-class _Trees:
-    """All trees of a fitted HistGradientBoostingClassifier as flat arrays, walked level by level
-    for every row and tree at once, with the decisions of scikit-learn's predictor (missing
-    values, categories it knows, unknown categories) and the leaves summed in its order."""
-
-    def __init__(self, estimator):
-        known, f_idx_map = estimator._bin_mapper.make_known_categories_bitsets()
-        nodes = [p.nodes for (p,) in estimator._predictors]
-        offsets = np.cumsum([0] + [len(n) for n in nodes[:-1]])
-        flat = np.concatenate(nodes)
-        self.roots = offsets.astype(np.intp)
-        self.feature = flat["feature_idx"].astype(np.intp)
-        self.threshold = flat["num_threshold"].astype(float)
-        self.leaf = flat["is_leaf"].astype(bool)
-        self.missing_left = flat["missing_go_to_left"].astype(bool)
-        self.categorical = flat["is_categorical"].astype(bool)
-        node_tree = np.repeat(np.arange(len(nodes)), [len(n) for n in nodes])
-        shift = offsets[node_tree]
-        self.left = (flat["left"] + shift).astype(np.intp)
-        self.right = (flat["right"] + shift).astype(np.intp)
-        self.value = flat["value"].astype(float)
-        self.depth = int(flat["depth"].max()) if len(flat) else 0
-        self.baseline = estimator._baseline_prediction
-        # Per categorical node: 1 goes left, 0 right, for each category code 0..255.
-        self.category_left = np.zeros((len(flat), 256), dtype=bool)
-        codes = np.arange(256)
-        for t, p in enumerate(estimator._predictors):
-            p = p[0]
-            for local in np.flatnonzero(p.nodes["is_categorical"]):
-                node = p.nodes[local]
-                goes_left = _bit(p.raw_left_cat_bitsets, np.full(256, node["bitset_idx"]), codes)
-                known_here = _bit(known, np.full(256, f_idx_map[node["feature_idx"]]), codes)
-                missing = bool(node["missing_go_to_left"])
-                self.category_left[offsets[t] + local] = np.where(
-                    goes_left, True, np.where(known_here, False, missing)
-                )
-
-    def raw(self, x: np.ndarray) -> np.ndarray:
-        n = len(x)
-        idx = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        rows = np.arange(n)[:, np.newaxis]
-        for _ in range(self.depth):
-            leaf = self.leaf[idx]
-            if leaf.all():
-                break
-            values = x[rows, self.feature[idx]]
-            missing = np.isnan(values)
-            go_left = np.where(missing, self.missing_left[idx], values <= self.threshold[idx])
-            categorical = self.categorical[idx] & ~missing
-            if categorical.any():
-                codes = values[categorical]
-                nodes = idx[categorical]
-                inside = codes >= 0
-                lookup = np.clip(codes, 0, 255).astype(np.intp)
-                go_left[categorical] = np.where(
-                    inside, self.category_left[nodes, lookup], self.missing_left[nodes]
-                )
-            idx = np.where(leaf, idx, np.where(go_left, self.left[idx], self.right[idx]))
-        leaves = self.value[idx]
-        raw = np.zeros((n, 1), dtype=self.baseline.dtype, order="F")
-        raw += self.baseline
-        # Summed tree by tree, as the estimator does (cumsum adds left to right).
-        raw[:, 0] = np.cumsum(np.hstack([raw, leaves]), axis=1)[:, -1]
-        return raw
-
-
-def _category_remap(estimator):
-    """The estimator's own preprocessing of categorical columns: each code mapped to its index among
-    the codes seen in training (unseen: missing), categorical columns first."""
-    preprocessor = getattr(estimator, "_preprocessor", None)
-    if preprocessor is None:
-        return lambda x: np.asarray(x, dtype=float)
-    encoder = preprocessor.named_transformers_["encoder"]
-    mask = np.asarray(estimator.is_categorical_, dtype=bool)
-    categorical, numeric = np.flatnonzero(mask), np.flatnonzero(~mask)
-    maps = [{float(v): float(i) for i, v in enumerate(levels)} for levels in encoder.categories_]
-
-    def remap(x):
-        codes = [[maps[j].get(v, math.nan) for j, v in enumerate(row)] for row in x[:, categorical].tolist()]
-        encoded = np.array(codes, dtype=float).reshape(len(x), len(categorical))
-        return np.hstack([encoded, x[:, numeric]])
-
-    return remap
-
-
 def _final_probability(estimator):
-    """The estimator's probability of the positive class, as its predict_proba computes it, minus
-    the input checks and per-call overhead that dominate on a few rows (the self-check in
-    `compile_scorer` guards these shortcuts); other estimators use predict_proba itself."""
+    """The estimator's probability of the positive class: its own `predict_proba`, with the
+    finiteness and parameter checks skipped (the input is the float matrix built above); a binary
+    logistic regression as its fitted coefficients give it, which `compile_scorer` checks."""
     if isinstance(estimator, LogisticRegression) and len(estimator.classes_) == 2:
         coef_t, intercept = estimator.coef_.T, estimator.intercept_
 
@@ -392,17 +301,12 @@ def _final_probability(estimator):
             return expit(scores.reshape(-1))
 
         return logistic
-    if isinstance(estimator, HistGradientBoostingClassifier) and estimator.n_trees_per_iteration_ == 1:
-        trees, remap = _Trees(estimator), _category_remap(estimator)
 
-        def boosted(x):
-            if len(x) > TREE_ROWS:  # many rows: scikit-learn's own loop over trees is efficient
-                return estimator.predict_proba(x)[:, 1]
-            raw = trees.raw(remap(x))
-            return estimator._loss.predict_proba(raw)[:, 1]
+    def probability(x):
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return estimator.predict_proba(x)[:, 1]
 
-        return boosted
-    return lambda x: estimator.predict_proba(x)[:, 1]
+    return probability
 
 
 def compile_scorer(model) -> RowScorer | None:

@@ -9,12 +9,10 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from leads.models import Lead, Outcome, OutcomeSource, WebhookEvent
-from leads.services.retraining_queue import count_new_outcome, insert_and_count
+from leads.services.scoring.retraining_queue import count_new_outcome, insert_and_count
 
 TRUE_WORDS = {"true", "1", "yes", "won", "converted", "win"}
 FALSE_WORDS = {"false", "0", "no", "lost", "not_converted", "lose", "loss"}
@@ -136,10 +134,16 @@ def _insert_and_count(workspace, outcome: Outcome) -> bool:
     """A lead's first outcome, the most frequent case, in one statement with its count (see
     insert_and_count); False when the lead has an outcome already or the key was used."""
     connection = connections[router.db_for_write(Outcome)]
-    query = InsertQuery(Outcome, on_conflict=OnConflict.IGNORE)
-    query.insert_values(Outcome._meta.concrete_fields, [outcome])
-    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-    return insert_and_count(workspace, f"{sql} RETURNING 1", list(params))
+    quote = connection.ops.quote_name
+    fields = [f for f in Outcome._meta.get_fields() if f.concrete and not f.many_to_many]
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(Outcome._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+        "ON CONFLICT DO NOTHING RETURNING 1"
+    )
+    params = [f.get_db_prep_save(f.pre_save(outcome, add=True), connection) for f in fields]
+    return insert_and_count(workspace, sql, params)
 
 
 def _record(workspace, lead, won, source, reason, key, user, token, known):
