@@ -30,6 +30,14 @@ RATING_INVALID = "The rating must be a whole number from 1 to 5."
 AT_MOST_NAME = f"At most {MAX_NAME} characters."
 
 
+def validated(form_class, data: dict) -> forms.Form:
+    """The bound, valid form for a service's input; ValidationError naming each bad field."""
+    form = form_class(data)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form
+
+
 def parse_thumbs(value) -> int:
     """'up'/'down'/'none', True/False, 1/-1/0 or blank -> Thumbs value."""
     if value is None or value == "":

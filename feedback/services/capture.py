@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from feedback.forms import EntryForm, RatingChangeForm
+from feedback.forms import EntryForm, RatingChangeForm, validated
 from feedback.models import FeedbackEntry, PatternCache
 
 MAX_BATCH = 1000
@@ -16,10 +16,7 @@ def invalidate_patterns(workspace) -> None:
 def clean_entry(data: dict) -> dict:
     """FeedbackEntry's fields from raw data (keys: prompt, output, rating, thumbs, tags, context,
     framework, model, notes, timestamp); ValidationError naming each bad field."""
-    form = EntryForm(data)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    return form.entry_fields()
+    return validated(EntryForm, data).entry_fields()
 
 
 @transaction.atomic
@@ -68,13 +65,11 @@ def rate_entry(workspace, entry: FeedbackEntry, *, rating=None, thumbs=None) -> 
     """Change an entry's rating and/or thumbs (the rating widget)."""
     if entry.workspace_id != workspace.id:
         raise ValidationError({"entry": ["This entry belongs to another workspace."]})
-    form = RatingChangeForm({"rating": rating, "thumbs": thumbs})
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    if form.cleaned_data["rating"] is not None:
-        entry.rating = form.cleaned_data["rating"]
-    if form.cleaned_data["thumbs"] is not None:
-        entry.thumbs = form.cleaned_data["thumbs"]
+    change = validated(RatingChangeForm, {"rating": rating, "thumbs": thumbs}).cleaned_data
+    if change["rating"] is not None:
+        entry.rating = change["rating"]
+    if change["thumbs"] is not None:
+        entry.thumbs = change["thumbs"]
     entry.save(update_fields=["rating", "thumbs", "updated_at"])
     invalidate_patterns(workspace)
     return entry

@@ -2,20 +2,17 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from feedback import analysis, queries
-from feedback.forms import AnalysisForm
+from feedback.forms import AnalysisForm, validated
 from feedback.models import PatternCache
 
 
 def analyze_workspace(workspace, days: int = 7, min_samples: int | None = None) -> dict:
     """Pattern analysis of the last ``days`` days; InsufficientData when there are too few entries."""
     min_samples = queries.min_samples_default() if min_samples is None else min_samples
-    form = AnalysisForm({"days": days, "min_samples": min_samples})
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
+    validated(AnalysisForm, {"days": days, "min_samples": min_samples})
     rule = queries.success_rule()
     today = timezone.localdate()
     key = f"{days}:{min_samples}:{rule.min_rating}:{int(rule.thumbs_up_counts)}"

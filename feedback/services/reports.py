@@ -2,12 +2,11 @@
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from feedback import analysis, queries
 from feedback import reports as report_builder
-from feedback.forms import ReportForm
+from feedback.forms import ReportForm, validated
 from feedback.models import FeedbackReport
 from workspaces import audit
 
@@ -21,10 +20,7 @@ def write_report(workspace, period: str = "weekly", day=None, *, actor=None, tok
 
     A report asked for by a person (``actor``) or an API token is recorded in the audit log.
     """
-    form = ReportForm({"period": period, "date": day})
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    day = form.cleaned_data["date"] or timezone.localdate()
+    day = validated(ReportForm, {"period": period, "date": day}).cleaned_data["date"] or timezone.localdate()
     label, start, end = report_builder.period_bounds(period, day)
     _prev_label, prev_start, prev_end = report_builder.previous_period(period, day)
     current = queries.grouped_entries(workspace, since=_midnight(start), until=_midnight(end), by_day=True)

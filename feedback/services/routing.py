@@ -1,10 +1,9 @@
 """The router's answer for a workspace: which framework and model for a task's tags."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from feedback import queries
-from feedback.forms import RouteForm
+from feedback.forms import RouteForm, validated
 from feedback.router import BanditRouter
 
 
@@ -23,10 +22,7 @@ def build_router(workspace, days: int | None = None) -> BanditRouter:
 
 def recommend_route(workspace, tags) -> dict:
     """Framework and model for a task with these tags, by Thompson sampling on the ratings."""
-    form = RouteForm({"tags": tags})
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    tags = form.cleaned_data["tags"]
+    tags = validated(RouteForm, {"tags": tags}).cleaned_data["tags"]
     recommendation = build_router(workspace).recommend(tags)
     if recommendation is None:
         return {

@@ -1,10 +1,9 @@
 """Prompt suggestions for a workspace: Claude when a key is configured, else the rules."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from feedback import queries
-from feedback.forms import SuggestionForm
+from feedback.forms import SuggestionForm, validated
 from feedback.services.patterns import analyze_workspace
 from feedback.suggestions import AIConfig, suggest
 
@@ -22,9 +21,7 @@ def ai_config() -> AIConfig | None:
 
 def suggestions_for(workspace, framework=None, days: int = 7, limit: int = 5) -> dict:
     """Suggestions (AI when configured, else rule-based) from the last ``days`` days."""
-    form = SuggestionForm({"framework": framework or "", "days": days, "limit": limit})
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
+    validated(SuggestionForm, {"framework": framework or "", "days": days, "limit": limit})
     result = analyze_workspace(workspace, days=days)
     examples = queries.low_rated_examples(workspace, days, framework)
     answer = suggest(result, ai_config(), framework=framework or None, limit=limit, examples=examples)

@@ -1,9 +1,7 @@
 """Pages that learn from the ratings: the analysis, prompt suggestions and the router."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
-from core.import_flow import add_errors
 from feedback import charts, queries
 from feedback.analysis import InsufficientData
 from feedback.forms import AnalysisForm, RouteForm, SuggestionForm
@@ -55,9 +53,6 @@ def route(request):
     form = RouteForm(request.GET or {"tags": ""})  # no tags: the best pair over all tags
     context = {"form": form, "answer": None}
     if form.is_valid():
-        try:
-            context["answer"] = routing.recommend_route(request.workspace, form.cleaned_data["tags"])
-        except ValidationError as exc:
-            add_errors(form, exc)
+        context["answer"] = routing.recommend_route(request.workspace, form.cleaned_data["tags"])
     template = "feedback/route.html#route-result" if request.htmx else "feedback/route.html"
     return render(request, template, context)

@@ -3,12 +3,10 @@
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from core.csv_export import shown
-from core.import_flow import add_errors
 from feedback import charts, queries
 from feedback.forms import ReportForm
 from feedback.models import FeedbackReport
@@ -44,15 +42,11 @@ def reports(request):
 def _write(request):
     form = ReportForm(request.POST)
     if form.is_valid():
-        try:
-            report = write_report(
-                request.workspace, form.cleaned_data["period"], form.cleaned_data["date"], actor=request.user
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Report {report.period} written.")
-            return redirect_after_post(request, "feedback:report_detail", report_id=report.pk)
+        report = write_report(
+            request.workspace, form.cleaned_data["period"], form.cleaned_data["date"], actor=request.user
+        )
+        messages.success(request, f"Report {report.period} written.")
+        return redirect_after_post(request, "feedback:report_detail", report_id=report.pk)
     return _reports_page(request, form)
 
 
