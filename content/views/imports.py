@@ -17,8 +17,8 @@ UPLOAD_KIND = "metrics"
 
 
 def _preview_page(request, form, shown, status=200):
-    context = {"form": form, "preview": shown, "action": reverse("content:upload_confirm")}
-    return render(request, "content/import_preview.html", context, status=status)
+    action = reverse("content:upload_confirm")
+    return import_flow.preview_page(request, "content/import_preview.html", form, shown, action, status)
 
 
 @workspace_view(write=True)

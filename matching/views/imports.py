@@ -31,8 +31,8 @@ def _preview(data: bytes, columns=None) -> dict:
 
 
 def _preview_page(request, form, shown, status=200):
-    context = {"form": form, "preview": shown, "action": reverse("matching:import_confirm")}
-    return render(request, "matching/import_preview.html", context, status=status)
+    action = reverse("matching:import_confirm")
+    return import_flow.preview_page(request, "matching/import_preview.html", form, shown, action, status)
 
 
 def _upload_page(request, form, status=200):
@@ -94,12 +94,11 @@ def import_confirm(request):
 
 @workspace_view
 def import_result(request, choice_import_id):
-    errors_url = reverse("matching:import_errors", args=[choice_import_id])
-    context = import_flow.result_context(KIND, request.workspace, choice_import_id, errors_url)
-    return render(request, "matching/import_result.html", context)
+    return import_flow.result_page(
+        request, KIND, choice_import_id, "matching/import_result.html", "matching:import_errors"
+    )
 
 
 @workspace_view
 def import_errors(request, choice_import_id):
-    result = import_flow.load_result(KIND, request.workspace, choice_import_id)
-    return import_flow.error_report_response(result["errors"], f"choices-import-{choice_import_id}")
+    return import_flow.errors_download(request, KIND, choice_import_id, f"choices-import-{choice_import_id}")
