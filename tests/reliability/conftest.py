@@ -4,6 +4,7 @@ rolled back at the end, so the slow demo seeding is paid once and nothing leaks 
 import shutil
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from tests.reliability.private_servers import PrivatePostgres, PrivateRedis, server_binaries
@@ -58,7 +59,6 @@ def idle_broker(tmp_path):
     """Environment for an app process whose queued tasks no worker reads (so a worker another
     test left running cannot change a test's counters): a private Redis on the services setup, a
     private broker folder on the embedded one."""
-    from django.conf import settings
 
     if settings.REDIS_URL:
         server = PrivateRedis(tmp_path)

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, Phase, find, settings
 
+from tests.reliability.test_api_fuzzing import OPERATIONS
 from tests.reliability.world import NAME_A, isolated, object_factories
 from workspaces.models import ApiToken, AuditEvent, Membership, WorkspaceScopedModel
 
@@ -207,7 +208,6 @@ def test_page_access_matrix(route, small):
 def _used_workspace(small_world, django_db_blocker):
     """A workspace that has been used: reads that create default rows on first use (a settings
     row) have happened once, so the matrix can check that reads change nothing."""
-    from tests.reliability.test_api_fuzzing import OPERATIONS
 
     headers = {"Authorization": f"Bearer {small_world.token_a}"}
     with django_db_blocker.unblock():
@@ -222,8 +222,6 @@ def _used_workspace(small_world, django_db_blocker):
 
 
 def _api_cells():
-    from tests.reliability.test_api_fuzzing import OPERATIONS
-
     return [pytest.param(label, id=label) for label in OPERATIONS]
 
 
@@ -268,8 +266,6 @@ class _Answer:
 
 @pytest.mark.parametrize("label", API_CELLS)
 def test_api_access_matrix(label, small):
-    from tests.reliability.test_api_fuzzing import OPERATIONS
-
     world = small
     operation = OPERATIONS[label]
     method = operation.method.upper()

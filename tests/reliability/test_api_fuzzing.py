@@ -5,6 +5,7 @@ import re
 
 import pytest
 import schemathesis
+from django.db.utils import OperationalError
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -18,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 
 from config.wsgi import application
 from tests.reliability.world import NAME_A, isolated
+from workspaces.api_auth import TokenAuth
 
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 RESULTS = list(SCHEMA.get_all_operations())
@@ -108,9 +110,6 @@ def test_every_operation_documents_the_errors_it_can_answer_in_the_one_format():
 def test_database_outage_answer_matches_its_documentation(label, world, monkeypatch):
     """A 503 from the database going away (raised where every call meets the database first, the
     token check) passes the same conformance checks as any other answer."""
-    from django.db.utils import OperationalError
-
-    from workspaces.api_auth import TokenAuth
 
     def down(self, request, token):
         raise OperationalError("connection refused")

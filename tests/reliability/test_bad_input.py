@@ -6,8 +6,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from tests.reliability.test_api_fuzzing import OPERATIONS
 from tests.reliability.world import isolated
 from workspaces.models import WorkspaceScopedModel
 
@@ -15,8 +18,6 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def _write_operations():
-    from tests.reliability.test_api_fuzzing import OPERATIONS
-
     return {label: op for label, op in OPERATIONS.items() if op.method.upper() in WRITE_METHODS}
 
 
@@ -138,8 +139,6 @@ def _job_models():
 
 
 def _upload(world, route, field, extra, name, content, content_type):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = world.client(world.owner_a)
     url = route.format(**{k: v for k, v in world.ids_a.items()})
     result = {}
@@ -187,9 +186,6 @@ def test_upload_whose_form_fields_pass_their_limit_is_refused_with_413(route, fi
 
 
 def _multipart_api_call(world, label, file_size):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
-
     operation = WRITES[label]
     client = world.api_client(world.token_a)
     url = _path(operation, world.ids_a)

@@ -2,14 +2,18 @@
 field, never 500; the first and last accepted days still work."""
 
 import html
+import io
 import json
+from urllib.parse import urlencode
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from analytics.entities import TABLES
 from analytics.exports_raw import DATASETS
 from core.dates import MAX_DATE, MIN_DATE
 from feedback.models import FeedbackEntry
+from feedback.services import imports as services
 
 OUT_OF_RANGE = ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"]
 GARBAGE = ["2024-02-30", "yesterday", "x" * 10_000, "2024-01-01\x00", "-0001-01-01", "+10000-01-01"]
@@ -32,8 +36,6 @@ def _names(response, field):
 
 
 def _with(url, **params):
-    from urllib.parse import urlencode
-
     return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
@@ -163,18 +165,12 @@ def _deep(depth):
 
 
 def _import(workspace, name, text):
-    import io
-
-    from feedback.services import imports as services
-
     upload = io.BytesIO(text.encode())
     upload.name = name
     return services.import_entries(workspace, upload, name)
 
 
 def _refusal(workspace, name, text):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as refused:
         _import(workspace, name, text)
     return " ".join(message for messages in refused.value.message_dict.values() for message in messages)

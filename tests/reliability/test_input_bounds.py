@@ -8,10 +8,15 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
 
+from leads import agent_network
 from leads.models.preferences import PreferenceSet
 from leads.services.preferences import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
-from tests.reliability.test_bad_input import BODY_WRITES, _send_raw
+from leads.sources import SourceError, fetch_from_http_agent
+from tests.leads.factories import RecipeFactory
+from tests.reliability.test_bad_input import BODY_WRITES, WRITES, _path, _send_raw
+from tests.reliability.world import isolated
 
 VALID_SHAPES = {"name": "x", "prompt": "p", "output": "o", "rating": 3}
 
@@ -57,11 +62,9 @@ def test_json_nested_deeper_than_32_levels_is_refused_with_422(label, depth, sma
 @pytest.mark.parametrize("label", BODY_WRITES)
 def test_a_nul_character_anywhere_in_a_body_is_refused_naming_its_field(label, small):
     operation_body = {**VALID_SHAPES, "notes": ["fine", {"deep": "a\x00b"}]}
-    from tests.reliability.test_bad_input import WRITES, _path
 
     client = small.api_client(small.token_a)
     url = _path(WRITES[label], small.ids_a)
-    from tests.reliability.world import isolated
 
     response = isolated(
         lambda: client.generic(
@@ -272,8 +275,6 @@ def test_the_preferences_form_refuses_more_than_100_entries(owner_client, worksp
 def test_a_recipe_form_with_json_too_deep_or_with_a_nul_shows_the_reason_beside_the_field(
     text, message, owner_client, workspace
 ):
-    from tests.leads.factories import RecipeFactory
-
     recipe = RecipeFactory(agent__workspace=workspace)
     response = owner_client.post(
         f"/leads/recipes/{recipe.id}/edit/",
@@ -286,8 +287,6 @@ def test_a_recipe_form_with_json_too_deep_or_with_a_nul_shows_the_reason_beside_
 
 
 def test_a_recipe_form_with_ordinary_json_is_saved(owner_client, workspace):
-    from tests.leads.factories import RecipeFactory
-
     recipe = RecipeFactory(agent__workspace=workspace)
     response = owner_client.post(
         f"/leads/recipes/{recipe.id}/edit/",
@@ -304,8 +303,6 @@ def test_a_recipe_form_with_ordinary_json_is_saved(owner_client, workspace):
 
 def test_an_agent_answer_nested_too_deep_is_a_clear_source_error(monkeypatch):
     """The worker reads an external agent's JSON: 10,000 levels used to raise RecursionError."""
-    from leads import agent_network
-    from leads.sources import SourceError, fetch_from_http_agent
 
     deep = ("[" * 10_000 + "]" * 10_000).encode()
     monkeypatch.setattr(agent_network, "post_json", lambda *args, **kwargs: deep)  # no connection made
@@ -318,7 +315,6 @@ def test_an_agent_answer_nested_too_deep_is_a_clear_source_error(monkeypatch):
 
 def _plain_page_routes():
     """Every page route without URL parameters, from the URL conf (a new page is walked too)."""
-    from django.urls import URLPattern, URLResolver, get_resolver
 
     found = []
 

@@ -23,8 +23,6 @@ SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "600"))
 
 
 def _volume():
-    from django.db import connection
-
     default = FULL_CALLS if connection.vendor == "postgresql" else EMBEDDED_CALLS
     return int(os.environ.get("RELIABILITY_LOAD_CALLS", default))
 

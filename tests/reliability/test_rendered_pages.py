@@ -5,8 +5,11 @@ import csv
 import io
 import re
 
+from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
+from analytics.exports_raw import DATASETS
+from tests.leads.factories import LeadImportFactory
 from tests.reliability.test_access_matrix import ALL_ROUTES, PAGE_ROUTES, PLAIN_KWARGS, _requires_write, _url
 from workspaces.middleware import CSP
 from workspaces.models import WorkspaceScopedModel
@@ -32,8 +35,6 @@ def _readable_page_urls(world):
         if any(name not in ids for name in names):
             continue
         if "dataset" in names:
-            from analytics.exports_raw import DATASETS
-
             urls += [_url(route, {**ids, "dataset": dataset}) for dataset in DATASETS]
         else:
             urls.append(_url(route, ids))
@@ -115,8 +116,6 @@ def _fill_free_text(workspace):
 
 
 def _scoped_models():
-    from django.apps import apps
-
     return [m for m in apps.get_models() if issubclass(m, WorkspaceScopedModel)]
 
 
@@ -160,7 +159,6 @@ def test_every_csv_export_escapes_formulas(world):
 
 def test_lead_import_errors_csv_escapes_formulas(owner_client, workspace):
     """A CSV's own column names and values come back in the import's errors file."""
-    from tests.leads.factories import LeadImportFactory
 
     job = LeadImportFactory(
         workspace=workspace,
