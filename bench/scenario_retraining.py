@@ -21,7 +21,7 @@ def workspace_with_outcomes(ctx, n: int, slug: str, seed: int):
 
 
 def run(ctx) -> list[Row]:
-    from leads.services.scoring import retrain
+    from leads.services.scoring.retraining import retrain
 
     rows, medians = [], {}
     started = time.perf_counter()

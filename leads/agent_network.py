@@ -1,13 +1,5 @@
-"""Which addresses the worker may call an agent at, and a JSON POST that keeps to them.
-
-Agent URLs are typed by users, so without a policy the worker would POST to anything its own
-network reaches (loopback admin ports, cloud metadata at 169.254.169.254, databases on private
-addresses) and show what came back. The rule: http(s) only, and every address a request connects to
-must be public unless an operator lists it in ``LEADS_AGENT_ALLOWED_NETWORKS``. The check runs on
-the resolved address, at request time and for every redirect hop, and the socket connects to the
-very address that was checked, so a DNS answer that changes between check and connect cannot slip
-through.
-"""
+"""Which addresses the worker may call an agent at, and a JSON POST that keeps to them (the policy
+is in docs/leads.md)."""
 
 from __future__ import annotations
 
@@ -21,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -95,8 +89,6 @@ def parse_allow_list(entries: Iterable[str] | str | None) -> AllowList:
 
 
 def configured_allow_list() -> AllowList:
-    from django.conf import settings
-
     return parse_allow_list(settings.LEADS_AGENT_ALLOWED_NETWORKS)
 
 

@@ -8,9 +8,11 @@ import numpy as np
 from django.utils import timezone
 
 from leads.models import Agent, Execution, Lead, LeadFeedback, Outcome, OutcomeSource, Recipe
-from leads.services.executions import run_execution
+from leads.services.execution_worker import run_execution
 from leads.services.preferences import update_preferences
-from leads.services.scoring import retrain, score_leads, scoring_settings
+from leads.services.scoring.retraining import retrain
+from leads.services.scoring.scores import score_leads
+from leads.services.scoring.settings import scoring_settings
 
 
 def seed(workspace, user):

@@ -1,44 +1,5 @@
-"""Filter generated leads against a workspace's lead preferences (pure, vectorised with pandas/numpy).
-
-The rules, precisely:
-
-* Every criterion is optional. An inactive criterion (``None`` bound, empty list, or a list whose
-  terms are all blank after normalisation) filters nothing and is not reported.
-* A lead that lacks the attribute an *active* criterion needs (missing key, ``None``, NaN, +-inf,
-  a non-number where a number is expected, a non-string where text is expected, a boolean) fails
-  that criterion: it cannot be shown to satisfy the preference, so it is not kept.
-* Text is compared after ``normalize_text``: Unicode NFKC, ``casefold()`` (so "STRASSE" equals
-  "Straße" and "saas" equals "SaaS"), every run of non-word characters (punctuation, underscores,
-  whitespace) becomes one space, then stripped.
-
-Criteria (in the order they are reported):
-
-``engagement``   ``engagement_score >= min_engagement_score``
-``industry``     normalised ``industry`` equals one of ``preferred_industries``
-``company_size`` ``company_size_min <= company_size <= company_size_max`` (either bound optional)
-``location``     a ``geographic_focus`` term occurs word-aware in the lead's location text, which is
-                 ``location``, ``city``, ``region`` and ``country`` joined ("new york" matches
-                 "New York, NY"; "york" also matches it, "ork" does not)
-``seniority``    a ``seniority_levels`` term occurs word-aware in ``title`` ("CEO" matches
-                 "Co-founder & CEO", "VP Sales" matches "vp, sales EMEA"; "CTO" does not match
-                 "Director")
-``quality``      ``quality_score >= lead_quality_threshold``
-
-Leads satisfying every active criterion are *matched*; they are ranked by ``quality_score``
-descending, then ``engagement_score`` descending (missing values last), then input order, and the
-first ``max_leads_per_execution`` are *kept*.
-
-Removal counts (the "filtering impact"):
-
-``failed[c]``        how many generated leads fail criterion ``c``, judged on its own. A lead that
-                     fails two criteria is counted under both, so these can sum to more than the
-                     number removed.
-``sole_cause[c]``    how many leads fail ``c`` and pass every other criterion: the leads that ``c``
-                     alone removed, i.e. that would be matched if ``c`` were dropped.
-``removed_by_limit`` matched leads cut by ``max_leads_per_execution``.
-
-``generated == matched + removed_by_criteria`` and ``matched == kept + removed_by_limit``.
-"""
+"""Filter generated leads against a workspace's lead preferences (pure, vectorised with pandas/numpy);
+the rules and the removal counts are in docs/leads.md."""
 
 from __future__ import annotations
 

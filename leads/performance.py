@@ -1,17 +1,5 @@
-"""Agent and recipe performance figures from raw counts: rates with their n and a Wilson interval (pure).
-
-Definitions (the service counts the rows, this module only does arithmetic):
-
-* ``success_rate``: successful / finished executions, where finished = successful + failed
-  (queued and running executions are counted in ``execution_count`` but not in the rate).
-* ``conversion_rate``: kept leads marked converted / kept leads that received any feedback.
-* ``useful_rate``: kept leads marked useful / kept leads that received any feedback.
-* ``avg_lead_quality``: mean of the quality scores (0..1) given in feedback.
-* ``avg_response_time_ms``: mean duration of finished executions, in milliseconds.
-
-Rates are reported in percent (one decimal), as the seed's API shows them, with the interval in
-percent too; a rate on no data is ``None``, never 0.
-"""
+"""Agent and recipe performance figures from raw counts: rates with their n and a Wilson interval
+(pure); the definitions are in docs/leads.md."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ from analytics.rollups import all_time_totals
 from leads.models import Execution, ExecutionStatus, Lead, LeadScore
 from leads.models.lead_feedback import ConversionStatus
 from leads.performance import rate
-from leads.services.scoring import scoring_settings, serving_model
+from leads.services.scoring.champion import serving_model
+from leads.services.scoring.settings import scoring_settings
 
 
 def dashboard_cards(workspace):

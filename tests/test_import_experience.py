@@ -22,7 +22,7 @@ from content.services.ingest import run_csv_import
 from core import import_flow
 from feedback.models import FeedbackEntry
 from leads.models import Lead, LeadImport
-from leads.services.imports import run_lead_import
+from leads.services.imports.importing import run_lead_import
 from matching.models import Recommendation
 from tests.import_steps import preview_values
 

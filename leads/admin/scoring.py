@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from leads.models import LeadImport, LeadScore, Outcome, ScoringModelVersion, ScoringSettings
-from leads.services.scoring import make_champion
+from leads.services.scoring.champion import make_champion
 
 
 @admin.register(Outcome)

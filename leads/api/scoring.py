@@ -12,7 +12,8 @@ from django.core.validators import validate_email
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field, field_validator
 
-from leads.services.scoring import score_request, scoring_status
+from leads.services.scoring.scores import score_request
+from leads.services.scoring.status import scoring_status
 from workspaces.access import require_api_write
 
 router = Router(tags=["leads: scoring"])

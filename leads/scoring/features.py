@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.stats import rankdata
 
 MISSING_CATEGORY = "(missing)"
 
@@ -145,8 +146,6 @@ def _looks_like_dates(values: pd.Series) -> bool:
 
 def _univariate_auc(x: np.ndarray, y: np.ndarray) -> float:
     """AUC of one column taken alone, in either direction (0.5..1)."""
-    from scipy.stats import rankdata
-
     ranks = rankdata(x)
     pos = y == 1
     n_pos, n_neg = int(pos.sum()), int((~pos).sum())

@@ -1,10 +1,4 @@
-"""The transparent prior used before a workspace has outcomes: a published points rule.
-
-Every lead starts at a 20% chance. Engagement moves it up and time since the last contact moves
-it down, each on a log scale around a typical lead (5 email opens, 3 website visits, 1 content
-download, 14 days since contact). A missing value leaves the score where it is. The weights are
-a stated judgement, not learned; the first model trained on real outcomes replaces this rule.
-"""
+"""The transparent prior used before a workspace has outcomes: a published points rule (docs/leads.md)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -210,8 +211,6 @@ def _out_of_sample_scores(
 
 
 def _clone(pipeline: Pipeline) -> Pipeline:
-    from sklearn.base import clone
-
     return clone(pipeline)
 
 

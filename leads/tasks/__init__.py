@@ -1,3 +1,2 @@
-"""Celery tasks of the leads app; Celery imports this package, so import each task module here."""
-
-from leads.tasks import executions, scoring, webhooks  # noqa: F401
+"""Celery tasks of the leads app, one module per job; LeadsConfig.ready imports them so the worker
+registers them (importing them here would make every service that queues a task import them all)."""

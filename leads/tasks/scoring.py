@@ -1,4 +1,4 @@
-"""Retraining (queue `ml`) and CSV imports, run by the worker."""
+"""Retraining (queue `ml`) and the reconciler that sends lost retrainings again, run by the worker."""
 
 import logging
 
@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
+from leads.services.scoring.retraining import lost_retrainings, retrain, retraining_is_pending
 from workspaces.locks import job_lease
 from workspaces.models import Workspace
 
@@ -21,9 +22,6 @@ logger = logging.getLogger(__name__)
 def retrain_workspace(self, workspace_id, trigger="threshold"):
     """One retraining per workspace at a time; when another holds the lock, try again later
     (a crashed worker's lease expires, so the job always runs in the end)."""
-    from leads.services.retraining_queue import retraining_is_pending
-    from leads.services.scoring import retrain
-
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return "workspace gone"
@@ -41,31 +39,23 @@ def retrain_workspace(self, workspace_id, trigger="threshold"):
 
 
 @shared_task(bind=True, acks_late=True, name="leads.tasks.scoring.resend_pending_retrainings")
-def resend_pending_retrainings(self):
+def resend_pending_retrainings(self, older_than_seconds=None):
     """Periodic reconciler: a retraining whose task was lost (broker down when it was queued) is
-    sent again, so outcomes recorded during an outage still lead to a retraining."""
-    from leads.services.retraining_queue import resend_pending_retrainings as resend
-
-    return resend(older_than_seconds=settings.LEADS_RETRAIN_RESEND_SECONDS)
+    sent again, so outcomes recorded during an outage still lead to a retraining. A duplicate is
+    harmless: the task does nothing once nothing is pending. Answers how many it sent."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.LEADS_RETRAIN_RESEND_SECONDS
+    sent = 0
+    for workspace_id in lost_retrainings(older_than_seconds):
+        retrain_workspace.delay(workspace_id, "resent")
+        sent += 1
+    return sent
 
 
 @worker_ready.connect
 def resend_when_a_worker_starts(sender=None, **kwargs):
     """A worker coming up (after an outage, a deploy) sends every pending retraining at once."""
-    from leads.services.retraining_queue import resend_pending_retrainings as resend
-
     try:
-        resend(older_than_seconds=0)
+        resend_pending_retrainings(older_than_seconds=0)
     except Exception:  # the worker must start even when this check cannot run
         logger.exception("could not resend pending retrainings at worker start")
-
-
-@shared_task(bind=True, acks_late=True, name="leads.tasks.scoring.run_import")
-def run_import(self, import_id):
-    from leads.services.imports import run_lead_import
-
-    # Renewed while the import runs; a dead worker's job is failed by the reaper, and the upload
-    # can be imported again (rows are upserted by id, so nothing is stored twice).
-    with job_lease(f"import:{import_id}") as acquired:
-        if acquired:
-            run_lead_import(import_id)

@@ -1,11 +1,12 @@
 """Agents and recipes: list, create, edit, and their performance pages."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 
 from core.csv_export import shown
+from leads.charts import conversion_chart, feedback_breakdown_chart
 from leads.forms.agents import AgentForm, CsvRunForm, RecipeForm
 from leads.models.agents import Agent, Recipe
 from leads.models.executions import Execution
@@ -19,31 +20,6 @@ from workspaces.htmx import redirect_after_post
 def _performance(workspace, **scope):
     counts = performance_counts(workspace, **scope)
     return {"summary": summarize_performance(counts), "rates": performance_rates(counts), "counts": counts}
-
-
-def _conversion_chart(recipe_rows):
-    """Conversion rate per recipe with its 95% interval (floating bar) and point; None without data."""
-    rows = [row for row in recipe_rows if row["rates"]["conversion"].n]
-    if not rows:
-        return None
-    labels = [f"{row['recipe'].name} (n={row['rates']['conversion'].n})" for row in rows]
-    intervals = [
-        [round(100 * r["rates"]["conversion"].low, 1), round(100 * r["rates"]["conversion"].high, 1)]
-        for r in rows
-    ]
-    points = [round(100 * row["rates"]["conversion"].value, 1) for row in rows]
-    return {
-        "type": "bar",
-        "data": {
-            "labels": labels,
-            "datasets": [
-                {"type": "line", "label": "Conversion rate (%)", "data": points, "showLine": False,
-                 "pointRadius": 6, "borderColor": "#c62828", "backgroundColor": "#c62828"},
-                {"label": "95% interval (%)", "data": intervals, "backgroundColor": "rgba(21, 101, 192, 0.35)"},
-            ],
-        },
-        "options": {"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},
-    }  # fmt: skip
 
 
 @workspace_view
@@ -75,37 +51,46 @@ def agent_create(request):
 
 @workspace_view
 def agent_detail(request, agent_id):
+    if request.method == "POST":
+        return recipe_create(request, agent_id)
     agent = get_object_or_404(Agent.objects.for_workspace(request.workspace), pk=agent_id)
     recipe_form = RecipeForm(agent=agent, initial={"input_data": {"search_query": ""}})
-    if request.method == "POST":
-        if not request.membership.can_write:
-            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
-        recipe_form = RecipeForm(request.POST, agent=agent)
-        if recipe_form.is_valid():
-            data = recipe_form.cleaned_data
-            try:
-                recipe = create_recipe(
-                    request.workspace, agent, data["name"], data.get("input_data"), data.get("endpoint_url", ""),
-                    data.get("demo_lead_count") or 25, data.get("description", ""),
-                )  # fmt: skip
-            except ValidationError as error:
-                recipe_form.add_error(None, error)
-            else:
-                messages.success(request, f"Recipe {recipe} created.")
-                return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
+    return _agent_page(request, agent, recipe_form, status=200)
+
+
+@workspace_view(write=True)
+def recipe_create(request, agent_id):
+    """The agent page's POST: a new recipe (viewers get 403, the page itself stays readable)."""
+    agent = get_object_or_404(Agent.objects.for_workspace(request.workspace), pk=agent_id)
+    recipe_form = RecipeForm(request.POST, agent=agent)
+    if recipe_form.is_valid():
+        data = recipe_form.cleaned_data
+        try:
+            recipe = create_recipe(
+                request.workspace, agent, data["name"], data.get("input_data"), data.get("endpoint_url", ""),
+                data.get("demo_lead_count") or 25, data.get("description", ""),
+            )  # fmt: skip
+        except ValidationError as error:
+            recipe_form.add_error(None, error)
+        else:
+            messages.success(request, f"Recipe {recipe} created.")
+            return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
+    return _agent_page(request, agent, recipe_form, status=400)
+
+
+def _agent_page(request, agent, recipe_form, status):
     recipes = Recipe.objects.for_workspace(request.workspace).filter(agent=agent)
     recipe_rows = [{"recipe": r, **_performance(request.workspace, recipe=r)} for r in recipes]
     context = {
         "agent": agent,
         "recipes": recipe_rows,
-        "chart": _conversion_chart(recipe_rows),
+        "chart": conversion_chart(recipe_rows),
         "recipe_form": recipe_form,
         "executions": Execution.objects.for_workspace(request.workspace)
         .filter(agent=agent)
         .select_related("recipe")[: shown(request, 20)],
         **_performance(request.workspace, agent=agent),
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "leads/agent_detail.html", context, status=status)
 
 
@@ -130,21 +115,10 @@ def recipe_detail(request, recipe_id):
     )
     performance = _performance(request.workspace, recipe=recipe)
     breakdown = conversion_breakdown(request.workspace, recipe=recipe)
-    chart = {
-        "type": "bar",
-        "data": {
-            "labels": ["Pending", "Interested", "Not interested", "Converted"],
-            "datasets": [{"label": "Feedback rows", "data": list(breakdown.values())}],
-        },
-        "options": {
-            "plugins": {"legend": {"display": False}},
-            "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}},
-        },
-    }
     context = {
         "recipe": recipe,
         "breakdown": breakdown,
-        "chart": chart,
+        "chart": feedback_breakdown_chart(breakdown),
         "csv_form": CsvRunForm(),
         "executions": Execution.objects.for_workspace(request.workspace).filter(recipe=recipe)[
             : shown(request, 20)

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.import_flow import ERRORS_SHOWN, error_report_response
-from leads.forms.scoring import ImportMappingForm, ImportUploadForm
+from leads.forms.imports import ImportMappingForm, ImportUploadForm
 from leads.models import LeadImport
-from leads.services.imports import preview, read_stash, start_stashed_import, stash_upload
+from leads.services.imports.importing import preview
+from leads.services.imports.uploads import read_stash, start_stashed_import, stash_upload
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 
@@ -36,32 +37,32 @@ def _mapping_context(request, form, data, header):
 @workspace_view
 def import_start(request):
     if request.method == "POST":
-        if not request.membership.can_write:
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
-        upload_form = ImportUploadForm(request.POST, request.FILES)
-        if upload_form.is_valid():
-            upload = upload_form.cleaned_data["file"]
-            data = upload.read()
-            try:
-                token = stash_upload(request.workspace, data)
-            except ValidationError as error:
-                upload_form.add_error("file", error.message_dict.get("file", error.messages))
-            else:
-                shown = preview(data)
-                header = shown["header"]
-                # Obvious columns (lead_id, outcome, ...) come pre-selected; the person can change them.
-                initial = {"upload": token, "file_name": upload.name, **shown["suggested"]}
-                form = ImportMappingForm(initial=initial, header=header)
-                return render(
-                    request, "leads/import_mapping.html", _mapping_context(request, form, data, header)
-                )
-        return render(
-            request, "leads/import_start.html", {"form": upload_form, "imports": _recent(request)}, status=400
-        )
+        return import_upload(request)
     return render(
         request, "leads/import_start.html", {"form": ImportUploadForm(), "imports": _recent(request)}
+    )
+
+
+@workspace_view(write=True)
+def import_upload(request):
+    """The start page's POST: keep the file and show its mapping preview (viewers get 403)."""
+    upload_form = ImportUploadForm(request.POST, request.FILES)
+    if upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            token = stash_upload(request.workspace, data)
+        except ValidationError as error:
+            upload_form.add_error("file", error.message_dict.get("file", error.messages))
+        else:
+            shown = preview(data)
+            header = shown["header"]
+            # Obvious columns (lead_id, outcome, ...) come pre-selected; the person can change them.
+            initial = {"upload": token, "file_name": upload.name, **shown["suggested"]}
+            form = ImportMappingForm(initial=initial, header=header)
+            return render(request, "leads/import_mapping.html", _mapping_context(request, form, data, header))
+    return render(
+        request, "leads/import_start.html", {"form": upload_form, "imports": _recent(request)}, status=400
     )
 
 

@@ -3,32 +3,23 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from leads.charts import score_history_chart
 from leads.forms.scoring import OutcomeForm
 from leads.models import Lead, LeadScore, Outcome, OutcomeSource
 from leads.services.outcomes import record_outcome
-from leads.services.scoring import score_leads
+from leads.services.scoring.scores import score_leads
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 
 
 def _lead_context(request, lead, **extra):
     scores = list(LeadScore.objects.for_workspace(request.workspace).filter(lead=lead).order_by("created_at"))
-    chart = None
-    if len(scores) > 1:
-        chart = {
-            "type": "line",
-            "data": {
-                "labels": [s.created_at.strftime("%Y-%m-%d %H:%M") for s in scores],
-                "datasets": [{"label": "Score (1-99)", "data": [s.display_score for s in scores]}],
-            },
-            "options": {"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "score"}}}},
-        }
     return {
         "lead": lead,
         "outcome": Outcome.objects.filter(lead=lead).first(),
         "scores": list(reversed(scores)),
         "latest": scores[-1] if scores else None,
-        "chart": chart,
+        "chart": score_history_chart(scores),
         "form": OutcomeForm(),
         **extra,
     }

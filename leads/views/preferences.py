@@ -1,7 +1,7 @@
 """The lead preferences page: the form and the history of changes."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from leads.forms.preferences import PreferencesForm
@@ -31,22 +31,28 @@ def _history_rows(workspace):
 
 @workspace_view
 def preferences(request):
-    current = get_preferences(request.workspace)
     if request.method == "POST":
-        if not request.membership.can_write:
-            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
-        form = PreferencesForm(request.POST)
-        if form.is_valid():
-            try:
-                update_preferences(request.workspace, form.cleaned_data, actor=request.user)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Preferences saved. The next recipe runs are filtered with them.")
-                return redirect_after_post(request, "leads:preferences")
-        status = 400
-    else:
-        form = PreferencesForm(initial=PreferencesForm.initial_from(current))
-        status = 200
+        return preferences_save(request)
+    current = get_preferences(request.workspace)
+    form = PreferencesForm(initial=PreferencesForm.initial_from(current))
+    return _preferences_page(request, form, current, status=200)
+
+
+@workspace_view(write=True)
+def preferences_save(request):
+    """The page's POST (viewers get 403, the page itself stays readable)."""
+    form = PreferencesForm(request.POST)
+    if form.is_valid():
+        try:
+            update_preferences(request.workspace, form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Preferences saved. The next recipe runs are filtered with them.")
+            return redirect_after_post(request, "leads:preferences")
+    return _preferences_page(request, form, get_preferences(request.workspace), status=400)
+
+
+def _preferences_page(request, form, current, status):
     context = {"form": form, "preferences": current, "history": _history_rows(request.workspace)}
     return render(request, "leads/preferences.html", context, status=status)

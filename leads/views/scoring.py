@@ -10,18 +10,15 @@ from django_htmx.http import trigger_client_event
 
 from analytics.intervals import wilson_interval
 from core.csv_export import shown
+from leads.charts import distribution_chart, reliability_chart
 from leads.forms.scoring import ScoringSettingsForm
 from leads.models import LeadScore, ScoringModelVersion
 from leads.scoring.evaluation import reliability_table, score_histogram
-from leads.services.retraining_queue import request_retraining
-from leads.services.scoring import (
-    make_champion,
-    prior_in_words,
-    promotion_rule_in_words,
-    scoring_settings,
-    scoring_status,
-    serving_model,
-)
+from leads.services.scoring.champion import make_champion, serving_model
+from leads.services.scoring.retraining_queue import request_retraining
+from leads.services.scoring.settings import prior_in_words, promotion_rule_in_words, scoring_settings
+from leads.services.scoring.status import scoring_status
+from workspaces import audit
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 from workspaces.locks import lease_is_held
@@ -36,26 +33,7 @@ def _reliability(version):
     rows = reliability_table(held["y"], held["p"], bins=5)
     for row in rows:
         row["ci_low"], row["ci_high"] = wilson_interval(row["won"], row["n"])
-    chart = {
-        "type": "line",
-        "data": {
-            "labels": [f"{r['predicted']:.2f}" for r in rows],
-            "datasets": [
-                {"label": "Observed conversion rate", "data": [round(r["observed"], 3) for r in rows]},
-                {
-                    "label": "Predicted (perfect calibration)",
-                    "data": [round(r["predicted"], 3) for r in rows],
-                },
-            ],
-        },
-        "options": {
-            "scales": {
-                "y": {"min": 0, "max": 1},
-                "x": {"title": {"display": True, "text": "mean predicted probability"}},
-            }
-        },
-    }
-    return chart, rows
+    return reliability_chart(rows), rows
 
 
 def _distribution(workspace, model, version):
@@ -67,22 +45,12 @@ def _distribution(workspace, model, version):
     rows = score_histogram(recent, bins=10)
     training = getattr(model, "training_scores", None)
     train_rows = score_histogram(training, bins=10) if training is not None else None
-    datasets = [
-        {"label": f"Recent scores (n={len(recent)})", "data": [r["n"] / max(len(recent), 1) for r in rows]}
-    ]
+    n_train = 0
     if train_rows is not None:
         n_train = int(np.sum([r["n"] for r in train_rows]))
-        datasets.append(
-            {"label": f"At training (n={n_train})", "data": [r["n"] / max(n_train, 1) for r in train_rows]}
-        )
         for row, trow in zip(rows, train_rows, strict=True):
             row["training"] = trow["n"]
-    chart = {
-        "type": "bar",
-        "data": {"labels": [f"{r['low']:.1f}-{r['high']:.1f}" for r in rows], "datasets": datasets},
-        "options": {"scales": {"y": {"title": {"display": True, "text": "share of scores"}}}},
-    }
-    return chart, rows, len(recent)
+    return distribution_chart(rows, len(recent), train_rows, n_train), rows, len(recent)
 
 
 def _retrain_context(workspace, message=""):
@@ -155,31 +123,32 @@ def scoring_status_page(request):
 
 @workspace_view
 def scoring_settings_page(request):
-    row = scoring_settings(request.workspace)
     if request.method == "POST":
-        if not request.membership.can_write:
-            from django.core.exceptions import PermissionDenied
+        return scoring_settings_save(request)
+    form = ScoringSettingsForm(instance=scoring_settings(request.workspace))
+    return _settings_page(request, form, status=200)
 
-            raise PermissionDenied("Viewers can look but not change anything in this workspace.")
-        form = ScoringSettingsForm(request.POST, instance=row)
-        if form.is_valid():
-            form.save()
-            from workspaces import audit
 
-            audit.record(
-                request.workspace,
-                "scoring.settings_changed",
-                "scoring settings",
-                actor=request.user,
-                **{k: v for k, v in form.cleaned_data.items() if k != "excluded_columns_text"},
-                excluded_columns=form.cleaned_data["excluded_columns_text"],
-            )
-            messages.success(request, "Scoring settings saved.")
-            return redirect_after_post(request, "leads:scoring_settings")
-        status = 400
-    else:
-        form = ScoringSettingsForm(instance=row)
-        status = 200
+@workspace_view(write=True)
+def scoring_settings_save(request):
+    """The settings page's POST (viewers get 403, the page itself stays readable)."""
+    form = ScoringSettingsForm(request.POST, instance=scoring_settings(request.workspace))
+    if form.is_valid():
+        form.save()
+        audit.record(
+            request.workspace,
+            "scoring.settings_changed",
+            "scoring settings",
+            actor=request.user,
+            **{k: v for k, v in form.cleaned_data.items() if k != "excluded_columns_text"},
+            excluded_columns=form.cleaned_data["excluded_columns_text"],
+        )
+        messages.success(request, "Scoring settings saved.")
+        return redirect_after_post(request, "leads:scoring_settings")
+    return _settings_page(request, form, status=400)
+
+
+def _settings_page(request, form, status):
     context = {
         "form": form,
         "rule": promotion_rule_in_words(request.workspace),

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads.models.scoring import ModelDecision
-from leads.services.scoring import retrain, score_leads
+from leads.services.scoring.retraining import retrain
+from leads.services.scoring.scores import score_leads
 from tests.analytics.dashboard_html import read_dashboard
 from tests.content.factories import (
     DailyMetricFactory,
@@ -18,8 +19,12 @@ from tests.content.factories import (
     WinningCopyFactory,
 )
 from tests.feedback.factories import FeedbackReportFactory
-from tests.leads.factories import ExecutionFactory, LeadImportFactory, ScoringModelVersionFactory
-from tests.leads.factories import CrmLeadFactory
+from tests.leads.factories import (
+    CrmLeadFactory,
+    ExecutionFactory,
+    LeadImportFactory,
+    ScoringModelVersionFactory,
+)
 from tests.leads.training_data import make_leads_with_outcomes
 from tests.matching.factories import WeightVersionFactory
 

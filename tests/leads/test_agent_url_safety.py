@@ -16,7 +16,8 @@ import pytest
 from leads import agent_network
 from leads.agent_network import AddressNotAllowed, is_public, literal_address, parse_allow_list, vet_url
 from leads.models import Execution, Lead, Recipe
-from leads.services.executions import run_execution, start_execution
+from leads.services.execution_worker import run_execution
+from leads.services.executions import start_execution
 from leads.sources import SourceError, fetch_from_http_agent
 from tests.leads.factories import AgentFactory, RecipeFactory
 from tests.leads.stub_agent import Reply, stub_agent

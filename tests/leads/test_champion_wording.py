@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from leads.models import ScoringModelVersion, ScoringSettings
-from leads.services.scoring import make_champion, retrain
+from leads.services.scoring.champion import make_champion
+from leads.services.scoring.retraining import retrain
 from tests.leads.training_data import make_leads_with_outcomes
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from leads.models import Agent, Execution, Recipe
-from leads.services.executions import run_execution
+from leads.services.execution_worker import run_execution
 from tests.leads.factories import AgentFactory, RecipeFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from leads.models import Execution, Lead
-from leads.services.executions import run_execution, start_execution
+from leads.services.execution_worker import run_execution
+from leads.services.executions import start_execution
 from leads.services.preferences import update_preferences
 from tests.leads.factories import AgentFactory, RecipeFactory
 from tests.leads.stub_agent import Reply, stub_agent
@@ -138,7 +139,7 @@ def test_an_unexpected_error_is_recorded_on_the_row(workspace, http_recipe, monk
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("leads.services.executions.filter_leads", explode)
+    monkeypatch.setattr("leads.services.execution_worker.filter_leads", explode)
     with stub_agent({"/leads": Reply.leads(SEED_LEADS)}) as agent:
         execution = run_against(agent, http_recipe, workspace)
     assert execution.status == "failed"

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from leads.models import Execution
-from leads.services.executions import run_execution
+from leads.services.execution_worker import run_execution
 from leads.tasks.executions import requeue_stalled_executions
 from tests.leads.factories import AgentFactory, ExecutionFactory, RecipeFactory
 

@@ -4,9 +4,9 @@ are already there, re-imports that change and count nothing, the retraining thre
 import pytest
 
 from leads.models import Lead, Outcome, OutcomeSource, ScoringSettings
-from leads.services import imports
-from leads.services.imports import import_leads
-from leads.services.scoring import scoring_settings
+from leads.services.imports import importing
+from leads.services.imports.importing import import_leads
+from leads.services.scoring.settings import scoring_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _line(i, opens=None, score="0.5", won=None):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 40)
+    monkeypatch.setattr(importing, "CHUNK", 40)
 
 
 def _file(n, bad):

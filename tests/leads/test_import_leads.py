@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from leads.imports import errors_as_csv
 from leads.models import Lead, Outcome, ScoringSettings
-from leads.services.imports import import_leads, preview
+from leads.services.imports.importing import import_leads, preview
+from leads.services.imports.reading import errors_as_csv
 from workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from leads.models import Lead, LeadImport
-from leads.services.imports import run_lead_import
-from leads.tasks.scoring import run_import
+from leads.services.imports.importing import run_lead_import
+from leads.tasks.imports import run_import
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from leads.models import Lead, LeadImport, Outcome
-from leads.services.imports import import_leads, preview, run_lead_import
-from leads.tasks.scoring import run_import
+from leads.services.imports.importing import import_leads, preview, run_lead_import
+from leads.tasks.imports import run_import
 
 pytestmark = pytest.mark.django_db
 

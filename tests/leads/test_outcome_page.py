@@ -3,7 +3,7 @@
 import pytest
 
 from leads.models import Outcome, ScoringSettings
-from leads.services.scoring import score_leads
+from leads.services.scoring.scores import score_leads
 from tests.leads.factories import CrmLeadFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from leads.services.scoring import retrain
+from leads.services.scoring.retraining import retrain
 from leads.tasks.scoring import retrain_workspace
 from tests.leads.training_data import make_leads_with_outcomes
 

@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 
 from leads.models import LeadScore, Outcome, ScoringModelVersion, ScoringSettings
-from leads.services.scoring import make_champion, retrain, score_leads, serving_model
+from leads.services.scoring import champion
+from leads.services.scoring.champion import make_champion, serving_model
+from leads.services.scoring.retraining import retrain
+from leads.services.scoring.scores import score_leads
 from tests.leads.training_data import make_leads_with_outcomes
 from workspaces.models import AuditEvent
 
@@ -75,9 +78,7 @@ def test_corrupt_champion_artifact_is_detected_and_the_previous_version_serves(w
     data = bytearray(path.read_bytes())
     data[-20] ^= 0xFF
     path.write_bytes(bytes(data))
-    from leads.services import scoring
-
-    scoring._model_cache.clear()
+    champion._model_cache.clear()
     model, version, label = serving_model(workspace)
     assert label == "v1" and version == v1
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from leads.models import ScoringModelVersion, ScoringSettings
-from leads.services.retraining_queue import request_retraining, resend_pending_retrainings
-from leads.tasks.scoring import retrain_workspace
+from leads.services.scoring.retraining_queue import request_retraining
+from leads.tasks.scoring import resend_pending_retrainings, retrain_workspace
 from workspaces.locks import acquire_lease
 
 pytestmark = pytest.mark.django_db

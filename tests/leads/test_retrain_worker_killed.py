@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from leads.models import ScoringModelVersion, ScoringSettings
-from leads.services.scoring import retrain, serving_model
+from leads.services.scoring.champion import serving_model
+from leads.services.scoring.retraining import retrain
 from leads.tasks.scoring import retrain_workspace
 from tests.conftest import start_worker, stop_worker
 from tests.leads.training_data import make_leads_with_outcomes

@@ -3,7 +3,8 @@
 import pytest
 
 from leads.models import ScoringSettings
-from leads.services.scoring import retrain, score_leads
+from leads.services.scoring.retraining import retrain
+from leads.services.scoring.scores import score_leads
 from leads.tasks.scoring import retrain_workspace
 from tests.leads.factories import CrmLeadFactory
 from tests.leads.training_data import make_leads_with_outcomes

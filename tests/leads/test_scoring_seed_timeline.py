@@ -6,7 +6,7 @@ import json
 import pytest
 
 from leads.models import Lead, Outcome, ScoringModelVersion, ScoringSettings
-from leads.services.scoring import make_champion
+from leads.services.scoring.champion import make_champion
 from leads.tasks.scoring import retrain_workspace
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,9 @@ from leads.scoring.features import prepare_frame
 from leads.scoring.prior import PriorModel
 from leads.scoring.serving import compile_scorer
 from leads.scoring.training import ScoringModel, _boosted_trees_pipeline, train_scoring_model
-from leads.services.scoring import lead_frame, retrain, serving_model
+from leads.services.scoring.champion import serving_model
+from leads.services.scoring.records import lead_frame
+from leads.services.scoring.retraining import retrain
 from tests.leads.training_data import make_leads_with_outcomes
 
 TELCO = Path(__file__).resolve().parent.parent / "data" / "telco_churn.csv"

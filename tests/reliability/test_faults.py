@@ -17,7 +17,7 @@ import pytest
 
 from leads.models import Lead, ScoringModelVersion, ScoringSettings
 from leads.models.outcomes import Outcome
-from leads.services.scoring import scoring_settings
+from leads.services.scoring.settings import scoring_settings
 from tests.conftest import PROJECT_DIR, worker_environment
 from tests.leads.training_data import make_leads_with_outcomes
 from tests.reliability.load_client import Call, Gunicorn, run_load

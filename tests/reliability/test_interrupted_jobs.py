@@ -15,9 +15,10 @@ from django.utils import timezone
 from content.models import DailyMetric, MetricImport
 from content.services.ingest import ingest_csv_text
 from leads.models import Execution, Lead, LeadImport, Outcome, ScoringSettings
-from leads.services.imports import _import_dir, import_leads
-from leads.services.retraining_queue import resend_pending_retrainings
-from leads.services.scoring import scoring_settings
+from leads.services.imports.importing import import_leads
+from leads.services.imports.uploads import _import_dir
+from leads.services.scoring.settings import scoring_settings
+from leads.tasks.scoring import resend_pending_retrainings
 from tests.conftest import start_worker, stop_worker
 from tests.leads.factories import AgentFactory, ExecutionFactory, RecipeFactory
 from workspaces.jobs import INTERRUPTED, fail_interrupted_jobs
@@ -170,7 +171,7 @@ def doomed_worker(tmp_path, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_lead_import_killed_mid_file_is_failed_and_a_rerun_stores_nothing_twice(workspace, doomed_worker):
-    from leads.tasks.scoring import run_import
+    from leads.tasks.imports import run_import
 
     rows = 60_000
     data = _lead_file(rows)
@@ -240,7 +241,7 @@ def test_metrics_import_killed_mid_file_is_failed_and_a_rerun_stores_nothing_twi
 @pytest.mark.django_db(transaction=True)
 def test_retraining_killed_mid_run_is_sent_again_once_its_lease_expires(workspace, doomed_worker, tmp_path):
     from leads.models import ScoringModelVersion
-    from leads.services.scoring import retrain
+    from leads.services.scoring.retraining import retrain
     from leads.tasks.scoring import retrain_workspace
     from tests.leads.training_data import make_leads_with_outcomes
 

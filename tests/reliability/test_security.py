@@ -171,7 +171,7 @@ def test_preference_change_through_the_api_is_audited_with_the_token(api_client,
 @pytest.mark.slow
 def test_model_promotion_and_rollback_are_audited(owner_client, workspace, owner):
     from leads.models import ScoringSettings
-    from leads.services.scoring import retrain
+    from leads.services.scoring.retraining import retrain
     from tests.leads.training_data import make_leads_with_outcomes
 
     make_leads_with_outcomes(workspace, 150, seed=2)

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from leads.scoring.evaluation import evaluate_procedure
 from leads.scoring.training import TrainingError
-from leads.services.scoring import scoring_settings, training_data
+from leads.services.scoring.retraining import training_data
+from leads.services.scoring.settings import scoring_settings
 from workspaces.models import Workspace
 
 

@@ -5,8 +5,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from leads.imports import ImportProblem, decode_csv, guess_id_column, guess_outcome_column, read_header
-from leads.services.imports import import_leads
+from leads.services.imports.importing import import_leads
+from leads.services.imports.reading import (
+    ImportProblem,
+    decode_csv,
+    errors_as_csv,
+    guess_id_column,
+    guess_outcome_column,
+    read_header,
+)
 from workspaces.services import get_or_create_workspace
 
 
@@ -69,8 +76,6 @@ class Command(BaseCommand):
         if result.error_count > 20:
             self.stderr.write(f"... and {result.error_count - 20} more errors.")
         if options["errors"] and result.errors:
-            from leads.imports import errors_as_csv
-
             Path(options["errors"]).write_text(errors_as_csv(result.errors))
             self.stdout.write(f"Error report written to {options['errors']}.")
 

@@ -1,8 +1,9 @@
 """`retrain --workspace SLUG`: one retraining now, the same procedure as the automatic one."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from leads.services.scoring import retrain
+from leads.services.scoring.retraining import retrain
 from workspaces.locks import job_lease
 from workspaces.models import Workspace
 
@@ -14,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--workspace", required=True)
 
     def handle(self, *args, **options):
-        from django.conf import settings
-
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
         if workspace is None:
             raise CommandError(f"No workspace '{options['workspace']}'.")

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from leads.models import Recipe
-from leads.services.executions import run_execution, start_execution
+from leads.services.execution_worker import run_execution
+from leads.services.executions import start_execution
 from workspaces.services import get_or_create_workspace
 
 

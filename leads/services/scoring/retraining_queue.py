@@ -1,5 +1,5 @@
-"""Asking for a retraining: counting new outcomes against the threshold, queueing exactly one
-retraining per workspace, and resending the ones a broker outage may have lost."""
+"""Asking for a retraining: counting new outcomes against the threshold and queueing exactly one
+retraining per workspace (the retraining itself, and resending lost ones, are in retraining)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from leads.models import ScoringSettings
-from leads.services.scoring import scoring_settings
-from workspaces.locks import expired_lease_names, lease_is_held
-from workspaces.models import JobLease
+from leads.services.scoring.settings import scoring_settings
+from leads.tasks.scoring import retrain_workspace
 
 
 def retrain_stale_after() -> timedelta:
@@ -25,7 +24,6 @@ def retrain_stale_after() -> timedelta:
 
 def request_retraining(workspace, trigger: str = "threshold") -> bool:
     """Queue one retraining unless one is already pending; True when this call queued it."""
-
     scoring_settings(workspace)
     now = timezone.now()
     claimed = (
@@ -43,36 +41,7 @@ def request_retraining(workspace, trigger: str = "threshold") -> bool:
 
 
 def send_retraining(workspace_id: str, trigger: str) -> None:
-    from leads.tasks.scoring import retrain_workspace
-
     retrain_workspace.delay(workspace_id, trigger)
-
-
-def resend_pending_retrainings(older_than_seconds: float) -> int:
-    """Send again the retrainings that are pending but whose task may be lost (a broker outage,
-    a purged queue), and at once those whose worker died while training (its lease expired
-    unreleased). A duplicate is harmless: the task does nothing once nothing is pending."""
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=older_than_seconds)
-    sent = 0
-    died = {name.removeprefix("retrain:") for name in expired_lease_names("retrain:")}
-    pending = ScoringSettings.objects.filter(retrain_pending=True).filter(
-        Q(retrain_queued_at__lte=cutoff) | Q(workspace_id__in=died)
-    )
-    for row in pending.only("pk", "workspace_id"):
-        name = f"retrain:{row.workspace_id}"
-        if lease_is_held(name):
-            continue
-        # Forget the dead holder's lease, so the next look does not send the retraining again.
-        JobLease.objects.filter(name=name, expires_at__lt=now).delete()
-        ScoringSettings.objects.filter(pk=row.pk).update(retrain_queued_at=now)
-        send_retraining(str(row.workspace_id), "resent")
-        sent += 1
-    return sent
-
-
-def retraining_is_pending(workspace) -> bool:
-    return ScoringSettings.objects.filter(workspace=workspace, retrain_pending=True).exists()
 
 
 def count_new_outcome(workspace, count: int = 1) -> int:

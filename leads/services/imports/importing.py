@@ -1,4 +1,5 @@
-"""CSV import of leads and outcomes: preview, the import itself (idempotent), the browser job."""
+"""The import of a CSV of leads and outcomes into the database: preview, the import itself
+(idempotent, chunked) and the queued job's run."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.csvio import CsvProblem
-from leads import imports as reading
-from leads.imports import (
+from leads.models import ImportStatus, Lead, LeadImport, Outcome, OutcomeSource
+from leads.services.imports import reading
+from leads.services.imports.reading import (
     NO_ID_COLUMN,
     ImportProblem,
     build_mapping,
@@ -25,10 +27,9 @@ from leads.imports import (
     iter_rows,
     read_header,
 )
-from leads.models import ImportStatus, Lead, LeadImport, Outcome, OutcomeSource
-from leads.services.retraining_queue import count_new_outcome
-from leads.services.row_writes import insert_rows, one_of, update_rows
-from leads.services.scoring import scoring_settings
+from leads.services.imports.row_writes import insert_rows, one_of, update_rows
+from leads.services.scoring.retraining_queue import count_new_outcome
+from leads.services.scoring.settings import scoring_settings
 
 CHUNK = 5000
 # The lead's core fields an imported row can set: text ones are "" when absent, numbers NULL.
@@ -292,52 +293,6 @@ def _check_rows(data: bytes, id_column, outcome_column, positive, scope) -> Impo
     return result
 
 
-# --- the browser job -----------------------------------------------------------------------
-
-
-def _import_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def count_rows(data: bytes) -> int:
-    """Data lines (an estimate for the progress bar; quoted line breaks count extra)."""
-    return max(0, len(data.splitlines()) - 1)
-
-
-def start_import(
-    workspace,
-    data: bytes,
-    file_name: str,
-    id_column="",
-    outcome_column="",
-    positive="",
-    user=None,
-    all_or_nothing=False,
-) -> LeadImport:
-    """Check the file, keep it outside the web root, and queue the import job."""
-    from leads.tasks.scoring import run_import
-
-    preview(data, id_column, outcome_column, positive, whole_file=True)  # refuses it before queuing
-    path = _import_dir() / f"{uuid.uuid4().hex}.csv"
-    path.write_bytes(data)
-    with transaction.atomic():
-        job = LeadImport.objects.create(
-            workspace=workspace,
-            file_name=Path(file_name).name[:255],
-            file_path=str(path),
-            id_column=id_column,
-            outcome_column=outcome_column,
-            positive_value=positive,
-            total_rows=count_rows(data),
-            requested_by=user,
-            all_or_nothing=all_or_nothing,
-        )
-        run_import.delay_on_commit(str(job.id))
-    return job
-
-
 def run_lead_import(import_id) -> LeadImport | None:
     job = LeadImport.objects.filter(pk=import_id).select_related("workspace").first()
     if job is None or job.status == ImportStatus.DONE:
@@ -378,41 +333,4 @@ def run_lead_import(import_id) -> LeadImport | None:
         )
         Path(job.file_path).unlink(missing_ok=True)
     job.refresh_from_db()
-    return job
-
-
-def stash_upload(workspace, data: bytes) -> str:
-    """Keep an uploaded file between the mapping preview and the start of the import."""
-    preview(data, whole_file=True)  # refuses an unreadable or unusable file at once
-    token = uuid.uuid4().hex
-    folder = _import_dir() / "pending" / str(workspace.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{token}.csv").write_bytes(data)
-    return token
-
-
-def read_stash(workspace, token: str) -> bytes:
-    if not (isinstance(token, str) and len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
-        raise ValidationError({"file": ["Upload the file again."]})
-    path = _import_dir() / "pending" / str(workspace.id) / f"{token}.csv"
-    if not path.is_file():
-        raise ValidationError({"file": ["The uploaded file has expired; upload it again."]})
-    return path.read_bytes()
-
-
-def start_stashed_import(
-    workspace, token, file_name, id_column="", outcome_column="", positive="", user=None, all_or_nothing=False
-):
-    data = read_stash(workspace, token)
-    job = start_import(
-        workspace,
-        data,
-        file_name,
-        id_column,
-        outcome_column,
-        positive,
-        user=user,
-        all_or_nothing=all_or_nothing,
-    )
-    (_import_dir() / "pending" / str(workspace.id) / f"{token}.csv").unlink(missing_ok=True)
     return job

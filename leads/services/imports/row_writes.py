@@ -1,13 +1,5 @@
-"""Writing many rows of one model at once, below the ORM, for the CSV import.
-
-`insert_rows` uses COPY on PostgreSQL and one `executemany` INSERT elsewhere (SQLite);
-`update_rows` is one `executemany` UPDATE by primary key on both; `one_of` passes the
-thousands of ids of a look-up as one parameter. The rows, the values stored
-and the errors raised (IntegrityError on a duplicate) are the same on both databases: only the
-transport differs. Values are given as Python values of the model's fields (UUIDs, aware
-datetimes, dicts for JSON); they are converted here the way the ORM would store them. Nothing
-here runs model `save()`, signals or `auto_now`: the caller sets every column it means.
-"""
+"""Writing many rows of one model at once, below the ORM, for the CSV import (COPY on PostgreSQL,
+`executemany` elsewhere; see docs/leads.md)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
-"""Reading a CSV of leads (and outcomes): decoding, column mapping and per-row checks. No database.
-
-Every column becomes a core lead field (matched by name) or a free attribute; the id column
-gives the CRM's lead id (without one, every row is a new lead whose id is scoped to its import);
-the outcome column, with the value that means "won", gives outcomes. A bad value rejects its row
-with (row, column, reason); good rows go on. A file `csv` cannot read is refused as a whole.
-"""
+"""Reading a CSV of leads (and outcomes): decoding, column mapping and per-row checks; no database
+(what each column becomes is in docs/leads.md)."""
 
 from __future__ import annotations
 

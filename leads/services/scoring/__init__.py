@@ -1,0 +1,1 @@
+"""Services of lead scoring: settings, the serving champion, scores, retraining and its queue, status."""
