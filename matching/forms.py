@@ -1,10 +1,71 @@
-"""Forms of the matching pages."""
+"""Forms of the matching app: the pages' forms, and the rules for a choice's and an interaction's
+details that the services check for the pages and the API alike."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from matching.models import Complexity
+from matching.models import Complexity, InteractionType
 
 IMPORTANCE = [("", "not stated")] + [(str(i), str(i)) for i in range(1, 6)]
+MAX_TEXT = 5000
+WEEK_SECONDS = 7 * 24 * 3600
+RATING_MESSAGE = "Give a whole number from 1 to 5."
+SECONDS_MESSAGE = "Give seconds between 0 and a week."
+
+
+def _text(limit, **kwargs):
+    return forms.CharField(
+        max_length=limit,
+        required=False,
+        error_messages={"max_length": f"At most {limit} characters."},
+        **kwargs,
+    )
+
+
+def _rating(**kwargs):
+    messages = dict.fromkeys(("invalid", "min_value", "max_value"), RATING_MESSAGE)
+    return forms.IntegerField(min_value=1, max_value=5, required=False, error_messages=messages, **kwargs)
+
+
+def _seconds(**kwargs):
+    messages = dict.fromkeys(("invalid", "min_value", "max_value"), SECONDS_MESSAGE)
+    return forms.FloatField(
+        min_value=0, max_value=WEEK_SECONDS, required=False, error_messages=messages, **kwargs
+    )
+
+
+def cleaned_or_refused(form_class, data: dict) -> dict:
+    """The form's cleaned data, or a ValidationError with its messages by field (for services)."""
+    form = form_class(data)
+    if not form.is_valid():
+        raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    return form.cleaned_data
+
+
+class ChoiceDetailsForm(forms.Form):
+    """What a customer says about their choice; `record_choice` checks it for the page and the API."""
+
+    satisfaction = _rating(
+        label="Satisfaction (1-5)",
+        widget=forms.Select(choices=[("", "–")] + [(str(i), str(i)) for i in range(1, 6)]),
+    )
+    reasoning = _text(MAX_TEXT, label="Why this one?", widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = _text(200, label="Outcome (later)", help_text="e.g. order placed, delivered late")
+    decision_time_seconds = _seconds()
+
+
+class InteractionForm(forms.Form):
+    """How a customer used the list; `record_interaction` checks it for the page and the API."""
+
+    interaction_type = forms.ChoiceField(
+        choices=InteractionType.choices,
+        error_messages=dict.fromkeys(
+            ("required", "invalid_choice"), f"Use one of {', '.join(InteractionType.values)}."
+        ),
+    )
+    time_spent_seconds = _seconds()
+    viewed_explanation_level = _text(30)
+    helpful_rating = _rating()
 
 
 class StartSessionForm(forms.Form):
@@ -45,24 +106,14 @@ class StartSessionForm(forms.Form):
         }
 
 
-class ChoiceForm(forms.Form):
+class ChoiceForm(ChoiceDetailsForm):
+    """The session page's choice: the candidate and the choice's details."""
+
     candidate_id = forms.CharField(required=False)
-    satisfaction = forms.TypedChoiceField(
-        label="Satisfaction (1-5)",
-        choices=[("", "–")] + [(str(i), str(i)) for i in range(1, 6)],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    reasoning = forms.CharField(
-        label="Why this one?", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
     important_factors = forms.MultipleChoiceField(
         label="What mattered most", required=False, widget=forms.CheckboxSelectMultiple
     )
-    outcome = forms.CharField(
-        label="Outcome (later)", max_length=200, required=False, help_text="e.g. order placed, delivered late"
-    )
+    decision_time_seconds = None  # the page measures it: the time since the list was shown
 
     def __init__(self, *args, factors=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from matching import learning
+from matching.forms import ChoiceDetailsForm, InteractionForm, cleaned_or_refused
 from matching.learning import Standardiser
 from matching.models import (
     Candidate,
@@ -18,7 +19,6 @@ from matching.models import (
     Complexity,
     Factor,
     Interaction,
-    InteractionType,
     MatchingSession,
     Recommendation,
     WeightsSource,
@@ -27,8 +27,6 @@ from matching.ranking import rank_candidates
 from matching.segments import DIMENSIONS, assign_segment, chosen_standing
 from matching.selectors import factors_for, latest_model
 from matching.services import weights
-
-MAX_TEXT = 5000
 
 
 def _finite(value):
@@ -205,31 +203,6 @@ def start_session(
     return session
 
 
-def _text(value, field, limit=MAX_TEXT):
-    value = "" if value is None else str(value)
-    if len(value) > limit:
-        raise ValidationError({field: [f"At most {limit} characters."]})
-    return value
-
-
-def _rating(value, field):
-    if value in (None, ""):
-        return None
-    number = _finite(value)
-    if math.isnan(number) or number != int(number) or not 1 <= number <= 5:
-        raise ValidationError({field: ["Give a whole number from 1 to 5."]})
-    return int(number)
-
-
-def _seconds(value, field):
-    if value in (None, ""):
-        return None
-    number = _finite(value)
-    if math.isnan(number) or not 0 <= number <= 7 * 24 * 3600:
-        raise ValidationError({field: ["Give seconds between 0 and a week."]})
-    return number
-
-
 def _recommendation(session, candidate_id, field="candidate_id"):
     rec = (
         Recommendation.objects.filter(session=session, candidate_id=candidate_id)
@@ -272,14 +245,20 @@ def record_choice(
         raise ValidationError({"important_factors": ["Give a list of factor names."]})
     if len(factors) > 50:
         raise ValidationError({"important_factors": ["At most 50 factors."]})
+    details = cleaned_or_refused(
+        ChoiceDetailsForm,
+        {
+            "reasoning": reasoning,
+            "decision_time_seconds": decision_time_seconds,
+            "satisfaction": satisfaction,
+            "outcome": outcome,
+        },
+    )
     values = {
         "candidate": rec.candidate if rec else None,
         "chosen_rank": rec.rank if rec else None,
-        "reasoning": _text(reasoning, "reasoning"),
         "important_factors": [f[:100] for f in factors],
-        "decision_time_seconds": _seconds(decision_time_seconds, "decision_time_seconds"),
-        "satisfaction": _rating(satisfaction, "satisfaction"),
-        "outcome": _text(outcome, "outcome", 200),
+        **details,
     }
     with transaction.atomic():
         # lock the session row so two simultaneous choices for it are recorded one after the other
@@ -310,8 +289,15 @@ def record_interaction(
     expanded_sections: list | None = None,
     helpful_rating=None,
 ) -> Interaction:
-    if interaction_type not in InteractionType.values:
-        raise ValidationError({"interaction_type": [f"Use one of {', '.join(InteractionType.values)}."]})
+    details = cleaned_or_refused(
+        InteractionForm,
+        {
+            "interaction_type": interaction_type,
+            "time_spent_seconds": time_spent_seconds,
+            "viewed_explanation_level": viewed_explanation_level,
+            "helpful_rating": helpful_rating,
+        },
+    )
     rec = _recommendation(session, candidate_id) if candidate_id not in (None, "") else None
     sections = expanded_sections or []
     if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
@@ -320,9 +306,6 @@ def record_interaction(
         workspace=workspace,
         session=session,
         recommendation=rec,
-        interaction_type=interaction_type,
-        time_spent_seconds=_seconds(time_spent_seconds, "time_spent_seconds"),
-        viewed_explanation_level=_text(viewed_explanation_level, "viewed_explanation_level", 30),
         expanded_sections=[s[:100] for s in sections[:50]],
-        helpful_rating=_rating(helpful_rating, "helpful_rating"),
+        **details,
     )
