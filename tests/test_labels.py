@@ -1,8 +1,12 @@
 """Keys are shown as words, and changes in points carry their sign."""
 
+from datetime import date
+
 import pytest
 from django.template import Context, Template
 
+from feedback.models import FeedbackReport
+from leads.models import Lead
 from workspaces.labels import humanize_key, signed_points
 
 
@@ -48,8 +52,6 @@ def test_filters_are_available_to_templates():
 
 @pytest.mark.django_db
 def test_lead_page_names_factors_and_attributes_in_words(owner_client, workspace):
-    from leads.models import Lead
-
     lead = Lead.objects.create(workspace=workspace, name="Ada", attributes={"days_since_contact": 4})
     body = owner_client.get(f"/leads/{lead.id}/").content.decode()
     assert "Days since contact" in body
@@ -58,10 +60,6 @@ def test_lead_page_names_factors_and_attributes_in_words(owner_client, workspace
 
 @pytest.mark.django_db
 def test_report_change_is_signed(owner_client, workspace):
-    from datetime import date
-
-    from feedback.models import FeedbackReport
-
     FeedbackReport.objects.create(
         workspace=workspace,
         period_type="weekly",
@@ -79,8 +77,6 @@ def test_report_change_is_signed(owner_client, workspace):
 
 @pytest.mark.django_db
 def test_lead_page_shows_a_nested_attribute_as_words_not_a_dict(owner_client, workspace):
-    from leads.models import Lead
-
     lead = Lead.objects.create(
         workspace=workspace, name="Ada", attributes={"extra": {"search_query": "B2B SaaS"}}
     )

@@ -3,8 +3,12 @@ tables scroll in their own box, and the workspace name is shown whole (on a desk
 
 import pytest
 
+from matching.services import sessions as services
 from tests.browser import login
+from tests.leads.factories import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
+from tests.matching.factories import provider_workspace
 from tests.workspaces.factories import MembershipFactory, WorkspaceFactory
+from workspaces.models import Workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -41,9 +45,6 @@ NAME_FITS = """() => {
 
 @pytest.fixture
 def member(db):
-    from tests.leads.factories import AgentFactory, ExecutionFactory, KeptLeadFactory, RecipeFactory
-    from tests.matching.factories import provider_workspace
-
     workspace = WorkspaceFactory(name=WORKSPACE_NAME)
     membership = MembershipFactory(workspace=workspace, role="owner")
     MembershipFactory(workspace=WorkspaceFactory(name="Second team"), user=membership.user, role="member")
@@ -129,9 +130,6 @@ def test_workspace_name_is_shown_whole_on_a_desktop(_chromium, live_server, memb
 
 
 def test_charts_shrink_to_a_phone(_chromium, live_server, member):
-    from matching.services import sessions as services
-    from workspaces.models import Workspace
-
     workspace = Workspace.objects.get(name=WORKSPACE_NAME)
     for _ in range(3):
         session = services.start_session(workspace, stated_preferences={"price": 5})

@@ -1,9 +1,14 @@
 """Each app's pages show the same sub-navigation, with exactly one tab marked as the current page."""
 
 import re
+from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+
+from feedback.models import FeedbackReport
+from leads.models import Lead
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +41,6 @@ def test_every_page_of_the_app_shows_the_same_tabs_with_one_current(owner_client
 
 
 def test_lead_detail_page_marks_the_leads_tab(owner_client, workspace):
-    from leads.models import Lead
-
     lead = Lead.objects.create(workspace=workspace, name="Ada")
     tabs, current = _subnav(
         owner_client.get(reverse("leads:lead_detail", args=[lead.id])).content.decode(), "leads"
@@ -47,10 +50,6 @@ def test_lead_detail_page_marks_the_leads_tab(owner_client, workspace):
 
 
 def test_feedback_report_detail_marks_the_reports_tab(owner_client, workspace):
-    from datetime import date
-
-    from feedback.models import FeedbackReport
-
     report = FeedbackReport.objects.create(
         workspace=workspace, period_type="weekly", period="2026-W40",
         start_date=date(2026, 9, 28), end_date=date(2026, 10, 4), data={},
@@ -60,7 +59,5 @@ def test_feedback_report_detail_marks_the_reports_tab(owner_client, workspace):
 
 
 def test_current_tab_has_a_visible_style():
-    from pathlib import Path
-
     css = (Path(__file__).resolve().parents[1] / "static/css/app.css").read_text()
     assert re.search(r'\.subnav a\[aria-current="page"\]\s*\{[^}]*font-weight:\s*700', css)

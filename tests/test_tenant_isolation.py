@@ -7,6 +7,7 @@ kwarg has no entry in some tests/<app>/isolation.py OBJECT_FACTORIES fails this 
 import importlib
 import inspect
 import pkgutil
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -68,8 +69,6 @@ ROUTES = sorted({route: pattern for route, pattern in _routes()}.items())
 
 
 def _url(route, values):
-    import re
-
     def replace(match):
         return str(values[match.group("name")])
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from config.celery import app
 from leads.models import LeadImport, Outcome
 from tests.browser import login
 from tests.leads.factories import CrmLeadFactory
@@ -27,7 +28,6 @@ def test_won_click_records_the_outcome_without_reloading(browser_page, live_serv
 @pytest.fixture
 def eager_tasks():
     """Tasks run at commit in the web process: no worker needed for this page test."""
-    from config.celery import app
 
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True

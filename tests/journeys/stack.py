@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 from django.conf import settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -68,8 +69,6 @@ class DemoStack:
         return env
 
     def _admin_sql(self, statement):
-        import psycopg
-
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
             connection.execute(statement)
 
