@@ -1,10 +1,5 @@
-"""Where the benchmark runs: its own database (never the app's), the machine, the process env.
-
-With DATABASE_URL set, a fresh PostgreSQL database `bench_<pid>` is created on that server and
-dropped afterwards; otherwise an SQLite file in a temporary folder. REDIS_URL, when set, is the
-broker and cache as in production. Everything is set in the environment before Django starts, so
-the gunicorn the benchmark starts sees the same configuration.
-"""
+"""Where the benchmark runs: its own database (never the app's), the machine, the process env
+(docs/bench.md)."""
 
 from __future__ import annotations
 
@@ -69,6 +64,12 @@ def prepare(database_url: str | None = None, redis_url: str | None = None) -> En
         "REDIS_URL": redis_url,
         "DATABASE_URL": "",
         "SQLITE_PATH": "",
+        # Plain HTTP on 127.0.0.1 (gunicorn without TLS), static files without collectstatic.
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_MANIFEST": "0",
     }
     if database_url:
         name = f"bench_{os.getpid()}"

@@ -83,16 +83,20 @@ def percentile(values: list[float], q: float) -> float:
 
 @dataclass
 class Target:
-    """A bar from the issue: ``value <op> bound`` (op is "<" or ">=")."""
+    """A bar from the issue: ``value <op> bound`` (op is "<", "<=" or ">="), on the row's value or
+    on its ratio to the reference (``of="ratio"``)."""
 
     op: str
     bound: float
     text: str
+    of: str = "value"
 
     def met(self, value: float | None) -> bool | None:
         if value is None:
             return None
-        return value < self.bound if self.op == "<" else value >= self.bound
+        if self.op == "<":
+            return value < self.bound
+        return value <= self.bound if self.op == "<=" else value >= self.bound
 
 
 def below(bound: float, text: str) -> Target:
@@ -101,6 +105,11 @@ def below(bound: float, text: str) -> Target:
 
 def at_least(bound: float, text: str) -> Target:
     return Target(">=", bound, text)
+
+
+def within(times: float, text: str) -> Target:
+    """At most `times` the reference (the row's ratio says which way is worse)."""
+    return Target("<=", times, text, of="ratio")
 
 
 @dataclass
@@ -119,21 +128,24 @@ class Row:
     ratio: float | None = None  # value / reference, or as described in ratio_note
     ratio_note: str = ""
     target: Target | None = None
+    ratio_target: Target | None = None  # a second bar, on the ratio to the reference
     note: str = ""
     details: dict = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
-        if self.target is None:
-            return ""
-        met = self.target.met(self.value)
-        if met is None:
-            return f"{self.target.text}: not measured"
-        return f"{self.target.text}: {'met' if met else 'MISSED'}"
+        verdicts = []
+        for target in (self.target, self.ratio_target):
+            if target is None:
+                continue
+            met = target.met(self.ratio if target.of == "ratio" else self.value)
+            verdicts.append(f"{target.text}: {'not measured' if met is None else 'met' if met else 'MISSED'}")
+        return "; ".join(verdicts)
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["target"] = None if self.target is None else asdict(self.target)
+        data["ratio_target"] = None if self.ratio_target is None else asdict(self.ratio_target)
         data["verdict"] = self.verdict
         return data
 

@@ -1,9 +1,5 @@
-"""Scenario 6: the dashboard over HTTP (gunicorn) with 1,000,000 leads and feedback rows and
-100,000 outcomes, against the same aggregates as one raw SQL query; and the other analytics pages.
-
-After loading, the daily rollups are computed the way the beat task does (analytics.tasks:
-refresh_workspace, a full first refresh since the rows were just written) and that time is its
-own figure; then the dashboard is measured. Today's rows stay live, as they always do."""
+"""Scenario 6: the dashboard over HTTP with 1,000,000 leads and feedback rows and 100,000 outcomes,
+against the same aggregates as one raw SQL query; and the other analytics pages (docs/bench.md)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
 """Millions of deterministic setup rows generated inside the database (INSERT ... SELECT over a
-number series), because building them in Python would take most of the time budget.
-
-Expressions are SQL over the row number ``i``; the helpers give the same values on PostgreSQL and
-SQLite: pseudo-random numbers from a multiplicative hash of ``i``, UUIDs built from a tag and
-``i`` (so another table can point at row ``i`` of this one), times relative to an anchor.
-"""
+number series; docs/bench.md)."""
 
 from __future__ import annotations
 

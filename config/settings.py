@@ -290,8 +290,8 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     # Tests talk plain HTTP to the test client and live server; production gets HTTPS only.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
-    SESSION_COOKIE_SECURE = not TESTING
-    CSRF_COOKIE_SECURE = not TESTING
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not TESTING)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not TESTING)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -318,7 +318,8 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and not TESTING
+            # Off for a server that runs without collectstatic (the benchmark's gunicorn).
+            if env_bool("STATIC_MANIFEST", not DEBUG and not TESTING)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
