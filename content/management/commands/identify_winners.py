@@ -2,26 +2,22 @@
 
 import json
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from content.models import WinnerRun
 from content.services.winner_job import run_winner_job
-from workspaces.services import get_or_create_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 
 class Command(BaseCommand):
     help = "Run the winner job for a workspace now and print every experiment's decision."
 
     def add_arguments(self, parser):
-        parser.add_argument("--workspace", required=True, help="Workspace slug (created if missing).")
+        add_workspace_argument(parser, create=True, help="Workspace slug (created if missing).")
         parser.add_argument("--json", action="store_true", help="Print the decisions as JSON.")
 
     def handle(self, *args, **options):
-        try:
-            workspace, created = get_or_create_workspace(options["workspace"])
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+        workspace, created = workspace_from_options(options, create=True)
         if created:
             self.stderr.write(f"Created workspace '{workspace.slug}'.")
         run = run_winner_job(workspace, trigger=WinnerRun.Trigger.COMMAND)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from content.services.ingest import ignored_columns, ingest_csv_text
 from core import csvio
-from workspaces.services import get_or_create_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             help="CSV with post_id, brand, platform, variant, experiment, "
             "text, date, impressions, clicks, conversions, revenue",
         )
-        parser.add_argument("--workspace", required=True, help="Workspace slug (created if missing).")
+        add_workspace_argument(parser, create=True, help="Workspace slug (created if missing).")
         parser.add_argument(
             "--all-or-nothing",
             action="store_true",
@@ -34,10 +34,7 @@ class Command(BaseCommand):
             text = csvio.upload_text(path.read_bytes())
         except ValidationError as exc:
             raise CommandError(f"{path}: {' '.join(exc.messages)}") from exc
-        try:
-            workspace, created = get_or_create_workspace(options["workspace"])
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+        workspace, created = workspace_from_options(options, create=True)
         if created:
             self.stdout.write(f"Created workspace '{workspace.slug}'.")
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.services.weights import evaluate
-from workspaces.services import get_or_create_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--workspace", required=True, help="workspace slug (created if missing)")
+        add_workspace_argument(parser, create=True, help="workspace slug (created if missing)")
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["folds"] < 2:
             raise CommandError("--folds must be at least 2.")
-        workspace, created = get_or_create_workspace(options["workspace"])
+        workspace, created = workspace_from_options(options, create=True)
         if created:
             self.stderr.write(f"Created workspace {workspace.slug} (it has no choices yet).")
         try:

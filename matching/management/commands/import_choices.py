@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.services.imports import EXACT_COLUMNS, import_choice_file
-from workspaces.services import get_or_create_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--workspace", required=True, help="workspace slug (created if missing)")
+        add_workspace_argument(parser, create=True, help="workspace slug (created if missing)")
         parser.add_argument(
             "--lower-is-better",
             default="",
@@ -30,10 +30,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        workspace, created = workspace_from_options(options, create=True)
+        if created:
+            self.stdout.write(f"Created workspace {workspace.slug}.")
         try:
-            workspace, created = get_or_create_workspace(options["workspace"])
-            if created:
-                self.stdout.write(f"Created workspace {workspace.slug}.")
             lower = [c.strip() for c in options["lower_is_better"].split(",") if c.strip()]
             result = import_choice_file(
                 workspace,
