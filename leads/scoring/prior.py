@@ -43,5 +43,14 @@ class PriorModel:
         return 1 / (1 + np.exp(-logit))
 
 
+# The rule in words, as the scoring pages show it.
+RULE_IN_WORDS = (
+    "Every lead starts at a 20% chance. Engagement moves it up and time since the last contact moves "
+    "it down, each on a log scale around a typical lead (5 email opens, 3 website visits, 1 content "
+    "download, 14 days since contact). A missing value leaves the score where it is. The weights are "
+    "a stated judgement, not learned; the first model trained on real outcomes replaces this rule."
+)
+
+
 def describe_prior() -> str:
-    return (__doc__ or "").split("\n", 1)[1].strip().replace("\n", " ")
+    return RULE_IN_WORDS
