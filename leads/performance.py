@@ -7,45 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from analytics.intervals import wilson_interval
-
-# Below this many observations a rate is flagged as resting on few data.
-SMALL_SAMPLE = 30
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A proportion with its sample size and 95% Wilson interval (fractions, ``None`` without data)."""
-
-    successes: int
-    n: int
-    value: float | None
-    low: float | None
-    high: float | None
-
-    @property
-    def rate(self) -> float | None:
-        """The value under the name ``_stat.html`` reads."""
-        return self.value
-
-    @property
-    def small_sample(self) -> bool:
-        return self.n < SMALL_SAMPLE
-
-    def percent(self) -> dict[str, Any]:
-        def pct(x: float | None) -> float | None:
-            return None if x is None else round(100 * x, 1)
-
-        interval = None if self.value is None else [pct(self.low), pct(self.high)]
-        return {"value": pct(self.value), "n": self.n, "interval": interval}
-
-
-def rate(successes: int, n: int, confidence: float = 0.95) -> Rate:
-    if n == 0:
-        wilson_interval(successes, n, confidence)  # validates the counts
-        return Rate(successes, 0, None, None, None)
-    low, high = wilson_interval(successes, n, confidence)
-    return Rate(successes, n, successes / n, low, high)
+from core.stats import SMALL_SAMPLE, Rate
 
 
 @dataclass(frozen=True)
@@ -75,9 +37,9 @@ def _mean(total: float, n: int) -> float | None:
 def summarize_performance(counts: PerformanceCounts) -> dict[str, Any]:
     """The seed's performance fields plus n and a 95% interval beside every rate."""
     finished = counts.successful_executions + counts.failed_executions
-    success = rate(counts.successful_executions, finished)
-    conversion = rate(counts.leads_converted, counts.leads_with_feedback)
-    useful = rate(counts.total_leads_useful, counts.leads_with_feedback)
+    success = Rate(counts.successful_executions, finished)
+    conversion = Rate(counts.leads_converted, counts.leads_with_feedback)
+    useful = Rate(counts.total_leads_useful, counts.leads_with_feedback)
     quality = _mean(counts.quality_score_sum, counts.quality_score_n)
     response = _mean(counts.response_time_ms_sum, counts.response_time_n)
     success_pct, conversion_pct, useful_pct = (
@@ -114,7 +76,7 @@ def performance_rates(counts: PerformanceCounts) -> dict[str, Rate]:
     """The rates of ``summarize_performance`` as ``Rate`` objects, for pages."""
     finished = counts.successful_executions + counts.failed_executions
     return {
-        "success": rate(counts.successful_executions, finished),
-        "conversion": rate(counts.leads_converted, counts.leads_with_feedback),
-        "useful": rate(counts.total_leads_useful, counts.leads_with_feedback),
+        "success": Rate(counts.successful_executions, finished),
+        "conversion": Rate(counts.leads_converted, counts.leads_with_feedback),
+        "useful": Rate(counts.total_leads_useful, counts.leads_with_feedback),
     }

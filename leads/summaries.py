@@ -4,21 +4,16 @@ serving model and the outcomes collected."""
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
-from analytics.intervals import wilson_interval
-from analytics.rollups import all_time_totals
-from leads.models import Execution, ExecutionStatus, Lead, LeadScore
+from core.formatting import percent
+from core.stats import Rate, wilson_interval
+from leads.models import Execution, ExecutionStatus, Lead, LeadScore, Outcome
 from leads.models.lead_feedback import ConversionStatus
-from leads.performance import rate
 from leads.services.scoring.champion import serving_model
 from leads.services.scoring.settings import scoring_settings
 
 
 def dashboard_cards(workspace):
     return [*preference_cards(workspace), *scoring_cards(workspace)]
-
-
-def _percent(value):
-    return "–" if value is None else f"{100 * value:.0f}%"
 
 
 def preference_cards(workspace):
@@ -36,17 +31,17 @@ def preference_cards(workspace):
     converted = (
         leads.filter(feedback__conversion_status=ConversionStatus.CONVERTED).values("id").distinct().count()
     )
-    success = rate(runs["ok"], runs["ok"] + runs["failed"])
-    conversion = rate(converted, judged)
+    success = Rate(runs["ok"], runs["ok"] + runs["failed"])
+    conversion = Rate(converted, judged)
     generated, kept = runs["generated"] or 0, runs["kept"] or 0
 
     def interval(r):
-        return "no data" if r.value is None else f"95% CI {_percent(r.low)}–{_percent(r.high)}"
+        return "no data" if r.value is None else f"95% CI {percent(r.low)}–{percent(r.high)}"
 
     return [
         {
             "title": "Lead runs succeeding",
-            "value": _percent(success.value),
+            "value": percent(success.value),
             "n": success.n,
             "detail": f"{interval(success)}; {runs['failed']} failed",
             "url": reverse("leads:agents"),
@@ -60,7 +55,7 @@ def preference_cards(workspace):
         },
         {
             "title": "Kept leads converted",
-            "value": _percent(conversion.value),
+            "value": percent(conversion.value),
             "n": conversion.n,
             "detail": f"{interval(conversion)}; of leads with feedback",
             "url": reverse("leads:index"),
@@ -71,9 +66,11 @@ def preference_cards(workspace):
 def scoring_cards(workspace):
     _, version, label = serving_model(workspace)
     row = scoring_settings(workspace)
-    # Every outcome ever recorded, from the analytics rollups (equal to a count of the rows).
-    totals = all_time_totals(workspace, "outcomes")
-    n, won = totals["n"], totals["hits"]
+    # Every outcome ever recorded (a loop app never reads analytics' rollups).
+    totals = Outcome.objects.for_workspace(workspace).aggregate(
+        n=Count("id"), won=Count("id", filter=Q(won=True))
+    )
+    n, won = totals["n"], totals["won"]
     auc = (version.metrics or {}).get("auc") if version else None
     detail = (
         f"held-out AUC {auc['value']:.2f} (95% CI {auc['low']:.2f}-{auc['high']:.2f})"

@@ -6,7 +6,7 @@ from leads.models.agents import Agent
 from leads.models.executions import FINISHED, SUCCESSFUL, Execution, ExecutionStatus
 from leads.models.lead_feedback import ConversionStatus, LeadFeedback
 from leads.models.leads import Lead
-from leads.performance import PerformanceCounts, rate, summarize_performance
+from leads.performance import PerformanceCounts, summarize_performance
 
 
 def performance_counts(workspace, **scope):
@@ -80,8 +80,3 @@ def recipe_performance(workspace, recipe):
         **summarize_performance(counts),
         "conversion_status_counts": conversion_breakdown(workspace, recipe=recipe),
     }
-
-
-def stat(successes, n):
-    """A rate in the shape ``_stat.html`` shows (fractions, n, interval)."""
-    return rate(successes, n)

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from analytics.intervals import wilson_interval
 from core.csv_export import shown
+from core.stats import wilson_interval
 from leads.charts import distribution_chart, reliability_chart
 from leads.forms.scoring import ScoringSettingsForm
 from leads.models import LeadScore, ScoringModelVersion

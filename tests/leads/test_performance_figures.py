@@ -4,8 +4,8 @@ import random
 
 import pytest
 
+from core.stats import wilson_interval
 from leads.models import Execution, Lead, LeadFeedback
-from leads.performance import wilson_interval
 from tests.leads.factories import (
     AgentFactory,
     ExecutionFactory,

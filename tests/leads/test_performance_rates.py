@@ -4,12 +4,8 @@ import math
 
 import pytest
 
-from leads.performance import (
-    PerformanceCounts,
-    rate,
-    summarize_performance,
-    wilson_interval,
-)
+from core.stats import Rate, wilson_interval
+from leads.performance import PerformanceCounts, summarize_performance
 
 
 def test_wilson_interval_matches_the_textbook_value():
@@ -42,13 +38,13 @@ def test_impossible_counts_are_rejected(successes, n):
 
 
 def test_rate_on_no_data_is_none_not_zero():
-    empty = rate(0, 0)
+    empty = Rate(0, 0)
     assert empty.value is None
     assert empty.percent() == {"value": None, "n": 0, "interval": None}
 
 
 def test_rate_in_percent_carries_n_and_interval():
-    assert rate(13, 15).percent() == {"value": 86.7, "n": 15, "interval": [62.1, 96.3]}
+    assert Rate(13, 15).percent() == {"value": 86.7, "n": 15, "interval": [62.1, 96.3]}
 
 
 def test_summary_has_the_seed_fields_computed_from_counts():

@@ -8,7 +8,7 @@ from leads.scoring.evaluation import evaluate_procedure
 from leads.scoring.training import TrainingError
 from leads.services.scoring.retraining import training_data
 from leads.services.scoring.settings import scoring_settings
-from workspaces.models import Workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 
 class Command(BaseCommand):
@@ -18,14 +18,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--workspace", required=True)
+        add_workspace_argument(parser)
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, **options):
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(f"No workspace '{options['workspace']}'.")
+        workspace, _ = workspace_from_options(options)
         if options["folds"] < 2:
             raise CommandError("--folds must be at least 2.")
         frame, y, _ = training_data(workspace)

@@ -14,7 +14,7 @@ from leads.services.imports.reading import (
     guess_outcome_column,
     read_header,
 )
-from workspaces.services import get_or_create_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--workspace", required=True, help="workspace slug (created when missing)")
+        add_workspace_argument(parser, create=True, help="workspace slug (created when missing)")
         parser.add_argument("--id-column", default="", help="column with the CRM's lead id")
         parser.add_argument("--outcome-column", default="", help="column with the outcome")
         parser.add_argument("--positive", default="", help="value of the outcome column that means won")
@@ -45,10 +45,7 @@ class Command(BaseCommand):
         hint = _hint(path, options)
         if hint:
             self.stderr.write(hint)
-        try:
-            workspace, created = get_or_create_workspace(options["workspace"])
-        except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
+        workspace, created = workspace_from_options(options, create=True)
         if created:
             self.stdout.write(f"Created workspace '{workspace.slug}'.")
         try:

@@ -4,20 +4,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from leads.services.scoring.retraining import retrain
+from workspaces.commands import add_workspace_argument, workspace_from_options
 from workspaces.locks import job_lease
-from workspaces.models import Workspace
 
 
 class Command(BaseCommand):
     help = "Train a challenger now, compare it with the champion and promote it or keep the champion."
 
     def add_arguments(self, parser):
-        parser.add_argument("--workspace", required=True)
+        add_workspace_argument(parser)
 
     def handle(self, *args, **options):
-        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
-        if workspace is None:
-            raise CommandError(f"No workspace '{options['workspace']}'.")
+        workspace, _ = workspace_from_options(options)
         with job_lease(f"retrain:{workspace.id}", settings.LEADS_RETRAIN_LEASE_SECONDS) as acquired:
             if not acquired:
                 raise CommandError("A retraining of this workspace is running; try again when it ends.")

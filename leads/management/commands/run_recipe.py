@@ -8,14 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 from leads.models import Recipe
 from leads.services.execution_worker import run_execution
 from leads.services.executions import start_execution
-from workspaces.services import get_or_create_workspace
+from workspaces.commands import add_workspace_argument, workspace_from_options
 
 
 class Command(BaseCommand):
     help = "Run a recipe of a workspace and print the filtering impact (the same pipeline the worker runs)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--workspace", required=True, help="Workspace slug (created when missing).")
+        add_workspace_argument(parser, create=True)
         parser.add_argument("--recipe", required=True, help="Recipe name or id.")
         parser.add_argument(
             "--input",
@@ -27,10 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, workspace, recipe, input, csv, **options):
-        try:
-            ws, created = get_or_create_workspace(workspace)
-        except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from None
+        ws, created = workspace_from_options({"workspace": workspace}, create=True)
         if created:
             self.stdout.write(f"Created workspace {ws.slug} (it has no recipes yet).")
         recipes = Recipe.objects.for_workspace(ws).select_related("agent")

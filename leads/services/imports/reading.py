@@ -10,8 +10,8 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from analytics.spreadsheet import safe_cell
 from core.columns import KnownField, match_columns
+from core.csv_export import safe_cell
 from core.csvio import CsvProblem, check_readable, decode_upload, read_table
 
 MAX_TEXT = 200
