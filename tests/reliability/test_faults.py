@@ -1,10 +1,5 @@
-"""Faults with the real services: the database going away under load, Redis stopped while
-outcomes are posted, a worker killed in the middle of a retraining.
-
-None of these stops the machine's shared PostgreSQL or Redis (the rest of CI runs against them):
-the database restart stops and starts a private PostgreSQL cluster, and the Redis faults a private
-redis-server, both started by the test.
-"""
+"""Faults with the real services (the database going away under load, Redis stopped, a worker
+killed mid-retraining), on private servers only (docs/reliability.md)."""
 
 import os
 import signal

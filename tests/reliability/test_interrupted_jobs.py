@@ -1,7 +1,5 @@
-"""Jobs whose worker dies: the lease a running job renews expires, and the reaper marks the job
-failed with the reason (imports, recipe runs) or sends it again (retraining); a re-run stores
-nothing twice. The worker tests SIGKILL a real worker mid-file, on whichever setup the run uses
-(SQLite + filesystem broker, or PostgreSQL + Redis)."""
+"""Jobs whose worker dies: the lease expires and the reaper fails the job with its reason or
+sends it again; a re-run stores nothing twice (docs/reliability.md)."""
 
 import signal
 import time
