@@ -14,6 +14,10 @@ import time
 import traceback
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+from django.utils import timezone
+
 from bench import environment as bench_environment
 from bench.runner import Row, markdown_table, write_results
 
@@ -83,13 +87,9 @@ def main(argv=None) -> int:
     rows: list[Row] = []
     failed = []
     try:
-        import django
-
         django.setup()
-        from django.core.management import call_command
-        from django.utils import timezone
 
-        from bench.context import Context
+        from bench.context import Context  # noqa: PLC0415 - needs django.setup(), after environment.prepare()
 
         print(
             f"bench: {environment.describe()}, sizes {args.preset}; migrating…", file=sys.stderr, flush=True

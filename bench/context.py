@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+
 from bench.environment import Environment
+from workspaces.models import ApiToken, Membership, Role, Workspace
 
 # Size presets: full is the issue's; quick is for development; tiny is for the smoke test.
 SCALES = {"full": 1.0, "medium": 0.1, "quick": 0.02, "tiny": 0.002}
@@ -56,30 +61,20 @@ class Context:
         )
 
     def workspace(self, slug: str):
-        from workspaces.models import Workspace
-
         return Workspace.objects.create(slug=slug, name=slug.replace("-", " ").title())
 
     def owner(self, workspace, username: str):
-        from django.contrib.auth import get_user_model
-
-        from workspaces.models import Membership, Role
 
         user = get_user_model().objects.create_user(username=username, password="bench-password-1")
         Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
         return user
 
     def token(self, workspace) -> str:
-        from workspaces.models import ApiToken
-
         _token, raw = ApiToken.issue(workspace, "benchmark")
         return raw
 
     def session_cookie(self, user) -> str:
         """A logged-in session for ``user``, as the Cookie header a browser would send."""
-        from django.conf import settings
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
 
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)

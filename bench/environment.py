@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
+from django.db import connection, connections
+
 SETTINGS_MODULE = "bench.settings"
 
 
@@ -37,8 +40,6 @@ def _with_database(url: str, name: str) -> str:
 
 
 def _postgres_admin(url: str):
-    import psycopg
-
     parts = urlsplit(url)
     return psycopg.connect(
         host=parts.hostname or "127.0.0.1",
@@ -92,8 +93,6 @@ def prepare(database_url: str | None = None, redis_url: str | None = None) -> En
 def tear_down(environment: Environment, keep_files: bool = False) -> None:
     """Drop the benchmark's database and folder (closing Django's connections first)."""
     try:
-        from django.db import connections
-
         connections.close_all()
     except Exception:  # noqa: BLE001 - Django may not have started
         pass
@@ -135,8 +134,6 @@ def machine() -> dict:
 
 
 def server_versions() -> dict:
-    from django.db import connection
-
     versions = {"database": connection.vendor}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

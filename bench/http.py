@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.runner import percentile
+from bench.runner import Stats, percentile
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The app's own production command line (Procfile): 2 workers x 4 threads.
@@ -192,8 +192,6 @@ class LoadSeries:
     loads: list[Load]
 
     def stat(self, pick: Callable[[Load], float]):
-        from bench.runner import Stats
-
         return Stats([pick(load) for load in self.loads])
 
     @property

@@ -8,6 +8,9 @@ import io
 
 import numpy as np
 
+from bench import bulk
+from leads.models import Lead, Outcome
+
 INDUSTRIES = ["SaaS", "AI", "B2B", "Fintech", "Retail", "Healthcare", "Logistics", "Education",
               "Manufacturing", "Media", "Energy", "Insurance"]  # fmt: skip
 LOCATIONS = ["San Francisco, CA", "New York, NY", "Austin, TX", "London, UK", "Berlin, Germany",
@@ -97,8 +100,6 @@ def to_csv(leads: dict) -> bytes:
 
 def insert(workspace, leads: dict, ids, now: dt.datetime, with_outcomes: bool = True) -> list:
     """Write the leads (and their outcomes) with fast inserts; returns the lead ids."""
-    from bench import bulk
-    from leads.models import Lead, Outcome
 
     n = len(leads["external_id"])
     lead_ids = ids.many(n)

@@ -9,11 +9,18 @@ import io
 import time
 
 import numpy as np
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from threadpoolctl import threadpool_limits
 
 from bench import bulk
 from bench.runner import Row, Stats, below, percentile
+from content.embeddings import SemanticBackend, get_backend
+from content.models import Brand, DailyMetric, Experiment, Post, WinningCopy
+from content.services.winner_store import _index_for, search_winners
+from workspaces.models import Workspace
 
 FULL_ROWS = 100_000
 INGEST_SHARE = 0.3  # of this scenario's time share; the winner store and searches take the rest
@@ -70,8 +77,6 @@ def metrics_csv(n_rows: int, seed: int = 3) -> bytes:
 
 
 def _copy_seconds(data: bytes) -> float:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
         cursor.execute(f"CREATE TABLE {COPY_TABLE} ({COPY_COLUMNS})")
@@ -84,11 +89,6 @@ def _copy_seconds(data: bytes) -> float:
 
 
 def ingestion_rows(ctx) -> list[Row]:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from content.models import DailyMetric
-    from workspaces.models import Workspace
 
     probe_rows = 500 if ctx.full else 100
     warm = ctx.log_dir / "metrics_probe.csv"
@@ -132,7 +132,6 @@ def ingestion_rows(ctx) -> list[Row]:
 
 def _store_winners(ctx, workspace, n, backend_name, vectors_for, seed) -> float:
     """n winning posts (one per experiment) with their vectors; returns the embedding seconds."""
-    from content.models import Brand, Experiment, Post, WinningCopy
 
     ids = bulk.Ids(seed)
     rng = np.random.default_rng(seed)
@@ -168,10 +167,6 @@ def _store_winners(ctx, workspace, n, backend_name, vectors_for, seed) -> float:
 
 
 def search_rows(ctx) -> list[Row]:
-    from django.test import override_settings
-
-    from content.embeddings import SemanticBackend, get_backend
-    from content.services.winner_store import search_winners
 
     n = ctx.size(FULL_WINNERS, minimum=500)
     rows = []
@@ -213,7 +208,6 @@ def search_rows(ctx) -> list[Row]:
                 began = time.perf_counter()
                 search_winners(workspace, query, limit=10)
                 latencies.append(time.perf_counter() - began)
-        from content.services.winner_store import _index_for
 
         matrix = _index_for(workspace, backend).matrix
         query_vectors = backend.embed(queries[: len(latencies)])

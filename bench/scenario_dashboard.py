@@ -7,11 +7,18 @@ import datetime as dt
 import time
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 
+from analytics.models import DailyRollup
+from analytics.tasks import refresh_workspace
 from bench import bulk
+from bench import sql_rows as q
 from bench.http import Server, request
+from bench.lead_data import INDUSTRIES, LOCATIONS, SOURCES, TITLES
 from bench.runner import Row, Stats, below, measure, percentile
+from leads.models import Agent, Execution, Lead, LeadFeedback, Outcome, Recipe
+from workspaces.models import Workspace
 
 FULL_LEADS = 1_000_000
 FULL_OUTCOMES = 100_000
@@ -25,9 +32,6 @@ PAGES = ["agents", "recipes", "models", "brands", "segments", "frameworks"]
 
 def _load(ctx, workspace, user, n_leads, n_outcomes):
     """Executions, leads, one feedback row per lead and outcomes, generated inside the database."""
-    from bench import sql_rows as q
-    from bench.lead_data import INDUSTRIES, LOCATIONS, SOURCES, TITLES
-    from leads.models import Agent, Execution, Lead, LeadFeedback, Outcome, Recipe
 
     now = timezone.now()
     rng = np.random.default_rng(66)
@@ -78,9 +82,6 @@ def _load(ctx, workspace, user, n_leads, n_outcomes):
 
 def _raw_sql(workspace):
     """The leads loop's dashboard aggregates (this and the previous 30 days, per day) in one query."""
-    from django.db import connection
-
-    from leads.models import Execution, LeadFeedback, Outcome
 
     day = "date({})" if connection.vendor == "sqlite" else "CAST({} AS date)"
     end = timezone.now()
@@ -97,7 +98,6 @@ def _raw_sql(workspace):
         SELECT 'executions', {day.format("created_at")} AS d, sum(leads_generated), sum(leads_kept)
           FROM {ex} WHERE workspace_id = %s AND created_at >= %s AND created_at < %s GROUP BY d
     """
-    from workspaces.models import Workspace
 
     workspace_id = Workspace._meta.pk.get_db_prep_value(workspace.id, connection)
     if connection.vendor == "sqlite":
@@ -131,14 +131,12 @@ def run(ctx) -> list[Row]:
     started = time.perf_counter()
     _load(ctx, workspace, user, n_leads, n_outcomes)
     load_seconds = time.perf_counter() - started
-    from analytics.tasks import refresh_workspace
 
     rollup_started = time.perf_counter()
     refreshed = refresh_workspace(workspace)
     rollup_seconds = time.perf_counter() - rollup_started
     if refreshed is None:
         raise RuntimeError("the rollup lease was held by someone else")
-    from analytics.models import DailyRollup
 
     rollup_rows = DailyRollup.objects.filter(workspace=workspace).count()
     again_started = time.perf_counter()

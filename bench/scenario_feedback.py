@@ -8,7 +8,13 @@ import datetime as dt
 from django.utils import timezone
 
 from bench import bulk
+from bench import sql_rows as q
 from bench.runner import Row, below, measure
+from feedback.models import FeedbackEntry
+from feedback.queries import entries_frame
+from feedback.services.capture import invalidate_patterns
+from feedback.services.patterns import analyze_workspace
+from feedback.services.reports import write_report
 
 FULL_ENTRIES = 1_000_000
 TASKS = ["Summarise this support ticket", "Write a cold email to a CFO", "Review this pull request",
@@ -24,8 +30,6 @@ MODELS = ["claude-sonnet", "claude-haiku", "gpt-4o", "llama-3"]
 def _load(workspace, n, start):
     """n entries over the 14 days from ``start``, generated inside the database; prompts with a
     'good' hint succeed more often, as do one framework and one model."""
-    from bench import sql_rows as q
-    from feedback.models import FeedbackEntry
 
     good = f"({q.rand(1)} < 0.5)"
     hint = f"(CASE WHEN {good} THEN {q.pick(HINTS_GOOD, 2)} ELSE {q.pick(HINTS_BAD, 3)} END)"
@@ -52,11 +56,6 @@ def _load(workspace, n, start):
 
 
 def run(ctx) -> list[Row]:
-    from feedback.queries import entries_frame
-    from feedback.services.capture import invalidate_patterns
-    from feedback.services.patterns import analyze_workspace
-    from feedback.services.reports import write_report
-
     n = ctx.size(FULL_ENTRIES, minimum=2000)
     workspace = ctx.workspace("bench-feedback")
     now = timezone.now()

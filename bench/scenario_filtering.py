@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from bench.runner import Row, below, measure
+from leads.filtering import filter_leads, normalize_text
+from leads.models.preferences import PreferenceSet
+from leads.sources import generate_demo_leads
 
 FULL_SIZE = 100_000
 
 
 def _preferences():
-    from leads.models.preferences import PreferenceSet
-
     values = {
         "preferred_industries": ["SaaS", "AI", "Fintech"],
         "min_engagement_score": 0.5,
@@ -27,7 +28,6 @@ def _preferences():
 
 def _columns(leads, values):
     """The same leads as arrays, text already normalised the way the filter compares it."""
-    from leads.filtering import normalize_text
 
     def numbers(key):
         return np.array([np.nan if lead.get(key) is None else lead[key] for lead in leads], dtype=float)
@@ -68,9 +68,6 @@ def _numpy_pass(c, values):
 
 
 def run(ctx) -> list[Row]:
-    from leads.filtering import filter_leads
-    from leads.sources import generate_demo_leads
-
     n = ctx.size(FULL_SIZE, minimum=500)
     leads = generate_demo_leads("AI founders", n, seed=7)
     values, prefs = _preferences()

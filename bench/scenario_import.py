@@ -6,8 +6,13 @@ import io
 import time
 from contextlib import redirect_stdout
 
+from django.core.management import call_command
+from django.db import connection
+
 from bench import lead_data
 from bench.runner import Row, Stats, at_least
+from leads.models import Lead, Outcome, ScoringSettings
+from workspaces.models import Workspace
 
 FULL_SIZE = 100_000
 BUDGET_SHARE = 0.75  # of this scenario's share of the time budget (the rest: probe, COPY)
@@ -19,8 +24,6 @@ COPY_COLUMNS = """lead_id text, name text, email text, company text, industry te
 
 
 def _copy_seconds(data: bytes) -> float:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
         cursor.execute(f"CREATE TABLE {COPY_TABLE} ({COPY_COLUMNS})")
@@ -39,8 +42,6 @@ def _copy_seconds(data: bytes) -> float:
 
 
 def _import(path, slug) -> str:
-    from django.core.management import call_command
-
     out = io.StringIO()
     with redirect_stdout(out):
         call_command(
@@ -51,10 +52,6 @@ def _import(path, slug) -> str:
 
 
 def run(ctx) -> list[Row]:
-    from django.db import connection
-
-    from leads.models import Lead, Outcome, ScoringSettings
-    from workspaces.models import Workspace
 
     probe_rows = 2000 if ctx.full else 200
     warm = ctx.log_dir / "import_probe.csv"

@@ -9,6 +9,9 @@ import numpy as np
 
 from bench import bulk
 from bench.runner import Row, below, measure
+from matching import learning
+from matching.models import Candidate, Choice, Factor, MatchingSession, Recommendation, WeightVersion
+from matching.services.weights import build_choice_set, choice_frame, fit_options, learn_weights
 
 FULL_SESSIONS = 100_000
 ALTERNATIVES = 4
@@ -19,7 +22,6 @@ SEGMENTS = ["price_sensitive", "quality_focused", "speed_priority", "balanced"]
 def _load(workspace, n_sessions):
     """Sessions with 4 of 12 candidates shown in ranked order, the choice drawn from a logit with
     segment-specific weights and a first-position bonus."""
-    from matching.models import Candidate, Choice, Factor, MatchingSession, Recommendation
 
     ids = bulk.Ids(88)
     rng = np.random.default_rng(88)
@@ -68,10 +70,6 @@ def _load(workspace, n_sessions):
 
 
 def run(ctx) -> list[Row]:
-    from matching import learning
-    from matching.models import WeightVersion
-    from matching.services.weights import build_choice_set, choice_frame, fit_options, learn_weights
-
     n = ctx.size(FULL_SESSIONS, minimum=300)
     workspace = ctx.workspace("bench-matching")
     _load(workspace, n)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from bench import bulk, lead_data
 from bench.http import Server, run_load
 from bench.runner import Row, Stats, at_least, within
+from leads.models import Outcome
 
 CLIENTS = 8
 PER_RUN = 3000  # requests per run at most (each to a lead without an outcome yet)
@@ -16,8 +17,6 @@ BASE_LEADS = 10_000  # leads already in the workspace, as in a real CRM
 
 
 def run(ctx) -> list[Row]:
-    from leads.models import Outcome
-
     runs = ctx.runs(2)
     per_run = ctx.size(PER_RUN, minimum=60)
     seconds = ctx.seconds(SECONDS, 0.2)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bench import bulk, lead_data
 from bench.runner import Row, below, measure
+from leads.services.scoring.retraining import retrain
 
 SIZES = (10_000, 100_000)
 
@@ -21,8 +22,6 @@ def workspace_with_outcomes(ctx, n: int, slug: str, seed: int):
 
 
 def run(ctx) -> list[Row]:
-    from leads.services.scoring.retraining import retrain
-
     rows, medians = [], {}
     started = time.perf_counter()
     for full_size, runs in zip(SIZES, (ctx.runs(2), 1), strict=True):

@@ -6,10 +6,18 @@ from __future__ import annotations
 import json
 import time
 
+from threadpoolctl import threadpool_limits
+
 from bench import bulk
 from bench.http import Server, load_series
 from bench.runner import Row, Stats, below, measure, within
 from bench.scenario_retraining import workspace_with_outcomes
+from leads.models import Lead, ScoringSettings
+from leads.scoring.features import prepare_frame
+from leads.services.scoring.champion import serving_model
+from leads.services.scoring.records import lead_frame
+from leads.services.scoring.retraining import retrain
+from leads.services.scoring.scores import score_leads
 
 FULL_SIZE = 100_000
 HTTP_REQUESTS = 1000  # per load run, at most
@@ -18,8 +26,6 @@ CLIENTS = 8
 
 
 def _scoring_workspace(ctx, n):
-    from leads.services.scoring.retraining import retrain
-
     workspace = ctx.shared.get("retrained_100000")
     if workspace is None:
         workspace = workspace_with_outcomes(ctx, n, "bench-scoring", seed=100_000)
@@ -51,13 +57,6 @@ def _payload(lead) -> dict:
 
 
 def batch_rows(ctx, workspace, n) -> list[Row]:
-    from threadpoolctl import threadpool_limits
-
-    from leads.models import Lead
-    from leads.scoring.features import prepare_frame
-    from leads.services.scoring.champion import serving_model
-    from leads.services.scoring.records import lead_frame
-    from leads.services.scoring.scores import score_leads
 
     leads = list(Lead.objects.for_workspace(workspace).order_by("external_id")[:n])
     probe = min(len(leads), 2000)
@@ -98,8 +97,6 @@ def batch_rows(ctx, workspace, n) -> list[Row]:
 
 
 def http_rows(ctx, workspace) -> list[Row]:
-    from leads.models import Lead, ScoringSettings
-
     token = ctx.token(workspace)
     sample = list(Lead.objects.for_workspace(workspace).order_by("external_id")[:2000])
     bodies = [json.dumps(_payload(lead)).encode() for lead in sample]
