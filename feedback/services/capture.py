@@ -16,7 +16,7 @@ def invalidate_patterns(workspace) -> None:
 def clean_entry(data: dict) -> dict:
     """FeedbackEntry's fields from raw data (keys: prompt, output, rating, thumbs, tags, context,
     framework, model, notes, timestamp); ValidationError naming each bad field."""
-    return validated(EntryForm, data).entry_fields()
+    return EntryForm.check(data)
 
 
 @transaction.atomic
