@@ -1,18 +1,26 @@
 """Faults with the real services (the database going away under load, Redis stopped, a worker
 killed mid-retraining), on private servers only (docs/reliability.md)."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from config.celery import app
+from content.models import Brand, DailyMetric, Experiment, Post, WinnerDecision, WinnerRun
+from content.services.winner_job import LEASE_SECONDS
+from content.tasks import decide_workspace_winners
 from leads.models import Lead, ScoringModelVersion, ScoringSettings
 from leads.models.outcomes import Outcome
 from leads.services.scoring.settings import scoring_settings
+from leads.tasks.scoring import retrain_workspace
 from tests.conftest import PROJECT_DIR, worker_environment
 from tests.leads.training_data import make_leads_with_outcomes
 from tests.reliability.load_client import Call, Gunicorn, run_load
@@ -268,11 +276,6 @@ def test_worker_killed_during_retraining_the_job_is_retried_and_its_result_is_si
     )
     worker, log_path = _start_worker(tmp_path, env, name="doomed")
     try:
-        from django.utils import timezone
-
-        from config.celery import app
-        from leads.tasks.scoring import retrain_workspace
-
         # What request_retraining does, sent to the private broker this test's worker reads.
         ScoringSettings.objects.filter(workspace=workspace).update(
             retrain_pending=True, retrain_queued_at=timezone.now()
@@ -295,11 +298,6 @@ def test_worker_killed_during_retraining_the_job_is_retried_and_its_result_is_si
 
 
 def _experiments_with_metrics(workspace, experiments, days=7):
-    import datetime as dt
-    from decimal import Decimal
-
-    from content.models import Brand, DailyMetric, Experiment, Post
-
     brand = Brand.objects.create(workspace=workspace, name="Fault brand")
     today = dt.date.today()
     Experiment.objects.bulk_create(
@@ -344,12 +342,6 @@ def test_worker_killed_during_the_winner_job_the_job_is_retried_and_decides_each
 ):
     """SIGKILL the worker while it decides winners; the redelivered job finishes the same run and
     every experiment has exactly one decision for the day."""
-    from django.utils import timezone
-
-    from config.celery import app
-    from content.models import WinnerDecision, WinnerRun
-    from content.services.winner_job import LEASE_SECONDS
-    from content.tasks import decide_workspace_winners
 
     workspace = WorkspaceFactory(name="Winner team", slug="winner-team")
     experiments = 300

@@ -12,13 +12,20 @@ from django.utils import timezone
 
 from content.models import DailyMetric, MetricImport
 from content.services.ingest import ingest_csv_text
-from leads.models import Execution, Lead, LeadImport, Outcome, ScoringSettings
+from content.tasks import import_metrics_csv
+from leads.models import Execution, Lead, LeadImport, Outcome, ScoringModelVersion, ScoringSettings
+from leads.services.executions import start_execution
 from leads.services.imports.importing import import_leads
 from leads.services.imports.uploads import _import_dir
+from leads.services.scoring.retraining import retrain
 from leads.services.scoring.settings import scoring_settings
-from leads.tasks.scoring import resend_pending_retrainings
+from leads.tasks.executions import run_execution_task
+from leads.tasks.imports import run_import
+from leads.tasks.scoring import resend_pending_retrainings, retrain_workspace
 from tests.conftest import start_worker, stop_worker
 from tests.leads.factories import AgentFactory, ExecutionFactory, RecipeFactory
+from tests.leads.stub_agent import Reply, stub_agent
+from tests.leads.training_data import make_leads_with_outcomes
 from workspaces.jobs import INTERRUPTED, fail_interrupted_jobs
 from workspaces.locks import acquire_lease, job_lease
 from workspaces.models import JobLease
@@ -169,8 +176,6 @@ def doomed_worker(tmp_path, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_lead_import_killed_mid_file_is_failed_and_a_rerun_stores_nothing_twice(workspace, doomed_worker):
-    from leads.tasks.imports import run_import
-
     rows = 60_000
     data = _lead_file(rows)
     path = _import_dir() / f"{uuid.uuid4().hex}.csv"
@@ -209,8 +214,6 @@ def test_lead_import_killed_mid_file_is_failed_and_a_rerun_stores_nothing_twice(
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_metrics_import_killed_mid_file_is_failed_and_a_rerun_stores_nothing_twice(workspace, doomed_worker):
-    from content.tasks import import_metrics_csv
-
     posts, days = 1000, 30
     text = _metrics_file(posts, days)
     job = MetricImport.objects.create(
@@ -238,11 +241,6 @@ def test_metrics_import_killed_mid_file_is_failed_and_a_rerun_stores_nothing_twi
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_retraining_killed_mid_run_is_sent_again_once_its_lease_expires(workspace, doomed_worker, tmp_path):
-    from leads.models import ScoringModelVersion
-    from leads.services.scoring.retraining import retrain
-    from leads.tasks.scoring import retrain_workspace
-    from tests.leads.training_data import make_leads_with_outcomes
-
     make_leads_with_outcomes(workspace, 200)
     assert retrain(workspace).decision == "promoted"
     make_leads_with_outcomes(workspace, 3000, seed=11, start=10_000, minutes_ago=5)  # a slower training
@@ -281,10 +279,6 @@ def test_retraining_killed_mid_run_is_sent_again_once_its_lease_expires(workspac
 def test_recipe_run_killed_while_waiting_for_its_agent_is_failed_with_the_reason(
     workspace, tmp_path, monkeypatch, settings
 ):
-    from leads.services.executions import start_execution
-    from leads.tasks.executions import run_execution_task
-    from tests.leads.stub_agent import Reply, stub_agent
-
     settings.LEADS_AGENT_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     monkeypatch.setenv("LEADS_AGENT_ALLOWED_NETWORKS", "127.0.0.0/8")
     monkeypatch.setenv("LEADS_AGENT_TIMEOUT", "60")

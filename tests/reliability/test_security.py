@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from leads.models import ScoringSettings
+from leads.services.scoring.retraining import retrain
+from tests.leads.training_data import make_leads_with_outcomes
 from tests.workspaces.factories import PASSWORD
 from workspaces.models import ApiToken, AuditEvent, hash_token
 
@@ -170,10 +173,6 @@ def test_preference_change_through_the_api_is_audited_with_the_token(api_client,
 
 @pytest.mark.slow
 def test_model_promotion_and_rollback_are_audited(owner_client, workspace, owner):
-    from leads.models import ScoringSettings
-    from leads.services.scoring.retraining import retrain
-    from tests.leads.training_data import make_leads_with_outcomes
-
     make_leads_with_outcomes(workspace, 150, seed=2)
     v1 = retrain(workspace)
     make_leads_with_outcomes(workspace, 150, seed=3, start=1000, minutes_ago=5)
