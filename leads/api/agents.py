@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from leads.forms.agents import AgentForm
 from leads.models.agents import Agent
 from leads.services.agents import create_agent, create_recipe
 from workspaces.access import require_api_write
@@ -60,7 +61,7 @@ def list_agents(request):
 )
 def create_agent_route(request, payload: AgentIn):
     require_api_write(request)
-    agent = create_agent(request.workspace, payload.name, payload.source, payload.description)
+    agent = create_agent(request.workspace, AgentForm(payload.dict(), workspace=request.workspace))
     return Status(201, {"id": str(agent.id), "name": agent.name, "url": f"/leads/agents/{agent.id}/"})
 
 

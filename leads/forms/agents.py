@@ -4,22 +4,30 @@ from django import forms
 
 from core.jsonlimits import LimitedJSONField
 from leads.agent_network import endpoint_url_problem
-from leads.models.agents import Agent, Recipe
+from leads.models.agents import Agent, LeadSource, Recipe
 from leads.sources import storable_json
 
 
 class AgentForm(forms.ModelForm):
+    """A new or edited agent: the one check of its fields, for the pages and the API alike."""
+
     class Meta:
         model = Agent
         fields = ["name", "description", "source"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "name": {"required": "Give the agent a name.", "max_length": "At most 120 characters."},
+            "source": {"invalid_choice": f"Choose one of: {', '.join(LeadSource.values)}."},
+        }
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the agent a name.")
         taken = Agent.objects.for_workspace(self.workspace).filter(name__iexact=name)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)

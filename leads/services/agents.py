@@ -1,31 +1,25 @@
-"""Creating agents and recipes (behind the API; the pages use the model forms with the same rules)."""
+"""Creating agents (checked by AgentForm, as the page does) and recipes (the pages use RecipeForm)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
 from leads.agent_network import endpoint_url_problem
+from leads.forms.agents import AgentForm
 from leads.models.agents import Agent, LeadSource, Recipe
 from leads.sources import storable_json
 
 
-def create_agent(workspace, name, source=LeadSource.HTTP, description=""):
-    name = " ".join((name or "").replace("\x00", "").split())
-    errors = {}
-    if not name:
-        errors["name"] = ["Give the agent a name."]
-    elif len(name) > 120:
-        errors["name"] = ["At most 120 characters."]
-    elif Agent.objects.for_workspace(workspace).filter(name__iexact=name).exists():
-        errors["name"] = ["An agent with this name exists already."]
-    if source not in LeadSource.values:
-        errors["source"] = [f"Choose one of: {', '.join(LeadSource.values)}."]
-    if errors:
-        raise ValidationError(errors)
+def create_agent(workspace, form: AgentForm) -> Agent:
+    """Store the agent of an AgentForm bound to the page's POST or the API's body; an invalid form
+    raises ValidationError with its field messages."""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
     with transaction.atomic():
-        return Agent.objects.create(
-            workspace=workspace, name=name, source=source, description=(description or "").replace("\x00", "")
-        )
+        agent = form.save(commit=False)
+        agent.workspace = workspace
+        agent.save()
+    return agent
 
 
 def create_recipe(

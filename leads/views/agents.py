@@ -36,14 +36,9 @@ def agent_create(request):
         return HttpResponseNotAllowed(["POST"])
     form = AgentForm(request.POST, workspace=request.workspace)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            agent = create_agent(request.workspace, data["name"], data["source"], data["description"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Agent {agent} created. Now give it a recipe.")
-            return redirect_after_post(request, "leads:agent_detail", agent_id=agent.id)
+        agent = create_agent(request.workspace, form)
+        messages.success(request, f"Agent {agent} created. Now give it a recipe.")
+        return redirect_after_post(request, "leads:agent_detail", agent_id=agent.id)
     agents = Agent.objects.for_workspace(request.workspace)
     rows = [{"agent": agent, **_performance(request.workspace, agent=agent)} for agent in agents]
     return render(request, "leads/agents.html", {"rows": rows, "form": form}, status=400)
