@@ -9,8 +9,11 @@ STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist); each gets its own database, folder and Redis database.
 PYTEST_WORKERS ?= 2
+# Each test handed to the first free process, slowest first (tests/conftest.py orders them);
+# tests sharing an expensive fixture (the journeys' demo stack) stay in one process.
+PYTEST_DIST := --dist loadgroup --no-loadscope-reorder
 
-.PHONY: install demo serve test lint format bench migrate clean audit
+.PHONY: install demo serve test test-fast lint format bench migrate clean audit
 
 $(STAMP): $(REQUIREMENTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,7 +45,11 @@ format: install
 
 test: lint
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) $(PYTEST_ARGS)
+
+# The suite without the tests marked slow (browsers, workers, servers, load): for development.
+test-fast: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) -m "not slow" $(PYTEST_ARGS)
 
 # Known vulnerabilities in the pinned runtime requirements (needs PyPI's JSON API or OSV; --strict fails
 # when a package could not be checked, so an unreachable service is an error, not a pass).

@@ -56,6 +56,13 @@ def _services_problem():
 
 
 def pytest_collection_modifyitems(config, items):
+    _skip_missing_services_and_browser(config, items)
+    if _flag("SERVICES_PASS"):
+        _deselect_what_the_services_do_not_change(config, items)
+    _order_and_group_for_parallel_runs(items)
+
+
+def _skip_missing_services_and_browser(config, items):
     service_items = [item for item in items if item.get_closest_marker("services")]
     problem = _services_problem() if service_items or _flag("REQUIRE_SERVICES") else None
     if problem and _flag("REQUIRE_SERVICES"):
@@ -71,6 +78,131 @@ def pytest_collection_modifyitems(config, items):
         skip = pytest.mark.skip(reason=f"browser tests need Debian's chromium at {CHROMIUM}")
         for item in browser_items:
             item.add_marker(skip)
+
+
+# --- the services pass: only the tests PostgreSQL and Redis can change --------------------
+
+# A test whose fixtures include one of these reads or writes the database or serves pages.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "client",
+    "async_client",
+    "admin_client",
+    "admin_user",
+    "django_user_model",
+}
+# Markers of tests that need the services, start processes or drive a browser.
+SERVICE_MARKERS = {"django_db", "services", "worker", "browser"}
+# A module whose text names one of these may reach the cache, the broker or a server process
+# without a database fixture (a task queued, a cache read, a subprocess): all its tests are kept.
+SERVICE_WORDS = (
+    "cache",
+    "redis",
+    "celery",
+    "broker",
+    "delay(",
+    "apply_async",
+    "subprocess",
+    "popen",
+    "gunicorn",
+    "socket",
+    "connection",
+    "database_url",
+    "settings.databases",
+)
+_module_reaches_services = {}
+
+
+def _needs_the_services(item):
+    if DATABASE_FIXTURES.intersection(item.fixturenames):
+        return True
+    if any(item.get_closest_marker(name) for name in SERVICE_MARKERS):
+        return True
+    path = Path(item.fspath)
+    if path not in _module_reaches_services:
+        text = path.read_text(errors="replace").lower()
+        _module_reaches_services[path] = any(word in text for word in SERVICE_WORDS)
+    return _module_reaches_services[path]
+
+
+def _deselect_what_the_services_do_not_change(config, items):
+    """SERVICES_PASS=1 (.ci/run's second pass): a test with no database fixture, no services,
+    worker or browser marker, in a module that names no cache, broker or server, runs the same on
+    SQLite as on PostgreSQL/Redis; the embedded pass has run it, so this pass leaves it out."""
+    kept = [item for item in items if _needs_the_services(item)]
+    dropped = [item for item in items if not _needs_the_services(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+    config.stash[_services_pass_deselected] = len(dropped)
+    if hasattr(config, "workeroutput"):  # an xdist process: its controller prints the summary
+        config.workeroutput["services_pass_deselected"] = len(dropped)
+
+
+_services_pass_deselected = pytest.StashKey[int]()
+
+
+def pytest_testnodedown(node, error):
+    """The controller of a parallel run learns the count from its processes (all collect the same)."""
+    count = getattr(node, "workeroutput", {}).get("services_pass_deselected")
+    if count is not None:
+        node.config.stash[_services_pass_deselected] = count
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    count = config.stash.get(_services_pass_deselected, None)
+    if count is not None:
+        terminalreporter.write_line(
+            f"SERVICES_PASS=1: {count} tests deselected: they use no database, cache, broker, server "
+            "or browser, so they run the same in the embedded pass, which ran them"
+        )
+
+
+# --- order and groups for the parallel run --------------------------------------------------
+
+# The slowest tests start first, so the other process takes the many short ones meanwhile and
+# both finish together (with --dist loadgroup each test is handed out when a process is free).
+# A module's tests stay together, so its module-scoped fixtures are built once.
+STARTS_FIRST = ("slow", "worker", "browser")
+# The longest modules (minutes each in the services pass) start before the other slow ones.
+LONGEST_FIRST = ("tests/reliability/test_load.py", "tests/reliability/test_faults.py")
+# Tests sharing an expensive fixture run in one process, so it is built once: the journeys' demo
+# stack (per session) and the module-scoped worlds and models (per module).
+SHARED_FIXTURES = {
+    "demo_stack": "journeys",
+    "seeded_world": None,
+    "small_world": None,
+    "_used_workspace": None,
+    "telco": None,
+    "models": None,
+    "tiny_run": None,
+}
+
+
+def _order_and_group_for_parallel_runs(items):
+    first = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        starts_first = any(item.get_closest_marker(name) for name in STARTS_FIRST)
+        first[module] = first.get(module, False) or starts_first
+        for fixture in SHARED_FIXTURES.keys() & set(item.fixturenames):
+            item.add_marker(pytest.mark.xdist_group(SHARED_FIXTURES[fixture] or module))
+    modules = list(dict.fromkeys(item.nodeid.split("::")[0] for item in items))
+
+    def rank(module):
+        if "/journeys/" in module:
+            return 0
+        if module in LONGEST_FIRST:
+            return 1 + LONGEST_FIRST.index(module) / len(LONGEST_FIRST)
+        return 2 if first[module] else 3
+
+    rank = {module: (rank(module), i) for i, module in enumerate(modules)}
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
 
 
 # --- people and workspaces -----------------------------------------------------------------
