@@ -14,9 +14,11 @@ SECONDS_MESSAGE = "Give seconds between 0 and a week."
 
 
 def _text(limit, **kwargs):
+    # Kept as sent (not stripped), as the API always stored them; the pages strip what people type.
     return forms.CharField(
         max_length=limit,
         required=False,
+        strip=False,
         error_messages={"max_length": f"At most {limit} characters."},
         **kwargs,
     )
@@ -68,17 +70,27 @@ class InteractionForm(forms.Form):
     helpful_rating = _rating()
 
 
-class StartSessionForm(forms.Form):
-    customer_ref = forms.CharField(
-        label="Customer",
-        max_length=200,
-        required=False,
-        help_text="A name or id; past choices refine the segment.",
+class SessionRequestForm(forms.Form):
+    """Who asks and how complex the request is; `start_session` checks it for the page and the API."""
+
+    customer_ref = _text(200, label="Customer", help_text="A name or id; past choices refine the segment.")
+    complexity = forms.ChoiceField(
+        choices=Complexity.choices,
+        initial=Complexity.MEDIUM,
+        error_messages=dict.fromkeys(
+            ("required", "invalid_choice"), f"Use one of {', '.join(Complexity.values)}."
+        ),
     )
+
+
+class StartSessionForm(SessionRequestForm):
+    """The matching page's new session: the request and the customer's stated priorities."""
+
+    field_order = ["customer_ref", "request", "complexity", "price", "quality", "speed", "proximity"]
+
     request = forms.CharField(
         label="Request details", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    complexity = forms.ChoiceField(choices=Complexity.choices, initial=Complexity.MEDIUM)
     price = forms.ChoiceField(label="Importance of price (1-5)", choices=IMPORTANCE, required=False)
     quality = forms.ChoiceField(label="Importance of quality (1-5)", choices=IMPORTANCE, required=False)
     speed = forms.ChoiceField(label="Importance of speed (1-5)", choices=IMPORTANCE, required=False)
@@ -108,6 +120,8 @@ class StartSessionForm(forms.Form):
 
 class ChoiceForm(ChoiceDetailsForm):
     """The session page's choice: the candidate and the choice's details."""
+
+    field_order = ["candidate_id", "satisfaction", "reasoning", "important_factors", "outcome"]
 
     candidate_id = forms.CharField(required=False)
     important_factors = forms.MultipleChoiceField(

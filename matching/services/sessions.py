@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from matching import learning
-from matching.forms import ChoiceDetailsForm, InteractionForm, cleaned_or_refused
+from matching.forms import ChoiceDetailsForm, InteractionForm, SessionRequestForm, cleaned_or_refused
 from matching.learning import Standardiser
 from matching.models import (
     Candidate,
@@ -135,13 +135,10 @@ def start_session(
     user=None,
 ) -> MatchingSession:
     """Rank the candidates for a customer's request and store the session with its list."""
-    if complexity not in Complexity.values:
-        raise ValidationError({"complexity": [f"Use one of {', '.join(Complexity.values)}."]})
+    cleaned_or_refused(SessionRequestForm, {"customer_ref": customer_ref, "complexity": complexity})
     stated = _clean_preferences(stated_preferences)
     if details is not None and not isinstance(details, dict):
         raise ValidationError({"details": ["Give the request details as an object."]})
-    if len(customer_ref or "") > 200:
-        raise ValidationError({"customer_ref": ["At most 200 characters."]})
     factors = factors_for(workspace)
     if not factors:
         raise ValidationError({"candidate_ids": ["This workspace has no factors to rank by yet."]})

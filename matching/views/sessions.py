@@ -66,7 +66,7 @@ def start(request):
         try:
             session = start_session(
                 request.workspace,
-                customer_ref=form.cleaned_data["customer_ref"],
+                customer_ref=form.cleaned_data["customer_ref"].strip(),
                 details={"request": form.cleaned_data["request"]} if form.cleaned_data["request"] else {},
                 complexity=form.cleaned_data["complexity"],
                 stated_preferences=form.stated_preferences(),
@@ -279,9 +279,9 @@ def choose(request, session_id):
                 candidate_id=None if candidate_id in ("", "none") else candidate_id,
                 decision_time_seconds=elapsed if first and 0 <= elapsed <= 7 * 24 * 3600 else None,
                 satisfaction=form.cleaned_data["satisfaction"],
-                reasoning=form.cleaned_data["reasoning"],
+                reasoning=form.cleaned_data["reasoning"].strip(),
                 important_factors=form.cleaned_data["important_factors"],
-                outcome=form.cleaned_data["outcome"],
+                outcome=form.cleaned_data["outcome"].strip(),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
