@@ -134,16 +134,24 @@ class ChoiceForm(ChoiceDetailsForm):
         self.fields["important_factors"].choices = [(f.key, f.label) for f in factors]
 
 
-class ProviderForm(forms.Form):
-    """A provider's name, description, whether it is recommended, and one number per factor."""
+class ProviderDetailsForm(forms.Form):
+    """A provider's name, description and whether it is recommended; `save_candidate` checks them
+    for the page and the API (factor values: `clean_factor_values`)."""
 
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(
+        max_length=200,
+        error_messages={"required": "Give the provider a name.", "max_length": "Use at most 200 characters."},
+    )
     description = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     active = forms.BooleanField(
         label="Recommend this provider",
         required=False,
         help_text="Inactive providers are kept but not ranked.",
     )
+
+
+class ProviderForm(ProviderDetailsForm):
+    """The providers page's form: the provider's details and one number per factor."""
 
     def __init__(self, *args, factors=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from matching.forms import ProviderDetailsForm, cleaned_or_refused
 from matching.models import Candidate
 from matching.selectors import factors_for
 
@@ -65,11 +66,10 @@ def save_candidate(
     """Update the given candidate, or create one (with upsert, update the one with this name
     instead). Returns (candidate, created). Factor values replace the stored ones; a name another
     provider has is an error."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": ["Give the provider a name."]})
-    if len(name) > 200:
-        raise ValidationError({"name": ["Use at most 200 characters."]})
+    details = cleaned_or_refused(
+        ProviderDetailsForm, {"name": name, "description": description, "active": active}
+    )
+    name = details["name"]
     values = clean_factor_values(workspace, factor_values)
     if candidate is not None and candidate.workspace_id != workspace.id:
         raise ValidationError({"name": ["Unknown provider."]})
@@ -79,9 +79,9 @@ def save_candidate(
     if created:
         candidate = Candidate(workspace=workspace)
     candidate.name = name
-    candidate.description = (description or "").strip()[:5000]
+    candidate.description = details["description"]
     candidate.factor_values = values
-    candidate.active = bool(active)
+    candidate.active = details["active"]
     try:
         with transaction.atomic():
             candidate.save()
