@@ -110,6 +110,7 @@ class TagsField(forms.Field):
         return normalise_tags(value)
 
     def validate(self, value):
+        super().validate(value)
         if len(value) > self.max_tags or any(len(t) > self.max_tag_length for t in value):
             raise ValidationError(self.message)
 
