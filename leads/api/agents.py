@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from leads.forms.agents import AgentForm
+from leads.forms.agents import AgentForm, RecipeForm
 from leads.models.agents import Agent
 from leads.services.agents import create_agent, create_recipe
 from workspaces.access import require_api_write
@@ -69,8 +69,6 @@ def create_agent_route(request, payload: AgentIn):
 def create_recipe_route(request, agent_id: uuid.UUID, payload: RecipeIn):
     require_api_write(request)
     agent = get_object_or_404(Agent.objects.for_workspace(request.workspace), pk=agent_id)
-    recipe = create_recipe(
-        request.workspace, agent, payload.name, payload.input_data, payload.endpoint_url,
-        payload.demo_lead_count, payload.description,
-    )  # fmt: skip
+    form = RecipeForm(payload.dict(), agent=agent, every_field=True)
+    recipe = create_recipe(request.workspace, agent, form)
     return Status(201, {"id": str(recipe.id), "name": recipe.name, "url": f"/leads/recipes/{recipe.id}/"})

@@ -1,6 +1,7 @@
 """Forms to create and edit agents and recipes, and to run a recipe on an uploaded CSV."""
 
 from django import forms
+from django.core.validators import URLValidator
 
 from core.jsonlimits import LimitedJSONField
 from leads.agent_network import endpoint_url_problem
@@ -54,21 +55,45 @@ class RecipeForm(forms.ModelForm):
         model = Recipe
         fields = ["name", "description", "input_data", "endpoint_url", "demo_lead_count"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "name": {"required": "Give the recipe a name.", "max_length": "At most 120 characters."},
+            "demo_lead_count": {"invalid": "Give a whole number from 1 to 100000."},
+        }
 
-    def __init__(self, *args, agent, **kwargs):
+    def __init__(self, *args, agent, every_field=False, **kwargs):
+        """The page shows only the fields the agent's source uses; the API (`every_field`) takes
+        them all, as its body may carry them."""
         super().__init__(*args, **kwargs)
         self.agent = agent
-        if agent.source != "http":
+        if agent.source != "http" and not every_field:
             del self.fields["endpoint_url"]
-        if agent.source != "demo":
+        if agent.source != "demo" and not every_field:
             del self.fields["demo_lead_count"]
 
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the recipe a name.")
+        return name
+
     def clean_endpoint_url(self):
-        url = self.cleaned_data.get("endpoint_url") or ""
-        problem = endpoint_url_problem(url) if url else None
+        url = (self.cleaned_data.get("endpoint_url") or "").strip()
+        if not url:
+            return ""
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except forms.ValidationError:
+            raise forms.ValidationError("Give an http(s) URL.") from None
+        problem = endpoint_url_problem(url)
         if problem:
             raise forms.ValidationError(problem)
         return url
+
+    def clean_demo_lead_count(self):
+        count = self.cleaned_data.get("demo_lead_count")
+        if count is None or not 1 <= count <= 100_000:
+            raise forms.ValidationError("Give a whole number from 1 to 100000.")
+        return count
 
     def clean_input_data(self):
         value = self.cleaned_data.get("input_data")

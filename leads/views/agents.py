@@ -1,7 +1,6 @@
 """Agents and recipes: list, create, edit, and their performance pages."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 
@@ -59,17 +58,9 @@ def recipe_create(request, agent_id):
     agent = get_object_or_404(Agent.objects.for_workspace(request.workspace), pk=agent_id)
     recipe_form = RecipeForm(request.POST, agent=agent)
     if recipe_form.is_valid():
-        data = recipe_form.cleaned_data
-        try:
-            recipe = create_recipe(
-                request.workspace, agent, data["name"], data.get("input_data"), data.get("endpoint_url", ""),
-                data.get("demo_lead_count") or 25, data.get("description", ""),
-            )  # fmt: skip
-        except ValidationError as error:
-            recipe_form.add_error(None, error)
-        else:
-            messages.success(request, f"Recipe {recipe} created.")
-            return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
+        recipe = create_recipe(request.workspace, agent, recipe_form)
+        messages.success(request, f"Recipe {recipe} created.")
+        return redirect_after_post(request, "leads:recipe_detail", recipe_id=recipe.id)
     return _agent_page(request, agent, recipe_form, status=400)
 
 
