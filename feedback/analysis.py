@@ -319,31 +319,36 @@ def _clearly_different(a: dict, b: dict) -> bool:
     return abs(a["success_rate"] - b["success_rate"]) / se >= Z_95
 
 
+def _clear_ends(groups: dict):
+    """The first and last (name, stats) of groups ranked best first, when their rates clearly differ."""
+    if len(groups) < 2:
+        return None
+    names = list(groups)
+    first, last = (names[0], groups[names[0]]), (names[-1], groups[names[-1]])
+    return (first, last) if _clearly_different(first[1], last[1]) else None
+
+
 def recommendations(result: dict, max_items: int = 8) -> list[str]:
     """Plain-word recommendations drawn from the analysis figures."""
     items: list[str] = []
     overall = result["success_rate"]
 
-    frameworks = result["framework_performance"]
-    if len(frameworks) >= 2:
-        names = list(frameworks)
-        best, worst = frameworks[names[0]], frameworks[names[-1]]
-        if _clearly_different(best, worst):
-            items.append(
-                f"Prefer {names[0]}: it succeeds {percent(best['success_rate'])} of the time "
-                f"against {percent(worst['success_rate'])} for {names[-1]} "
-                f"(n={best['n']}, {worst['n']})."
-            )
+    clear = _clear_ends(result["framework_performance"])
+    if clear:
+        (best_name, best), (worst_name, worst) = clear
+        items.append(
+            f"Prefer {best_name}: it succeeds {percent(best['success_rate'])} of the time "
+            f"against {percent(worst['success_rate'])} for {worst_name} "
+            f"(n={best['n']}, {worst['n']})."
+        )
 
     for framework, tags in result["framework_tag_performance"].items():
-        if len(tags) < 2:
-            continue
-        names = list(tags)
-        high, low = tags[names[0]], tags[names[-1]]
-        if _clearly_different(high, low):
+        clear = _clear_ends(tags)
+        if clear:
+            (high_name, high), (low_name, low) = clear
             items.append(
-                f"{framework} succeeds {percent(high['success_rate'])} on '{names[0]}' tags but "
-                f"{percent(low['success_rate'])} on '{names[-1]}' tags (n={high['n']}, {low['n']})."
+                f"{framework} succeeds {percent(high['success_rate'])} on '{high_name}' tags but "
+                f"{percent(low['success_rate'])} on '{low_name}' tags (n={high['n']}, {low['n']})."
             )
 
     for tag, stats in result["tag_performance"].items():
