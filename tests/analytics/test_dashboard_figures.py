@@ -6,6 +6,7 @@ import zoneinfo
 from datetime import UTC, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -13,8 +14,11 @@ from django.utils import timezone
 from analytics import rollups
 from analytics.figures import dashboard_figures
 from analytics.periods import period_from
+from feedback.models import FeedbackEntry
+from leads.models import Execution, LeadFeedback, Outcome
+from matching.models import Choice, MatchingSession
 from tests.feedback.factories import FeedbackEntryFactory
-from tests.leads.factories import ExecutionFactory, LeadFeedbackFactory, OutcomeFactory
+from tests.leads.factories import ExecutionFactory, KeptLeadFactory, LeadFeedbackFactory, OutcomeFactory
 from tests.matching.factories import CandidateFactory, ChoiceFactory, MatchingSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,11 +141,6 @@ def test_empty_workspace_shows_no_data_not_errors(workspace):
 
 def _raw_rows(workspace):
     """Every row the figures count, read fresh from the database (as it is now)."""
-    from django.conf import settings
-
-    from feedback.models import FeedbackEntry
-    from leads.models import Execution, LeadFeedback, Outcome
-    from matching.models import MatchingSession
 
     def success(entry):
         return entry.rating >= settings.FEEDBACK_SUCCESS_MIN_RATING or (
@@ -258,15 +257,11 @@ def _flip_useful(activity):
 
 
 def _outcome_won_to_lost_in_bulk(activity):
-    from leads.models import Outcome
-
     won = [o.pk for o in _closed(activity["outcomes"], "recorded_at") if o.won]
     Outcome.objects.filter(pk__in=won[:3]).update(won=False)
 
 
 def _outcome_moved_to_another_day(activity):
-    from leads.models import Outcome
-
     moved = _closed(activity["outcomes"], "recorded_at")[:4]
     for outcome in moved:
         outcome.recorded_at -= timedelta(days=3)
@@ -274,16 +269,11 @@ def _outcome_moved_to_another_day(activity):
 
 
 def _rows_deleted(activity):
-    from leads.models import LeadFeedback
-    from matching.models import MatchingSession
-
     LeadFeedback.objects.filter(pk__in=[f.pk for f in _closed(activity["feedback"])[:3]]).delete()
     MatchingSession.objects.filter(pk__in=[s.pk for s in _closed(activity["sessions"])[:3]]).delete()
 
 
 def _choice_changed(activity):
-    from matching.models import Choice
-
     sessions = [s.pk for s in _closed(activity["sessions"])]
     choices = Choice.objects.filter(session__in=sessions)
     first = choices.first()
@@ -292,9 +282,6 @@ def _choice_changed(activity):
 
 
 def _backdated_rows_added_in_bulk(activity):
-    from leads.models import LeadFeedback
-    from tests.leads.factories import KeptLeadFactory
-
     execution = activity["executions"][0]
     leads = [KeptLeadFactory(execution=execution, workspace=execution.workspace) for _ in range(3)]
     LeadFeedback.objects.bulk_create(
@@ -316,8 +303,6 @@ def _feedback_given_now(activity):
 
 
 def _outcome_recorded_earlier_today(activity):
-    from tests.leads.factories import OutcomeFactory
-
     start_of_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     workspace = activity["executions"][0].workspace
     for minutes in (1, 2, 3):
@@ -327,8 +312,6 @@ def _outcome_recorded_earlier_today(activity):
 
 
 def _raw_sql_update(activity):
-    from feedback.models import FeedbackEntry
-
     entry = _closed(activity["entries"])[0]
     with connection.cursor() as cursor:
         cursor.execute(

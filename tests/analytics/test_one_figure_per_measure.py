@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.analytics.dashboard_html import read_dashboard
+from tests.leads.factories import ExecutionFactory
 from tests.reliability.world import seed_demo_data
 from tests.workspaces.factories import MembershipFactory
 
@@ -53,8 +54,6 @@ def test_generated_and_kept_leads_are_labelled_and_agree(owner_client, demo):
 
 
 def test_a_workspace_without_a_model_names_the_prior_one_way(owner_client, workspace):
-    from tests.leads.factories import ExecutionFactory
-
     ExecutionFactory(recipe__workspace=workspace, recipe__agent__workspace=workspace, leads_generated=3)
     page = owner_client.get("/").content.decode()
     cards = {card["key"]: card for card in read_dashboard(page).cards}

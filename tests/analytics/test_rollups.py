@@ -11,7 +11,9 @@ from analytics import rollup_triggers, rollups
 from analytics.apps import install_rollup_triggers
 from analytics.models import DailyRollup, RollupState, RollupTouch
 from analytics.tasks import refresh_all_rollups, refresh_workspace, refresh_workspace_rollups
+from leads.models import Outcome
 from tests.leads.factories import OutcomeFactory
+from tests.workspaces.factories import WorkspaceFactory
 from workspaces.locks import job_lease
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +88,6 @@ def test_the_beat_schedule_runs_the_refresh(settings):
 
 
 def test_touches_of_deleted_workspaces_are_dropped(workspace, outcomes):
-    from tests.workspaces.factories import WorkspaceFactory
-
     other = WorkspaceFactory(slug="gone")
     OutcomeFactory(lead__workspace=other, won=True)
     other_id = other.id
@@ -133,8 +133,6 @@ def test_a_refresh_between_a_readers_queries_counts_nothing_twice(workspace, out
 
 
 def test_all_time_totals_equal_a_count_of_every_row(workspace, outcomes):
-    from leads.models import Outcome
-
     def counted():
         rows = Outcome.objects.filter(workspace=workspace)
         return {"n": rows.count(), "hits": rows.filter(won=True).count()}

@@ -5,7 +5,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from content.services.winner_store import search_winners
 from tests.content.factories import BrandFactory, experiment_with_variants
+from workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +36,6 @@ def test_unknown_workspace_is_created_and_said(capsys):
 
 
 def test_commands_alone_take_a_csv_to_a_searchable_winner(tmp_path, capsys):
-    from content.services.winner_store import search_winners
-    from workspaces.models import Workspace
-
     lines = ["post_id,brand,platform,variant,experiment,text,date,impressions,clicks,conversions,revenue"]
     for day in range(1, 5):
         lines.append(f"p-1,Acme,facebook,primary,launch,Meet our new blender,2026-03-0{day},5000,250,10,400")

@@ -5,9 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from content import tasks
+from content import winners as rule
 from content.models import WinnerDecision, WinnerPolicy, WinnerRun, WinningCopy
 from content.services.winner_job import run_winner_job, workspaces_due
-from tests.content.factories import BrandFactory, experiment_with_variants
+from content.tasks import decide_workspace_winners
+from tests.content.factories import BrandFactory, PostFactory, experiment_with_variants
 from tests.workspaces.factories import WorkspaceFactory
 from workspaces.locks import job_lease
 
@@ -127,8 +130,6 @@ def test_workspaces_are_due_at_two_in_their_own_time_zone():
 
 
 def test_beat_task_queues_only_due_workspaces(workspace, monkeypatch):
-    from content import tasks
-
     queued = []
     monkeypatch.setattr(tasks.decide_workspace_winners, "delay", lambda *a: queued.append(a))
     monkeypatch.setattr("content.services.winner_job.workspaces_due", lambda ws, hour=2: [workspace])
@@ -137,8 +138,6 @@ def test_beat_task_queues_only_due_workspaces(workspace, monkeypatch):
 
 
 def test_task_runs_a_queued_run_once(workspace):
-    from content.tasks import decide_workspace_winners
-
     clear_winner(workspace)
     run = WinnerRun.objects.create(workspace=workspace, trigger="manual", run_date=dt.date.today())
     decide_workspace_winners(str(workspace.id), str(run.id))
@@ -149,8 +148,6 @@ def test_task_runs_a_queued_run_once(workspace):
 
 
 def test_a_variant_without_metrics_yet_blocks_the_winner(workspace):
-    from tests.content.factories import PostFactory
-
     experiment = clear_winner(workspace)
     PostFactory(experiment=experiment, variant="B", text="Not measured yet")
     run_winner_job(workspace)
@@ -160,8 +157,6 @@ def test_a_variant_without_metrics_yet_blocks_the_winner(workspace):
 
 
 def test_a_failing_experiment_is_counted_and_the_others_still_decided(workspace, monkeypatch):
-    from content import winners as rule
-
     good = clear_winner(workspace, name="good")
     clear_winner(workspace, name="broken")
     real = rule.decide_winner

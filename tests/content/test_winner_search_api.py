@@ -4,7 +4,8 @@ import pytest
 
 from content.embeddings import SemanticBackend
 from content.models import WinningCopy
-from content.services.winner_store import reembed_winners, search_winners
+from content.services.winner_store import current_backend, reembed_winners, search_winners
+from content.tasks import reembed_winners as reembed_task
 from tests.content.factories import BrandFactory, PostFactory, WinningCopyFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +107,6 @@ def test_read_only_token_can_search_but_not_run_the_job(readonly_api_client, win
     not SemanticBackend.available(), reason="semantic extras (requirements-semantic.txt) not installed"
 )
 def test_switching_to_the_semantic_backend_reembeds_in_the_task(workspace, winners, settings):
-    from content.tasks import reembed_winners as reembed_task
-
     settings.CONTENT_EMBEDDING_BACKEND = "semantic"
     assert reembed_task(str(workspace.id)) == 3
     stored = WinningCopy.objects.first()
@@ -117,8 +116,6 @@ def test_switching_to_the_semantic_backend_reembeds_in_the_task(workspace, winne
 
 
 def test_semantic_setting_without_its_packages_falls_back_to_lexical(settings, monkeypatch):
-    from content.services.winner_store import current_backend
-
     settings.CONTENT_EMBEDDING_BACKEND = "semantic"
     monkeypatch.setattr(SemanticBackend, "available", staticmethod(lambda: False))
     assert current_backend().name == "lexical"

@@ -1,6 +1,7 @@
 """Run recipe button, the execution page and its live status fragment, agents and recipes pages."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from leads.models import Agent, Execution, Recipe
 from leads.services.execution_worker import run_execution
@@ -111,8 +112,6 @@ def test_agents_page_lists_agents_with_their_rates(owner_client, demo_recipe):
 def test_a_csv_uploaded_on_the_recipe_page_is_run(
     owner_client, workspace, django_capture_on_commit_callbacks
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     recipe = RecipeFactory(agent=AgentFactory(workspace=workspace, source="csv"))
     upload = SimpleUploadedFile("leads.csv", b"name,title\nSarah Chen,CEO\n", content_type="text/csv")
     with django_capture_on_commit_callbacks() as callbacks:
@@ -124,8 +123,6 @@ def test_a_csv_uploaded_on_the_recipe_page_is_run(
 
 
 def test_a_bad_csv_is_reported_on_the_recipe_page(owner_client, workspace):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     recipe = RecipeFactory(agent=AgentFactory(workspace=workspace, source="csv"))
     upload = SimpleUploadedFile("leads.csv", "name\nJosé\n".encode("utf-16"), content_type="text/csv")
     response = owner_client.post(f"/leads/recipes/{recipe.id}/run/", {"file": upload}, follow=True)

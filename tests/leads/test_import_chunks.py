@@ -1,7 +1,10 @@
 """CSV import of files larger than one chunk: exact error rows across chunks, upserts of leads that
 are already there, re-imports that change and count nothing, the retraining threshold."""
 
+import threading
+
 import pytest
+from django.db import connections
 
 from leads.models import Lead, Outcome, OutcomeSource, ScoringSettings
 from leads.services.imports import importing
@@ -167,9 +170,6 @@ def test_without_an_id_column_rerunning_the_same_import_job_numbers_its_rows_aga
 def test_two_imports_of_the_same_file_at_once_store_each_lead_and_outcome_once(workspace, small_chunks):
     """Both write the same new leads at the same time: the one that loses a unique-key race on a
     chunk writes that chunk again, now finding the other's leads, and counts nothing for them."""
-    import threading
-
-    from django.db import connections
 
     data = _file(200, {})
     scoring_settings(workspace)

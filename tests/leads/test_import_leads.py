@@ -1,5 +1,6 @@
 """CSV import (service and `import_leads` command): mapping, per-row errors, idempotency."""
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -128,7 +129,6 @@ TELCO = Path(__file__).resolve().parent.parent / "data" / "telco_churn.csv"
 def test_evaluate_scoring_prints_one_json_object_from_imported_outcomes(db, tmp_path):
     """The command on real, messy data (the first 1,500 telco customers; the full-data AUC bar is
     asserted on the same procedure in test_scoring_quality.py)."""
-    import json
 
     lines = TELCO.read_text().splitlines()[:1501]
     path = tmp_path / "telco_head.csv"

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from leads.models import Lead, LeadImport, Outcome
 from leads.services.imports.importing import import_leads, preview, run_lead_import
 from leads.tasks.imports import run_import
+from workspaces.models import Workspace
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,6 @@ def _file_error(data) -> str:
 
 
 def import_leads_for_test(data, *args, **kwargs):
-    from workspaces.models import Workspace
-
     return import_leads(Workspace.objects.get(slug="acme"), data, *args, **kwargs)
 
 

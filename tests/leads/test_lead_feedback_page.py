@@ -2,16 +2,20 @@
 
 import pytest
 
-from leads.models import LeadFeedback
-from tests.leads.factories import KeptLeadFactory, LeadFeedbackFactory
+from leads.models import Lead, LeadFeedback
+from tests.leads.factories import (
+    AgentFactory,
+    ExecutionFactory,
+    KeptLeadFactory,
+    LeadFeedbackFactory,
+    RecipeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def lead(workspace):
-    from tests.leads.factories import AgentFactory, ExecutionFactory, RecipeFactory
-
     return KeptLeadFactory(
         execution=ExecutionFactory(recipe=RecipeFactory(agent=AgentFactory(workspace=workspace))),
         name="Sarah Chen",
@@ -95,8 +99,6 @@ def test_leads_list_can_show_only_leads_i_have_not_judged(owner_client, owner, l
 
 
 def test_leads_list_also_shows_imported_leads_without_feedback_controls(owner_client, workspace, lead):
-    from leads.models import Lead
-
     imported = Lead.objects.create(workspace=workspace, name="Crm Person", source="Webinar")
     page = owner_client.get("/leads/?kind=all").content.decode()
     assert "Crm Person" in page and "Sarah Chen" in page

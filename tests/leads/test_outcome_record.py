@@ -3,11 +3,14 @@
 import json
 
 import pytest
+from celery.exceptions import Retry
 
 from leads.models import Outcome, ScoringSettings
 from leads.services.outcomes import record_outcome
 from leads.tasks.scoring import retrain_workspace
 from tests.leads.factories import CrmLeadFactory
+from tests.leads.training_data import make_leads_with_outcomes
+from workspaces.locks import acquire_lease, release_lease
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +122,6 @@ def test_same_outcome_again_does_not_count(workspace):
 
 
 def test_retrain_task_trains_and_clears_the_pending_flag(workspace, queued):
-    from tests.leads.training_data import make_leads_with_outcomes
-
     make_leads_with_outcomes(workspace, 120)
     ScoringSettings.objects.update_or_create(
         workspace=workspace, defaults={"retrain_pending": True, "outcomes_since_training": 120}
@@ -132,10 +133,6 @@ def test_retrain_task_trains_and_clears_the_pending_flag(workspace, queued):
 
 
 def test_retrain_task_while_another_retraining_holds_the_lock_tries_again_later(workspace):
-    from celery.exceptions import Retry
-
-    from workspaces.locks import acquire_lease, release_lease
-
     holder = acquire_lease(f"retrain:{workspace.id}", 60)
     try:
         with pytest.raises(Retry):

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from leads.scoring.features import infer_feature_spec
 from leads.scoring.training import TrainingError, train_scoring_model
 
 
@@ -98,7 +99,6 @@ def test_rare_outcomes_in_a_large_table_do_not_break_leak_checks():
     frame = pd.DataFrame({"x": rng.normal(size=n), "c": rng.choice(["a", "b"], n)})
     y = np.zeros(n, dtype=int)
     y[:25] = 1
-    from leads.scoring.features import infer_feature_spec
 
     spec = infer_feature_spec(frame, y)
     assert spec.numeric == ["x"] and spec.categorical == ["c"]

@@ -8,6 +8,7 @@ from matching.models import Choice, WeightVersion
 from matching.services.sessions import record_choice, start_session
 from matching.services.weights import LearningBusy, learn_weights
 from tests.matching.factories import provider_workspace
+from workspaces.locks import job_lease
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,6 @@ def test_recording_a_choice_queues_one_debounced_learning_run(
 
 
 def test_a_second_run_during_a_running_one_waits_for_it(workspace):
-    from workspaces.locks import job_lease
-
     provider_workspace(workspace, 6)
     choose_by(workspace, 10, (-0.1, 0.0))
     with job_lease(f"matching-learn:{workspace.id}", 60):

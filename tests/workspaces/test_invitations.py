@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.workspaces.factories import MembershipFactory, UserFactory
+from tests.workspaces.factories import PASSWORD, MembershipFactory, UserFactory
 from workspaces.models import AuditEvent, Invitation, Membership
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,6 @@ def test_the_answer_is_the_same_whether_or_not_the_name_exists(owner_client, wor
 
 
 def test_invited_user_sees_the_invitation_after_login(owner_client, owner, workspace, client):
-    from tests.workspaces.factories import PASSWORD
-
     UserFactory(username="bob")
     _invite(owner_client, "bob", role="viewer")
     response = client.post("/accounts/login/", {"username": "bob", "password": PASSWORD}, follow=True)

@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from tests.workspaces.factories import PASSWORD
+from tests.workspaces.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,6 @@ def test_logout_requires_post_and_logs_out(owner_client):
 
 
 def test_user_without_workspace_is_told_how_to_get_one(client):
-    from tests.workspaces.factories import UserFactory
-
     client.force_login(UserFactory(username="lonely"))
     response = client.get("/")
     assert response.status_code == 403

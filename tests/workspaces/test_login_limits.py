@@ -3,6 +3,8 @@ and however many server processes answer."""
 
 import http.client
 import re
+import subprocess
+import sys
 import uuid
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -175,8 +177,6 @@ print(max(counts))
 @pytest.mark.django_db(transaction=True)
 def test_attempts_counted_by_two_processes_at_once_are_all_counted():
     """cache.add + cache.incr in the shared cache: no increment is lost to a race."""
-    import subprocess
-    import sys
 
     key = f"race-{uuid.uuid4().hex}"
     env = worker_environment()

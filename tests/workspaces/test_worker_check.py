@@ -1,5 +1,7 @@
 """A task dispatched in a request reaches a real worker process and its result shows on the page."""
 
+from unittest import mock
+
 import pytest
 
 from workspaces.models import WorkerHeartbeat
@@ -21,8 +23,6 @@ def test_worker_check_round_trip_is_visible(live_worker, owner_client, workspace
 
 
 def test_worker_check_is_queued_on_commit(owner_client, workspace, django_capture_on_commit_callbacks, db):
-    from unittest import mock
-
     with mock.patch("workspaces.tasks.complete_heartbeat.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             owner_client.post("/workspaces/worker-check/")
