@@ -353,9 +353,8 @@ LEADS_EXECUTION_TIME_LIMIT = env_int("LEADS_EXECUTION_TIME_LIMIT", 300)
 LEADS_EXECUTION_STALL_SECONDS = env_int("LEADS_EXECUTION_STALL_SECONDS", 900)
 # Loop 2: new outcomes that start a retraining, the retraining lock, batch and import limits.
 LEADS_RETRAIN_THRESHOLD = env_int("LEADS_RETRAIN_THRESHOLD", 50)
-LEADS_RETRAIN_LEASE_SECONDS = env_int(
-    "LEADS_RETRAIN_LEASE_SECONDS", JOB_LEASE_SECONDS
-)  # renewed while it runs
+# The retraining lock's lease, renewed while it runs.
+LEADS_RETRAIN_LEASE_SECONDS = env_int("LEADS_RETRAIN_LEASE_SECONDS", JOB_LEASE_SECONDS)
 # A pending retraining not started after this long is sent again (its task may have been lost).
 LEADS_RETRAIN_RESEND_SECONDS = env_int("LEADS_RETRAIN_RESEND_SECONDS", 300)
 # Every CRM event id is remembered this long (30 days at least), so a redelivery within it is a no-op.
