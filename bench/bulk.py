@@ -31,11 +31,11 @@ class Ids:
         return [self() for _ in range(n)]
 
 
-def _adapter(field: models.Field):
+def adapter_for(field: models.Field):
     """value -> what the database driver is given for this column."""
     sqlite = connection.vendor == "sqlite"
     if isinstance(field, models.ForeignKey):
-        return _adapter(field.target_field)
+        return adapter_for(field.target_field)
     if isinstance(field, models.UUIDField):
         return (lambda v: v.hex if isinstance(v, uuid.UUID) else uuid.UUID(str(v)).hex) if sqlite else None
     if isinstance(field, models.JSONField):
@@ -53,6 +53,11 @@ def _adapter(field: models.Field):
     return None
 
 
+def concrete_fields(model) -> list[models.Field]:
+    """The model's columns, in declaration order (the documented `_meta.get_fields()`)."""
+    return [f for f in model._meta.get_fields() if f.concrete and not f.many_to_many]
+
+
 def _sqlite_datetime(value: dt.datetime) -> str:
     """As Django stores datetimes in SQLite: naive UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
     if value.tzinfo is not None:
@@ -60,7 +65,7 @@ def _sqlite_datetime(value: dt.datetime) -> str:
     return str(value)
 
 
-def _default(field: models.Field, now: dt.datetime):
+def default_for(field: models.Field, now: dt.datetime):
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return now
     if field.has_default():
@@ -86,7 +91,7 @@ def insert(model: type[models.Model], columns: dict[str, Sequence], ids: Ids | N
     if len(lengths) != 1:
         raise ValueError(f"columns differ in length: {lengths}")
     n = lengths.pop()
-    fields = [f for f in model._meta.concrete_fields]
+    fields = concrete_fields(model)
     data: list[Sequence] = []
     for field in fields:
         name = field.name if field.name in columns else field.attname
@@ -95,8 +100,8 @@ def insert(model: type[models.Model], columns: dict[str, Sequence], ids: Ids | N
         elif field.primary_key and isinstance(field, models.UUIDField):
             values = (ids or Ids(random.getrandbits(64))).many(n)
         else:
-            values = [_default(field, now)] * n
-        adapt = _adapter(field)
+            values = [default_for(field, now)] * n
+        adapt = adapter_for(field)
         if adapt is not None:
             values = [None if v is None else adapt(v) for v in values]
         data.append(values)

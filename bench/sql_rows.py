@@ -8,7 +8,7 @@ import uuid
 
 from django.db import connection, models, transaction
 
-from bench.bulk import _adapter, _default
+from bench.bulk import adapter_for, concrete_fields, default_for
 
 PRIME = 1_000_003
 
@@ -67,14 +67,14 @@ def insert(model: type[models.Model], n: int, expressions: dict[str, str], offse
     """Insert rows i = offset .. offset+n-1; fields without an expression take their default."""
     now = dt.datetime.now(dt.UTC)
     columns, selects, params = [], [], []
-    for field in model._meta.concrete_fields:
+    for field in concrete_fields(model):
         name = field.name if field.name in expressions else field.attname
         columns.append(connection.ops.quote_name(field.column))
         if name in expressions:
             selects.append(expressions[name].replace("%", "%%"))  # the driver's placeholders are %s
             continue
-        value = _default(field, now)
-        adapt = _adapter(field)
+        value = default_for(field, now)
+        adapt = adapter_for(field)
         if value is not None and adapt is not None:
             value = adapt(value)
         selects.append(json("%s") if isinstance(field, models.JSONField) else "%s")
