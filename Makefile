@@ -9,9 +9,9 @@ STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 # Test processes in parallel (pytest-xdist); each gets its own database, folder and Redis database.
 PYTEST_WORKERS ?= 2
-# Each test handed to the first free process, slowest first (tests/conftest.py orders them);
-# tests sharing an expensive fixture (the journeys' demo stack) stay in one process.
-PYTEST_DIST := --dist loadgroup --no-loadscope-reorder
+# Each module handed whole to the first free process, slowest first (tests/conftest.py orders
+# them and keeps the journeys, which share one demo stack, together).
+PYTEST_DIST := --dist loadscope --no-loadscope-reorder
 
 .PHONY: install demo serve test test-fast lint format bench migrate clean audit
 

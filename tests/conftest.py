@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from playwright.sync_api import sync_playwright
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.workspaces.factories import (
     PASSWORD,
@@ -59,7 +60,7 @@ def pytest_collection_modifyitems(config, items):
     _skip_missing_services_and_browser(config, items)
     if _flag("SERVICES_PASS"):
         _deselect_what_the_services_do_not_change(config, items)
-    _order_and_group_for_parallel_runs(items)
+    _order_for_parallel_runs(items)
 
 
 def _skip_missing_services_and_browser(config, items):
@@ -165,33 +166,33 @@ def pytest_terminal_summary(terminalreporter, config):
 
 # --- order and groups for the parallel run --------------------------------------------------
 
-# The slowest tests start first, so the other process takes the many short ones meanwhile and
-# both finish together (with --dist loadgroup each test is handed out when a process is free).
-# A module's tests stay together, so its module-scoped fixtures are built once.
+# The slowest modules start first, so the other process takes the many short ones meanwhile and
+# both finish together (with --dist loadscope each module is handed out when a process is free).
 STARTS_FIRST = ("slow", "worker", "browser")
 # The longest modules (minutes each in the services pass) start before the other slow ones.
 LONGEST_FIRST = ("tests/reliability/test_load.py", "tests/reliability/test_faults.py")
-# Tests sharing an expensive fixture run in one process, so it is built once: the journeys' demo
-# stack (per session) and the module-scoped worlds and models (per module).
-SHARED_FIXTURES = {
-    "demo_stack": "journeys",
-    "seeded_world": None,
-    "small_world": None,
-    "_used_workspace": None,
-    "telco": None,
-    "models": None,
-    "tiny_run": None,
-}
 
 
-def _order_and_group_for_parallel_runs(items):
+class ModuleScheduling(LoadScopeScheduling):
+    """`--dist loadscope`, by module: each module goes whole to the first free process (its
+    module-scoped fixtures built once), and the journeys' modules go together, so their demo stack
+    (one per process) starts once. (pytest-xdist's xdist_group marks do nothing under pytest 9.)"""
+
+    def _split_scope(self, nodeid):
+        module = nodeid.split("::")[0]
+        return "tests/journeys" if module.startswith("tests/journeys/") else module
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return ModuleScheduling(config, log) if config.getvalue("dist") == "loadscope" else None
+
+
+def _order_for_parallel_runs(items):
     first = {}
     for item in items:
         module = item.nodeid.split("::")[0]
         starts_first = any(item.get_closest_marker(name) for name in STARTS_FIRST)
         first[module] = first.get(module, False) or starts_first
-        for fixture in SHARED_FIXTURES.keys() & set(item.fixturenames):
-            item.add_marker(pytest.mark.xdist_group(SHARED_FIXTURES[fixture] or module))
     modules = list(dict.fromkeys(item.nodeid.split("::")[0] for item in items))
 
     def rank(module):
