@@ -58,6 +58,13 @@ def _services_problem():
 
 def pytest_collection_modifyitems(config, items):
     _skip_missing_services_and_browser(config, items)
+    for item in items:  # a real worker, a browser or a live server takes seconds: `make test-fast` skips them
+        if (
+            item.get_closest_marker("worker")
+            or item.get_closest_marker("browser")
+            or "live_server" in item.fixturenames
+        ):
+            item.add_marker(pytest.mark.slow)
     if _flag("SERVICES_PASS"):
         _deselect_what_the_services_do_not_change(config, items)
     _order_for_parallel_runs(items)
