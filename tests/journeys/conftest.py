@@ -1,4 +1,4 @@
-"""One demo stack per test session; a logged-in Chromium page per role and screen size."""
+"""One demo stack for the journeys; a logged-in Chromium page per role and screen size."""
 
 import pytest
 
@@ -9,7 +9,7 @@ VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "
 USERS = {"demo": DEMO_USER, "viewer": VIEWER_USER}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped after the journeys, not kept for the rest of the run
 def demo_stack():
     stack = DemoStack().start()
     yield stack

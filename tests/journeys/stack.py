@@ -60,7 +60,11 @@ class DemoStack:
             parts = urlsplit(os.environ["DATABASE_URL"])
             env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{self.database_name}"))
             if settings.REDIS_URL:
-                env["REDIS_URL"] = settings.REDIS_URL  # this test process's own Redis database
+                # A Redis database of its own (this test process's + 8): on the process's database
+                # the stack's worker would take the tasks meant for the tests' live worker.
+                redis_parts = urlsplit(settings.REDIS_URL)
+                own = (int(redis_parts.path.strip("/") or 0) + 8) % 16
+                env["REDIS_URL"] = urlunsplit(redis_parts._replace(path=f"/{own}"))
             self._admin_sql(f'CREATE DATABASE "{self.database_name}"')
         else:
             env.pop("DATABASE_URL", None)
