@@ -14,6 +14,7 @@ PYTHON_REPR = re.compile(
     r"object at 0x|Decimal\(|datetime\.|\bQuerySet\b|<[A-Z]\w+: |\{'|\['|\bnan\b|\bNaN\b"
 )
 # A value that is nothing but Python's spelling of "no value".
+HTMX_ABORT_EVENTS = {"htmx:sendAbort", "htmx:afterRequest"}
 PYTHON_SCALAR = {"None", "nan", "NaN", "inf", "-inf", "True", "False", "[]", "{}"}
 
 VISIBLE_TEXT = """
@@ -70,6 +71,11 @@ class PageWatch:
         page.on("response", self._response)
 
     def _console(self, message):
+        # htmx logs an aborted request (the page moved on while it was pending, as ERR_ABORTED
+        # below) as these two events ("<event>, <target>"); a failed answer still shows as its
+        # status or failure.
+        if message.type == "error" and message.text.split(",")[0] in HTMX_ABORT_EVENTS:
+            return
         if message.type == "error" and "Failed to load resource" not in message.text:
             self.problems.append(f"console error: {message.text}")
 
