@@ -13,8 +13,8 @@ RAW_KEY = re.compile(r"(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@./-])")
 PYTHON_REPR = re.compile(
     r"object at 0x|Decimal\(|datetime\.|\bQuerySet\b|<[A-Z]\w+: |\{'|\['|\bnan\b|\bNaN\b"
 )
-# A value that is nothing but Python's spelling of "no value".
 HTMX_ABORT_EVENTS = {"htmx:sendAbort", "htmx:afterRequest"}
+# A value that is nothing but Python's spelling of "no value".
 PYTHON_SCALAR = {"None", "nan", "NaN", "inf", "-inf", "True", "False", "[]", "{}"}
 
 VISIBLE_TEXT = """
