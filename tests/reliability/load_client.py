@@ -53,10 +53,11 @@ class LoadResult:
         return [a for a in self.answers if 200 <= a.status < 300 and a.call.path.startswith(prefix)]
 
 
-def run_load(base_host, port, token, calls, connections=8, time_limit=60.0, attempts=3):
-    """Send `calls` over `connections` keep-alive connections until done or `time_limit` seconds
-    have passed (calls not started by then are counted in `not_sent`). A call whose connection
-    breaks is retried on a new connection up to `attempts` times (the API's writes are idempotent)."""
+def run_load(base_host, port, token, calls, connections=8, time_limit=60.0, attempts=3, stop=None):
+    """Send `calls` over `connections` keep-alive connections until done, `time_limit` seconds
+    have passed or `stop()` says so (calls not started by then are counted in `not_sent`). A call
+    whose connection breaks is retried on a new connection up to `attempts` times (the API's writes
+    are idempotent)."""
     result = LoadResult()
     lock = threading.Lock()
     cursor = {"next": 0}
@@ -66,7 +67,7 @@ def run_load(base_host, port, token, calls, connections=8, time_limit=60.0, atte
 
     def take():
         with lock:
-            if cursor["next"] >= len(calls) or time.monotonic() > deadline:
+            if cursor["next"] >= len(calls) or time.monotonic() > deadline or (stop and stop()):
                 return None
             call = calls[cursor["next"]]
             cursor["next"] += 1

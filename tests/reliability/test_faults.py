@@ -116,7 +116,18 @@ def test_postgresql_restarted_under_load_answers_503_then_recovers_without_resta
 
         restarter = threading.Thread(target=restart)
         restarter.start()
-        result = run_load("127.0.0.1", server.port, TOKEN, _outcome_calls(n), connections=8, time_limit=14)
+        # The load lasts until a few seconds after the restart, however long the restart takes on
+        # a busy machine; each lead is sent up to three times (the PUT is idempotent), so the fast
+        # 503s of the outage cannot use up the calls before the database is back.
+        result = run_load(
+            "127.0.0.1",
+            server.port,
+            TOKEN,
+            _outcome_calls(n) * 3,
+            connections=8,
+            time_limit=90,
+            stop=lambda: "up" in outage and time.monotonic() - started > outage["up"] + 4,
+        )
         restarter.join()
         # A client honouring Retry-After sends the refused calls again once the database is back.
         refused = [answer.call for answer in result.answers if answer.status != 200]
