@@ -18,6 +18,7 @@ from django.test import Client
 from playwright.sync_api import sync_playwright
 from xdist.scheduler import LoadScopeScheduling
 
+from config.celery import app as celery_app
 from tests.workspaces.factories import (
     PASSWORD,
     ApiTokenFactory,
@@ -282,6 +283,17 @@ def _api_client(workspace, can_write=True):
     client.token = token
     client.raw_token = raw
     return client
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks run at once in the calling process, no worker needed. Set on Celery's own
+    configuration: Celery reads Django's settings once per process, so a settings override made
+    after another test of the same process has used Celery would not reach it."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from analytics import rollup_triggers, rollups
 from analytics.apps import install_rollup_triggers
 from analytics.models import DailyRollup, RollupState, RollupTouch
 from analytics.tasks import refresh_all_rollups, refresh_workspace, refresh_workspace_rollups
-from config.celery import app as celery_app
 from leads.models import Outcome
 from tests.leads.factories import OutcomeFactory
 from tests.workspaces.factories import WorkspaceFactory
@@ -75,16 +74,6 @@ def test_a_refresh_skips_while_another_holds_the_workspace(workspace, outcomes):
         assert refresh_workspace_rollups(str(workspace.id)) is None
     assert not RollupState.objects.filter(workspace=workspace).exists()
     assert refresh_workspace(workspace) is not None
-
-
-@pytest.fixture
-def eager_tasks():
-    """On Celery's own configuration: it reads Django's settings once, so a settings override made
-    after another test of the same process has used Celery would not reach it."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_the_beat_task_queues_a_refresh_per_workspace(workspace, outcomes, eager_tasks):

@@ -2,7 +2,6 @@
 
 import pytest
 
-from config.celery import app
 from leads.models import LeadImport, Outcome
 from tests.browser import login
 from tests.leads.factories import CrmLeadFactory
@@ -23,16 +22,6 @@ def test_won_click_records_the_outcome_without_reloading(browser_page, live_serv
     assert "signed the annual plan" in page.locator("#outcome").inner_text()
     assert page.url.endswith(f"/leads/{lead.id}/")
     assert Outcome.objects.get(lead=lead).won is True
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks run at commit in the web process: no worker needed for this page test."""
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 @pytest.mark.browser
