@@ -23,6 +23,9 @@ class Lead(WorkspaceScopedModel):
     website_visits = models.PositiveIntegerField(null=True, blank=True)
     content_downloads = models.PositiveIntegerField(null=True, blank=True)
     days_since_contact = models.PositiveIntegerField(null=True, blank=True)
+    # Recency as dates: scoring computes the days since them when it scores, so a quiet lead decays.
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    last_engagement_at = models.DateTimeField(null=True, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Loop 1: the recipe execution that generated and kept this lead, and its rank there (1 = best).

@@ -41,6 +41,17 @@ class ScoringSettings(WorkspaceScopedModel):
     max_champion_age_days = models.FloatField(
         default=30.0, validators=[MinValueValidator(0.0), MaxValueValidator(3650.0)]
     )
+    # Loop 2's call list: how many leads a day, and the share of places drawn from below the cut.
+    call_list_size = models.PositiveIntegerField(
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="Leads on each day's call list.",
+    )
+    exploration_share = models.FloatField(
+        default=0.10,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
+        help_text="Share of the call list drawn at random from the leads below the cut (0 to 0.5).",
+    )
     champion = models.ForeignKey(
         "leads.ScoringModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
