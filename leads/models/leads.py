@@ -33,6 +33,10 @@ class Lead(WorkspaceScopedModel):
         "leads.Execution", null=True, blank=True, on_delete=models.CASCADE, related_name="leads"
     )
     rank = models.PositiveIntegerField(null=True, blank=True)
+    # Near-miss exploration (docs/leads.md): a lead kept although it failed exactly this one criterion,
+    # and the probability it had of being kept (1 for a lead that met every preference).
+    exploration_criterion = models.CharField(max_length=20, blank=True)
+    keep_probability = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

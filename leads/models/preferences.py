@@ -18,6 +18,9 @@ PREFERENCE_FIELDS = (
     "max_leads_per_execution",
 )
 
+# The exploration settings: saved with the preferences (and in their history), not part of filtering.
+EXPLORATION_FIELDS = ("exploration_share", "exploration_max_per_run")
+
 
 class PreferenceSet(WorkspaceScopedModel):
     """Which leads the team wants; every field optional, an empty one filters nothing."""
@@ -30,6 +33,12 @@ class PreferenceSet(WorkspaceScopedModel):
     seniority_levels = models.JSONField(default=list, blank=True)
     lead_quality_threshold = models.FloatField(null=True, blank=True, help_text="0..1")
     max_leads_per_execution = models.PositiveIntegerField(null=True, blank=True)
+    # Near-miss exploration: the share of the leads that failed exactly one criterion that a run
+    # keeps anyway (at most a few per run), so the team's feedback can show a criterion is wrong.
+    exploration_share = models.FloatField(default=0.05, help_text="0..0.5")
+    exploration_max_per_run = models.PositiveIntegerField(default=3)
+    # The fraction of a near miss owed to exploration, carried from run to run (deterministic).
+    exploration_credit = models.FloatField(default=0.0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -37,6 +46,9 @@ class PreferenceSet(WorkspaceScopedModel):
 
     def __str__(self):
         return f"Lead preferences of {self.workspace}"
+
+    def exploration_values(self):
+        return {name: getattr(self, name) for name in EXPLORATION_FIELDS}
 
     def values(self):
         """The preferences as plain data (what the history stores)."""
@@ -84,3 +96,23 @@ class PreferenceRevision(ActedByMixin, WorkspaceScopedModel):
 
     def __str__(self):
         return f"Preferences changed {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SuggestionDismissal(ActedByMixin, WorkspaceScopedModel):
+    """A preference suggestion the team dismissed, with the evidence it had then: the same suggestion
+    comes back only when its evidence has grown materially (see leads.preference_learning)."""
+
+    key = models.CharField(max_length=200, help_text="e.g. add:industry:retail")
+    evidence_n = models.PositiveIntegerField(default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="one_dismissal_per_suggestion")
+        ]
+
+    def __str__(self):
+        return f"Dismissed suggestion {self.key}"
