@@ -2,6 +2,9 @@
 
 import numpy as np
 import pandas as pd
+from django.utils import timezone
+
+from leads.models import Lead
 
 # Typed lead fields the model may learn from; name and email are identities, never features.
 FEATURE_FIELDS = (
@@ -20,10 +23,46 @@ FEATURE_FIELDS = (
 )
 
 
-def lead_records(leads) -> list[dict]:
+SECONDS_PER_DAY = 86400.0
+
+
+def _days_between(earlier, later) -> int:
+    """Whole days from `earlier` to `later`, never negative (a date in the future counts as today)."""
+    return max(0, int((later - earlier).total_seconds() // SECONDS_PER_DAY))
+
+
+def _reference_time(lead, now):
+    """When the lead's recency is measured: its outcome's time if the outcome is already loaded (a
+    training row: how quiet the lead was when it was decided), otherwise now (scoring time)."""
+    if Lead.outcome.is_cached(lead):
+        outcome = lead.outcome
+        if outcome is not None and outcome.recorded_at is not None:
+            return outcome.recorded_at
+    return now
+
+
+def _recency(lead, record: dict, now) -> None:
+    """Days since the last contact and engagement, computed from the dates when the lead has them (so a
+    quiet lead decays at every scoring), else the stored number as imported."""
+    contact = getattr(lead, "last_contact_at", None)
+    engagement = getattr(lead, "last_engagement_at", None)
+    if contact is None and engagement is None:
+        return
+    at = _reference_time(lead, now)
+    if contact is not None:
+        record["days_since_contact"] = _days_between(contact, at)
+    if engagement is not None:
+        # Only leads with an engagement date carry the column: datasets without one see no change.
+        record["days_since_engagement"] = _days_between(engagement, at)
+
+
+def lead_records(leads, now=None) -> list[dict]:
+    """One record per lead; recency in days is computed at `now` (default: the current time)."""
+    now = now or timezone.now()
     records = []
     for lead in leads:
         record = {name: getattr(lead, name) for name in FEATURE_FIELDS}
+        _recency(lead, record, now)
         for key, value in (lead.attributes or {}).items():
             column = key if key not in record and key not in ("name", "email") else f"attr_{key}"
             record[column] = value
@@ -31,7 +70,7 @@ def lead_records(leads) -> list[dict]:
     return records
 
 
-def lead_frame(leads) -> pd.DataFrame:
-    frame = pd.DataFrame(lead_records(leads))
+def lead_frame(leads, now=None) -> pd.DataFrame:
+    frame = pd.DataFrame(lead_records(leads, now))
     # Empty text fields are missing values, not a category of their own.
     return frame.replace({"": np.nan})
