@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.learning import ChoiceSet, Standardiser, fit_choice_model
+from matching.learning import ChoiceSet, Standardiser, centred_stated, fit_choice_model
 
 
 def ranking_metrics(utility: np.ndarray, data: ChoiceSet) -> dict:
@@ -36,8 +36,13 @@ def learned_utilities(
     model, data: ChoiceSet, min_segment_sessions: int, default_weights: np.ndarray
 ) -> np.ndarray:
     """Ranking utilities on `data` as the product ranks: the session's segment weights past the
-    minimum sample size, else the global weights, else the defaults; position is left out."""
+    minimum sample size, else the global weights, else the defaults; position is left out. A
+    session's stated priorities (known when it is ranked; not the "what mattered most" answers,
+    given with the choice) move its weights by the model's stated weights."""
     z = model.standardiser.transform(data.values)
+    feature_factor = model.standardiser.feature_factor
+    centred = centred_stated(data.stated, None, (data.n_sessions, len(model.standardiser.names)))
+    row_centred = centred[data.session][:, feature_factor]
     segments = data.segment if data.segment is not None else np.full(data.n_sessions, "", dtype=object)
     u = np.empty(len(z))
     alt_names = np.array(data.alternative_names, dtype=object) if data.alternative is not None else None
@@ -48,7 +53,10 @@ def learned_utilities(
         if weights is None:
             u[rows] = z[rows] @ default_weights
             continue
-        u[rows] = z[rows] @ weights.weight_vector(model.standardiser.feature_names)
+        names = model.standardiser.feature_names
+        u[rows] = z[rows] @ weights.weight_vector(names)
+        if weights.stated_weights:
+            u[rows] += (z[rows] * row_centred[rows]) @ weights.stated_vector(names)
         if alt_names is not None and weights.alternative_effects:
             u[rows] += weights.effect_vector(alt_names[data.alternative[rows]])
     return u
@@ -69,7 +77,9 @@ def cross_validate(
 
     Default weights are per standardised, oriented factor (all equal when not given); both are
     standardised with the training fold's statistics. Metrics are averaged over all held-out
-    sessions.
+    sessions. When the sessions carry stated priorities (or "what mattered most" answers), the
+    learned model is also fitted and scored without them: `learned` then holds
+    `..._without_stated` figures beside its own.
     """
     n = data.n_sessions
     folds = int(folds)
@@ -86,6 +96,8 @@ def cross_validate(
     assignment = np.random.default_rng(seed).permutation(n) % folds
     default_u = np.empty(len(data.values))
     learned_u = np.empty(len(data.values))
+    has_stated = data.stated is not None or data.answered is not None
+    without_u = np.empty(len(data.values)) if has_stated else learned_u
     per_fold = []
     for fold in range(folds):
         test = assignment == fold
@@ -95,6 +107,11 @@ def cross_validate(
         std = Standardiser.fit(train_data.values, data.factor_names, higher_is_better)
         default_u[test_rows] = std.transform(test_data.values) @ default_weights
         learned_u[test_rows] = learned_utilities(model, test_data, min_segment_sessions, default_weights)
+        if has_stated:
+            plain = fit_choice_model(train_data.without_stated(), higher_is_better, **fit_options)
+            without_u[test_rows] = learned_utilities(
+                plain, test_data.without_stated(), min_segment_sessions, default_weights
+            )
         per_fold.append(
             {
                 "fold": fold + 1,
@@ -102,11 +119,14 @@ def cross_validate(
                 **_only_metrics(ranking_metrics(learned_u[test_rows], test_data)),
             }
         )
+    learned = _only_metrics(ranking_metrics(learned_u, data))
+    for key, value in _only_metrics(ranking_metrics(without_u, data)).items():
+        learned[f"{key}_without_stated"] = value
     return {
         "folds": folds,
         "sessions": n,
         "default": _only_metrics(ranking_metrics(default_u, data)),
-        "learned": _only_metrics(ranking_metrics(learned_u, data)),
+        "learned": learned,
         "learned_by_fold": per_fold,
     }
 

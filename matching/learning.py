@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,8 @@ from threadpoolctl import threadpool_limits
 FORMAT_VERSION = 1
 GLOBAL = ""  # the segment key of the all-segments weights
 
+STATED_PREFIX = "stated_"  # a column `stated_<factor>`: a session's stated importance of that factor, 1-5
+ANSWERED_PREFIX = "answered_"  # a column `answered_<factor>`: 1 when named as what mattered most
 RESERVED_COLUMNS = (
     "session_id",
     "alternative",
@@ -38,6 +40,10 @@ class ChoiceSet:
     rank: np.ndarray | None = None  # (rows,) displayed rank, 1 = top of the list
     segment: np.ndarray | None = None  # (S,) segment label per session
     session_ids: np.ndarray | None = None  # (S,) original session ids
+    # the customer's stated importance 1-5 per factor, NaN where not stated: (S, K)
+    stated: np.ndarray | None = None
+    # the factors named as "what mattered most" with the choice (known only after it): (S, K) bool
+    answered: np.ndarray | None = None
 
     @property
     def n_sessions(self) -> int:
@@ -66,7 +72,13 @@ class ChoiceSet:
             rank=None if self.rank is None else self.rank[rows],
             segment=None if self.segment is None else self.segment[session_mask],
             session_ids=None if self.session_ids is None else self.session_ids[session_mask],
+            stated=None if self.stated is None else self.stated[session_mask],
+            answered=None if self.answered is None else self.answered[session_mask],
         )
+
+    def without_stated(self) -> ChoiceSet:
+        """The same choices with no stated priorities and no "what mattered most" answers."""
+        return replace(self, stated=None, answered=None)
 
 
 def choice_set_from_frame(
@@ -78,12 +90,17 @@ def choice_set_from_frame(
     chosen_column: str = "chosen",
     rank_column: str | None = None,
     segment_column: str | None = None,
+    stated_columns: dict[str, str] | None = None,
+    answered_columns: dict[str, str] | None = None,
 ) -> tuple[ChoiceSet, dict]:
     """Build a ChoiceSet from a long data frame, with a report of what was dropped and why.
 
     Sessions without exactly one chosen row or with fewer than two candidates cannot inform a
     choice model and are dropped; missing or infinite factor values are replaced by the factor's
-    median so one bad cell does not lose a session.
+    median so one bad cell does not lose a session. `stated_columns` maps a factor to the column
+    holding the session's stated importance of it (1-5, read on the session's first row; anything
+    else is "not stated"); `answered_columns` a factor to a column that is 1 when the customer
+    named it as what mattered most.
     """
     for column in (session_column, chosen_column):
         if column not in frame.columns:
@@ -101,6 +118,7 @@ def choice_set_from_frame(
                 rank_column,
                 segment_column,
             )
+            and not str(c).startswith((STATED_PREFIX, ANSWERED_PREFIX))
             and pd.api.types.is_numeric_dtype(frame[c])
         ]
     if not factor_columns:
@@ -149,12 +167,23 @@ def choice_set_from_frame(
             rank = None
         else:
             rank = np.where(np.isnan(rank), np.nanmedian(rank), rank)
+    first_row = np.zeros(len(uniques), dtype=int)
+    first_row[codes[::-1]] = np.arange(len(codes))[::-1]
     segment = None
     if segment_column and segment_column in frame.columns:
         seg_rows = frame[segment_column].fillna("").astype(str).to_numpy()
-        first_row = np.zeros(len(uniques), dtype=int)
-        first_row[codes[::-1]] = np.arange(len(codes))[::-1]
         segment = seg_rows[first_row][kept_sessions]
+    session_rows = first_row[kept_sessions]
+    stated = _per_session_columns(frame, factor_columns, stated_columns, session_rows)
+    if stated is not None:
+        stated = np.where((stated >= 1) & (stated <= 5), stated, np.nan)
+        if np.isnan(stated).all():
+            stated = None
+    answered = _per_session_columns(frame, factor_columns, answered_columns, session_rows)
+    if answered is not None:
+        answered = np.nan_to_num(answered, nan=0.0) > 0
+        if not answered.any():
+            answered = None
     data = ChoiceSet(
         values=values[row_index],
         session=new_code[kept_codes],
@@ -165,9 +194,41 @@ def choice_set_from_frame(
         rank=rank,
         segment=segment,
         session_ids=uniques[kept_sessions],
+        stated=stated,
+        answered=answered,
     )
     report["sessions_used"] = data.n_sessions
+    report["sessions_with_stated_priorities"] = (
+        0 if stated is None else int(np.isfinite(stated).any(axis=1).sum())
+    )
+    report["sessions_with_mattered_most"] = 0 if answered is None else int(answered.any(axis=1).sum())
     return data, report
+
+
+def _per_session_columns(frame, factor_columns, columns, session_rows) -> np.ndarray | None:
+    """(sessions, factors) numbers read on each session's first row; NaN where no column or value."""
+    if not columns:
+        return None
+    out = np.full((len(session_rows), len(factor_columns)), np.nan)
+    for k, factor in enumerate(factor_columns):
+        column = columns.get(factor)
+        if column and column in frame.columns:
+            numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+            out[:, k] = numbers[session_rows]
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def centred_stated(stated: np.ndarray | None, answered: np.ndarray | None, shape) -> np.ndarray:
+    """Stated importance 1-5 per session and factor -> (importance - 3) / 2 in -1..1, 0 where not
+    stated; a factor named as what mattered most counts as importance 5 where none was stated."""
+    out = np.zeros(shape)
+    if stated is not None:
+        out = np.where(np.isfinite(stated), (np.clip(stated, 1, 5) - 3.0) / 2.0, 0.0)
+    if answered is not None:
+        unstated = np.ones(shape, bool) if stated is None else ~np.isfinite(stated)
+        out = np.where(answered & unstated, 1.0, out)
+    return out
 
 
 @dataclass
@@ -266,9 +327,15 @@ class WeightSet:
     log_likelihood: float = 0.0  # mean per session, on the training sessions
     confidence: float = 0.0
     converged: bool = True
+    # per feature: how much its weight grows per unit of centred stated importance, (stated - 3) / 2
+    stated_weights: dict[str, float] = field(default_factory=dict)
+    stated_se: dict[str, float] = field(default_factory=dict)
 
     def weight_vector(self, names: list[str]) -> np.ndarray:
         return np.array([self.factor_weights.get(n, 0.0) for n in names], dtype=float)
+
+    def stated_vector(self, names: list[str]) -> np.ndarray:
+        return np.array([self.stated_weights.get(n, 0.0) for n in names], dtype=float)
 
     def effect_vector(self, alternatives) -> np.ndarray:
         return np.array(
@@ -303,6 +370,16 @@ class ChoiceModel:
         if self.global_weights.n_sessions >= min_sessions:
             return self.global_weights
         return None
+
+    def session_weights(self, weights: WeightSet, centred: np.ndarray | None) -> np.ndarray:
+        """Feature weights for one session: the main weights plus, per feature, its stated weight
+        times the session's centred stated importance of the feature's factor (one value per factor)."""
+        names = self.standardiser.feature_names
+        w = weights.weight_vector(names)
+        if centred is None or not weights.stated_weights:
+            return w
+        c = np.asarray(centred, dtype=float)[self.standardiser.feature_factor]
+        return w + weights.stated_vector(names) * c
 
     def to_dict(self) -> dict:
         return {
@@ -445,8 +522,12 @@ def _fit_one(problem: _Problem, penalty: np.ndarray, centre: np.ndarray, start: 
     return theta, se, log_lik, bool(result.success)
 
 
-def _weight_set(segment, problem, theta, se, log_lik, converged, names, alt_names, has_position) -> WeightSet:
+def _weight_set(
+    segment, problem, theta, se, log_lik, converged, names, alt_names, has_position, stated_names=()
+) -> WeightSet:
     k_factors = len(names)
+    at = k_factors + int(has_position)
+    stated_w, stated_se = theta[at : at + len(stated_names)], se[at : at + len(stated_names)]
     factor_w = theta[:k_factors]
     factor_se = se[:k_factors]
     alt = theta[problem.k :]
@@ -463,6 +544,8 @@ def _weight_set(segment, problem, theta, se, log_lik, converged, names, alt_name
         log_likelihood=log_lik / max(problem.n_sessions, 1),
         confidence=_confidence(factor_w, factor_se, problem.n_sessions),
         converged=converged,
+        stated_weights={n: float(w) for n, w in zip(stated_names, stated_w, strict=True)},
+        stated_se={n: float(v) for n, v in zip(stated_names, stated_se, strict=True)},
     )
 
 
@@ -539,6 +622,34 @@ def _one_blas_thread(fit):
     return wrapped
 
 
+STATED_MAX_PENALTY = 1e6  # the stated-priority weights' penalty when they carry no signal (~0)
+
+
+def _stated_design(data: ChoiceSet, standardiser: Standardiser, z: np.ndarray):
+    """The factor x stated-importance interaction columns: each feature (of a factor some session
+    stated, or named as what mattered most) times its session's centred importance of that factor."""
+    if data.stated is None and data.answered is None:
+        return np.empty((len(z), 0)), []
+    centred = centred_stated(data.stated, data.answered, (data.n_sessions, len(standardiser.names)))
+    feature_factor = standardiser.feature_factor
+    informative = np.flatnonzero((centred != 0).any(axis=0)[feature_factor])
+    names = [standardiser.feature_names[i] for i in informative]
+    columns = z[:, informative] * centred[data.session][:, feature_factor[informative]]
+    return columns, names
+
+
+def _stated_penalty(theta: np.ndarray, se: np.ndarray, l2: float) -> tuple[float, float]:
+    """Empirical-Bayes penalty for the stated-priority weights: their prior variance is estimated
+    by the method of moments, tau^2 = mean(w^2 - SE^2) over the weights of a first fit; the penalty
+    is 1 / tau^2 (at least `l2`), so weights that are no bigger than their noise shrink to ~0."""
+    if len(theta) == 0 or not np.isfinite(se).all():
+        return STATED_MAX_PENALTY, 0.0
+    tau2 = max(0.0, float(np.mean(theta * theta - se * se)))
+    if tau2 <= 1.0 / STATED_MAX_PENALTY:
+        return STATED_MAX_PENALTY, 0.0
+    return min(STATED_MAX_PENALTY, max(float(l2), 1.0 / tau2)), math.sqrt(tau2)
+
+
 @_one_blas_thread
 def fit_choice_model(
     data: ChoiceSet,
@@ -549,6 +660,7 @@ def fit_choice_model(
     alternative_effects: bool = True,
     position_bias: bool = True,
     log_scale: str = "auto",
+    stated_priorities: bool = True,
 ) -> ChoiceModel:
     """Fit the all-segments weights, then each segment's weights shrunk toward them.
 
@@ -557,7 +669,10 @@ def fit_choice_model(
     does not depend on it. `l2` is the penalty on the all-segments parameters (standardised
     scale); `segment_shrinkage` the penalty pulling a segment's parameters to the global ones.
     `log_scale="auto"` adds a log feature to skewed positive factors when the training choices
-    support it (see _choose_log_scale); "none" keeps every factor linear.
+    support it (see _choose_log_scale); "none" keeps every factor linear. With
+    `stated_priorities` and sessions that stated priorities (or named what mattered most), each
+    such factor also gets a stated weight (factor x centred stated importance), penalised by the
+    empirical-Bayes penalty of _stated_penalty, so it is ~0 when statements do not predict choices.
     """
     if data.n_sessions == 0:
         raise ValueError("no usable sessions (each needs one chosen candidate among at least two)")
@@ -576,12 +691,26 @@ def fit_choice_model(
     standardiser = Standardiser.fit(data.values, names, higher_is_better, log)
     design, position_mean, position_scale = _design(data, standardiser, has_position)
     features = standardiser.feature_names
+    stated_names: list[str] = []
+    if stated_priorities:
+        columns, stated_names = _stated_design(data, standardiser, design[:, : len(features)])
+        design = np.column_stack([design, columns])
+    n_main = len(features) + int(has_position)
+    stated_slice = slice(n_main, n_main + len(stated_names))
 
     problem = _Problem(design, alternative, len(alt_names), data.chosen, data.session)
     n_params = design.shape[1] + len(alt_names)
     penalty = np.full(n_params, float(l2))
-    theta, se, log_lik, ok = _fit_one(problem, penalty, np.zeros(n_params), np.zeros(n_params))
-    global_weights = _weight_set(GLOBAL, problem, theta, se, log_lik, ok, features, alt_names, has_position)
+    zeros = np.zeros(n_params)
+    theta, se, log_lik, ok = _fit_one(problem, penalty, zeros, zeros)
+    stated_penalty, stated_prior_sd = None, None
+    if stated_names:
+        stated_penalty, stated_prior_sd = _stated_penalty(theta[stated_slice], se[stated_slice], l2)
+        penalty[stated_slice] = stated_penalty
+        theta, se, log_lik, ok = _fit_one(problem, penalty, zeros, theta)
+    global_weights = _weight_set(
+        GLOBAL, problem, theta, se, log_lik, ok, features, alt_names, has_position, stated_names
+    )
 
     segment_weights: dict[str, WeightSet] = {}
     if data.segment is not None:
@@ -597,9 +726,12 @@ def fit_choice_model(
                 seg_session,
             )
             seg_penalty = np.full(n_params, float(segment_shrinkage))
+            if stated_names:
+                # the same pull toward the global fit, never weaker than the global prior on them
+                seg_penalty[stated_slice] = max(float(segment_shrinkage), stated_penalty)
             s_theta, s_se, s_ll, s_ok = _fit_one(sub, seg_penalty, theta, theta.copy())
             segment_weights[label] = _weight_set(
-                label, sub, s_theta, s_se, s_ll, s_ok, features, alt_names, has_position
+                label, sub, s_theta, s_se, s_ll, s_ok, features, alt_names, has_position, stated_names
             )
 
     return ChoiceModel(
@@ -614,5 +746,16 @@ def fit_choice_model(
             "alternative_effects": use_alternatives,
             "position_bias": has_position,
             "log_scale": [n for n, flag in zip(names, log, strict=True) if flag],
+            "stated": {
+                "features": stated_names,
+                "penalty": stated_penalty,
+                "prior_sd": stated_prior_sd,
+                "sessions_stated": 0
+                if data.stated is None
+                else int(np.isfinite(data.stated).any(axis=1).sum()),
+                "sessions_mattered_most": 0
+                if data.answered is None
+                else int(data.answered.any(axis=1).sum()),
+            },
         },
     )
