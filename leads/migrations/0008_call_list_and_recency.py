@@ -91,12 +91,12 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "call list entries",
                 "ordering": ["day", "rank"],
-                "indexes": [
-                    models.Index(fields=["workspace", "day", "rank"], name="leads_calll_workspa_4c8681_idx")
-                ],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("workspace", "day", "lead"), name="call_list_lead_once_per_day"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("workspace", "day", "rank"), name="call_list_rank_once_per_day"
                     ),
                     models.CheckConstraint(
                         condition=models.Q(

@@ -29,12 +29,13 @@ class CallListEntry(WorkspaceScopedModel):
         verbose_name_plural = "call list entries"
         constraints = [
             models.UniqueConstraint(fields=["workspace", "day", "lead"], name="call_list_lead_once_per_day"),
+            # Two builds of one day's list at once cannot both land: they collide on rank 1.
+            models.UniqueConstraint(fields=["workspace", "day", "rank"], name="call_list_rank_once_per_day"),
             models.CheckConstraint(
                 condition=Q(selection_probability__gt=0.0) & Q(selection_probability__lte=1.0),
                 name="call_list_selection_probability_in_0_1",
             ),
         ]
-        indexes = [models.Index(fields=["workspace", "day", "rank"])]
 
     def __str__(self):
         return f"{self.day} #{self.rank}: {self.lead}"
