@@ -21,6 +21,8 @@ class ScoringSettingsForm(forms.ModelForm):
             "low_threshold",
             "promotion_confidence",
             "max_champion_age_days",
+            "call_list_size",
+            "exploration_share",
         ]
         labels = {
             "retrain_threshold": "Retrain after this many new outcomes",
@@ -28,6 +30,12 @@ class ScoringSettingsForm(forms.ModelForm):
             "low_threshold": "Low score below",
             "promotion_confidence": "Confidence needed to promote (0.5-0.999)",
             "max_champion_age_days": "Champion age (days) after which a not-worse challenger wins",
+            "call_list_size": "Leads on each day's call list (1-500)",
+            "exploration_share": "Share of the call list explored (0-0.5; 0.1 = 10%)",
+        }
+        help_texts = {
+            "exploration_share": "Places given to leads drawn at random from below the cut, so the model "
+            "also learns from leads it ranks low. 0 turns exploration off.",
         }
 
     def __init__(self, *args, **kwargs):

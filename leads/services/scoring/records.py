@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from leads.models import Lead
@@ -31,13 +32,23 @@ def _days_between(earlier, later) -> int:
     return max(0, int((later - earlier).total_seconds() // SECONDS_PER_DAY))
 
 
+def cached_outcome(lead):
+    """The lead's outcome if it is already loaded (select_related, or reached from the outcome),
+    else None; never a query."""
+    if not Lead.outcome.is_cached(lead):
+        return None
+    try:
+        return lead.outcome
+    except ObjectDoesNotExist:  # loaded as "none"
+        return None
+
+
 def _reference_time(lead, now):
     """When the lead's recency is measured: its outcome's time if the outcome is already loaded (a
     training row: how quiet the lead was when it was decided), otherwise now (scoring time)."""
-    if Lead.outcome.is_cached(lead):
-        outcome = lead.outcome
-        if outcome is not None and outcome.recorded_at is not None:
-            return outcome.recorded_at
+    outcome = cached_outcome(lead)
+    if outcome is not None and outcome.recorded_at is not None:
+        return outcome.recorded_at
     return now
 
 
