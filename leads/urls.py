@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from leads.views import agents, executions, imports, lead_feedback, outcomes, preferences, scoring
+from leads.views import agents, call_list, executions, imports, lead_feedback, outcomes, preferences, scoring
 
 app_name = "leads"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("scoring/settings/", scoring.scoring_settings_page, name="scoring_settings"),
     path("scoring/retrain/", scoring.retrain_now, name="scoring_retrain"),
     path("scoring/models/<uuid:model_id>/champion/", scoring.model_make_champion, name="model_make_champion"),
+    path("call-list/", call_list.call_list_page, name="call_list"),
+    path("call-list/<uuid:lead_id>/outcome/", call_list.call_list_outcome, name="call_list_outcome"),
     path("import/", imports.import_start, name="import_start"),
     path("import/confirm/", imports.import_confirm, name="import_confirm"),
     path("import/<uuid:lead_import_id>/", imports.import_detail, name="import_detail"),

@@ -16,3 +16,7 @@ from leads.api import outcomes, scoring  # noqa: E402
 
 router.add_router("", scoring.router)
 router.add_router("", outcomes.router)
+
+from leads.api import call_list  # noqa: E402
+
+router.add_router("", call_list.router)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.formatting import percent
 from leads.models import CallListEntry, Lead, LeadScore
 from leads.scoring.call_list import draw_call_list, exploration_places, weekly_exploration_calls
 from leads.services.scoring.champion import serving
@@ -167,6 +168,12 @@ class CallList:
         if not explored:
             return None
         return round(len(explored) / explored[0].entry.selection_probability)
+
+    @property
+    def explored_chance(self) -> str:
+        """The chance each explored lead had of being drawn, in percent ("1.1%")."""
+        explored = self.explored
+        return percent(explored[0].entry.selection_probability, 1) if explored else "–"
 
     @property
     def done(self) -> int:
