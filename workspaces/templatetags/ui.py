@@ -16,6 +16,7 @@ SUBNAVS = {
         "Leads sections",
         [
             ("Leads", "leads:index", {"index", "lead_detail", "lead_feedback", "lead_outcome"}),
+            ("Call list", "leads:call_list", {"call_list", "call_list_outcome"}),
             ("Preferences", "leads:preferences", {"preferences"}),
             (
                 "Agents & recipes",
