@@ -97,6 +97,10 @@ class FilterResult:
     failed: dict[str, int] = field(default_factory=dict)
     sole_cause: dict[str, int] = field(default_factory=dict)
     removed_by_limit: int = 0
+    # Leads that failed exactly one active criterion (input positions) and which one each failed:
+    # the candidates of near-miss exploration (leads.filtering.draw_near_misses).
+    near_miss_indices: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    near_miss_criteria: tuple[str, ...] = ()
 
     @property
     def kept_count(self) -> int:
@@ -243,6 +247,13 @@ def filter_leads(leads: Sequence[Mapping] | pd.DataFrame, prefs: LeadPreferences
     failed = {name: int((~mask).sum()) for name, mask in masks.items()}
     sole_cause = {name: int(((~mask) & (fail_counts == 1)).sum()) for name, mask in masks.items()}
 
+    near_miss_positions = np.flatnonzero(fail_counts == 1)
+    near_miss_criteria = [""] * len(near_miss_positions)
+    for name, mask in masks.items():
+        failing_here = ~mask[near_miss_positions]
+        for i in np.flatnonzero(failing_here):
+            near_miss_criteria[int(i)] = name
+
     matched_positions = np.flatnonzero(all_pass)
     ranked = _rank(columns, matched_positions) if len(matched_positions) else matched_positions
     limit = prefs.max_leads_per_execution
@@ -261,4 +272,57 @@ def filter_leads(leads: Sequence[Mapping] | pd.DataFrame, prefs: LeadPreferences
         failed=failed,
         sole_cause=sole_cause,
         removed_by_limit=int(len(ranked) - len(kept_positions)),
+        near_miss_indices=near_miss_positions,
+        near_miss_criteria=tuple(near_miss_criteria),
+    )
+
+
+# The exploration share is bounded: it is a small sample, never a second filter.
+MAX_EXPLORATION_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class NearMissDraw:
+    """The near misses a run keeps for exploration: input positions, the criterion each failed, the
+    probability each had of being kept, and the exploration credit carried to the next run."""
+
+    positions: tuple[int, ...]
+    criteria: tuple[str, ...]
+    probability: float
+    candidates: int
+    credit: float
+
+
+def draw_near_misses(
+    result: FilterResult, share: float, max_per_run: int, credit: float = 0.0, seed: int = 0
+) -> NearMissDraw:
+    """Choose which near misses (leads that failed exactly one criterion) a run keeps anyway.
+
+    The number kept is deterministic: ``share`` of the run's near misses plus the fraction carried
+    from earlier runs (``credit``), rounded down, at most ``max_per_run``. Which ones is a uniform
+    draw without replacement seeded by ``seed``, so each near miss of the run had the same chance
+    ``kept / candidates`` of being kept: the inverse of that is its weight in the estimates. A run
+    of a few leads explores nothing on its own but adds to the credit, so over runs the share holds
+    without making a small run's result random.
+    """
+    candidates = len(result.near_miss_indices)
+    share = _finite_or_none(share) or 0.0
+    share = min(max(share, 0.0), MAX_EXPLORATION_SHARE)
+    credit = min(max(_finite_or_none(credit) or 0.0, 0.0), 1.0)
+    cap = max(0, int(max_per_run or 0))
+    if not candidates or share <= 0 or cap == 0:
+        return NearMissDraw((), (), 0.0, candidates, credit if share > 0 else 0.0)
+    budget = credit + share * candidates
+    count = min(cap, candidates, int(math.floor(budget + 1e-9)))
+    carried = min(max(budget - count, 0.0), 1.0)
+    if count == 0:
+        return NearMissDraw((), (), 0.0, candidates, carried)
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(candidates, size=count, replace=False))
+    return NearMissDraw(
+        positions=tuple(int(result.near_miss_indices[i]) for i in chosen),
+        criteria=tuple(result.near_miss_criteria[int(i)] for i in chosen),
+        probability=count / candidates,
+        candidates=candidates,
+        credit=carried,
     )

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from leads.filtering import filter_leads
+from leads.filtering import draw_near_misses, filter_leads
 from leads.models.agents import LeadSource
 from leads.models.executions import Execution, ExecutionStatus
 from leads.models.leads import Lead
+from leads.models.preferences import PreferenceSet
 from leads.services.preferences import get_preferences
 from leads.sources import (
     SourceError,
@@ -117,6 +118,36 @@ def _lead_row(execution, lead, rank):
     )  # fmt: skip
 
 
+def _explore(execution, result):
+    """Draw this run's near misses (call inside the run's transaction): the workspace's exploration
+    credit is read and carried under a row lock, so two runs at once do not spend it twice."""
+    settings_row = (
+        PreferenceSet.objects.select_for_update().filter(workspace_id=execution.workspace_id).first()
+    )
+    if settings_row is None:  # no preferences saved: no criterion, so no near miss either
+        return draw_near_misses(result, 0.0, 0)
+    draw = draw_near_misses(
+        result,
+        settings_row.exploration_share,
+        settings_row.exploration_max_per_run,
+        credit=settings_row.exploration_credit,
+        seed=zlib.crc32(f"explore:{execution.id}".encode()),
+    )
+    if draw.credit != settings_row.exploration_credit:
+        PreferenceSet.objects.filter(pk=settings_row.pk).update(exploration_credit=draw.credit)
+    return draw
+
+
+def _explored_rows(execution, leads, draw, first_rank):
+    rows = []
+    for offset, (position, criterion) in enumerate(zip(draw.positions, draw.criteria, strict=True)):
+        row = _lead_row(execution, leads[position], first_rank + offset)
+        row.exploration_criterion = criterion
+        row.keep_probability = draw.probability
+        rows.append(row)
+    return rows
+
+
 def run_execution(execution_id):
     """Run the execution under the lease `execution:<id>`, renewed while it runs: when the worker
     dies, the lease expires and the reaper (workspaces.jobs) marks the execution failed."""
@@ -150,9 +181,17 @@ def _run_execution(execution_id):
         impact["skipped"] = generated.skipped
         with transaction.atomic():
             Lead.objects.filter(execution=execution).delete()  # a re-run replaces, never doubles
-            Lead.objects.bulk_create(
-                [_lead_row(execution, lead, rank) for rank, lead in enumerate(result.kept, start=1)]
-            )
+            kept_rows = [_lead_row(execution, lead, rank) for rank, lead in enumerate(result.kept, start=1)]
+            for row in kept_rows:
+                row.keep_probability = 1.0
+            draw = _explore(execution, result)
+            explored_rows = _explored_rows(execution, generated.leads, draw, len(kept_rows) + 1)
+            # Near misses are shown and judged like kept leads, but the impact's counts stay those of
+            # the preferences (docs/leads.md); the exploration has its own keys.
+            impact["near_misses"] = draw.candidates
+            impact["explored"] = len(explored_rows)
+            impact["exploration_probability"] = draw.probability
+            Lead.objects.bulk_create(kept_rows + explored_rows)
             status = (
                 ExecutionStatus.PARTIAL
                 if generated.truncated or generated.skipped
