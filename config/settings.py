@@ -429,6 +429,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.scoring.resend_pending_retrainings",
         "schedule": 60.0,
     },
+    # Rescores every open lead nightly: recency grows, so quiet leads decay in their score history.
+    "leads-rescore-open-leads": {
+        "task": "leads.tasks.scoring.rescore_open_leads_nightly",
+        "schedule": crontab(minute=15, hour=1),
+    },
     # Forgets CRM event ids older than LEADS_WEBHOOK_EVENT_RETENTION_DAYS.
     "leads-delete-old-webhook-events": {
         "task": "leads.tasks.webhooks.delete_old_webhook_events",
