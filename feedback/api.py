@@ -10,8 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from feedback import queries
 from feedback.analysis import InsufficientData
 from feedback.forms import MAX_NAME, MAX_TAG_LENGTH, MAX_TAGS, MAX_TEXT
-from feedback.models import FeedbackEntry, FeedbackReport
-from feedback.services import capture, patterns, routing, suggestions
+from feedback.models import FeedbackEntry, FeedbackReport, PairwiseJudgment
+from feedback.services import capture, pairwise, patterns, routing, suggestions
 from feedback.services.reports import write_report
 from workspaces.access import require_api_write
 
@@ -221,3 +221,94 @@ def get_suggestions(request, framework: str = "", days: int = 7, limit: int = 5)
 )
 def route(request, tags: str = ""):
     return routing.recommend_route(request.workspace, tags)
+
+
+# Pairwise judgments: the schema bounds the wire shape (422), PairwiseForm checks the values (400).
+
+
+class JudgmentIn(Schema):
+    prompt: str = Field(..., max_length=MAX_TEXT)
+    left_output: str = Field(..., max_length=MAX_TEXT, description="Output A")
+    right_output: str = Field(..., max_length=MAX_TEXT, description="Output B")
+    verdict: str = Field(..., max_length=10, description="a (A is better), b (B is better) or tie")
+    left_variant: str = Field("", max_length=MAX_NAME)
+    left_framework: str = Field("", max_length=MAX_NAME)
+    left_model: str = Field("", max_length=MAX_NAME)
+    right_variant: str = Field("", max_length=MAX_NAME)
+    right_framework: str = Field("", max_length=MAX_NAME)
+    right_model: str = Field("", max_length=MAX_NAME)
+    notes: str = Field("", max_length=MAX_TEXT)
+
+
+class JudgmentBatchIn(Schema):
+    judgments: list[dict[str, Any]] = Field(..., max_length=pairwise.MAX_BATCH)
+
+
+class JudgmentOut(Schema):
+    judgment_id: str
+    prompt: str
+    left_output: str
+    right_output: str
+    verdict: str
+    left: dict[str, str]
+    right: dict[str, str]
+    notes: str
+    timestamp: str
+
+
+class JudgmentBatchOut(Schema):
+    created: int
+    judgment_ids: list[str]
+
+
+def judgment_out(judgment: PairwiseJudgment) -> dict:
+    return {
+        "judgment_id": str(judgment.pk),
+        "prompt": judgment.prompt,
+        "left_output": judgment.left_output,
+        "right_output": judgment.right_output,
+        "verdict": judgment.verdict,
+        "left": judgment.side("left"),
+        "right": judgment.side("right"),
+        "notes": judgment.notes,
+        "timestamp": judgment.created_at.isoformat(),
+    }
+
+
+@router.post(
+    "/prompt-feedback/pairwise",
+    response={201: JudgmentOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Capture a pairwise judgment: which of two outputs of the same prompt is better (or a tie)",
+)
+def create_judgment(request, payload: JudgmentIn):
+    require_api_write(request)
+    judgment = pairwise.capture_judgment(request.workspace, token=request.auth, **payload.dict())
+    return Status(201, judgment_out(judgment))
+
+
+@router.post(
+    "/prompt-feedback/pairwise/batch",
+    response={201: JudgmentBatchOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Capture up to 1000 pairwise judgments at once (all or nothing)",
+)
+def create_judgments(request, payload: JudgmentBatchIn):
+    require_api_write(request)
+    judgments = pairwise.capture_judgments(request.workspace, payload.judgments, token=request.auth)
+    return Status(201, {"created": len(judgments), "judgment_ids": [str(j.pk) for j in judgments]})
+
+
+@router.get("/prompt-feedback/pairwise", response=list[JudgmentOut], summary="Recent pairwise judgments")
+def list_judgments(
+    request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000)
+):
+    judgments = PairwiseJudgment.objects.for_workspace(request.workspace)
+    return [judgment_out(j) for j in judgments[offset : offset + limit]]
+
+
+@router.get(
+    "/prompt-feedback/pairwise/board",
+    response={200: dict[str, Any]},
+    summary="Bradley-Terry strengths of prompt variants, frameworks and models, and the pairs to judge next",
+)
+def get_board(request, days: int | None = Query(None, ge=1, le=3660)):
+    return pairwise.board_json(pairwise.board(request.workspace, days))

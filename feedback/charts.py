@@ -97,3 +97,37 @@ def history_lines(reports) -> dict:
         },
         "options": {"scales": {"y": {"min": 0, "max": 100}}},
     }
+
+
+def strength_bar(rows: list[dict]) -> dict:
+    """The board: each item's chance to beat an average one (%) as a bar, its 95% interval a
+    floating bar in the same slot (the table beside it has the strengths and counts)."""
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [row["label"] for row in rows],
+            "datasets": [
+                {
+                    "label": "Chance to beat an average one (%)",
+                    "data": [percent(row["beats_average"], 1, number=True) for row in rows],
+                    "grouped": False,
+                    "order": 1,
+                    "backgroundColor": "rgba(21, 101, 192, 0.45)",
+                    "borderColor": "#1565c0",
+                    "borderWidth": 1,
+                },
+                {
+                    "label": "95% interval (%)",
+                    "data": [
+                        [percent(v, 1, number=True) for v in row["beats_average_interval"]] for row in rows
+                    ],
+                    "grouped": False,
+                    "order": 0,
+                    "barThickness": 4,
+                    "backgroundColor": "#263238",
+                    "borderColor": "#263238",
+                },
+            ],
+        },
+        "options": {"scales": {"y": {"min": 0, "max": 100, "title": {"display": True, "text": "%"}}}},
+    }

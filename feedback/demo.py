@@ -1,11 +1,13 @@
 """Demo data for the output feedback loop: eight weeks of rated outputs with real patterns."""
 
+import math
 import random
 from datetime import timedelta
 
 from django.utils import timezone
 
-from feedback.models import FeedbackEntry
+from feedback.forms import prompt_hash
+from feedback.models import FeedbackEntry, PairwiseJudgment
 from feedback.services.capture import invalidate_patterns
 from feedback.services.reports import write_report
 
@@ -63,6 +65,44 @@ RATES = {
 }  # fmt: skip
 
 
+# Pairwise judgments: prompt variants of the same task, each side with its framework and model.
+VARIANTS = {"v2-with-examples": 0.6, "v1-plain": 0.0, "v3-brief": -0.5}
+ARM_STRENGTH = {ARMS[0]: 0.5, ARMS[1]: 0.3, ARMS[2]: -0.6}
+
+
+def seed_judgments(workspace, user, rng, now, count: int = 48) -> None:
+    """A few dozen judgments whose winners follow the variants' and options' strengths above."""
+    rows = []
+    for i in range(count):
+        tag, prompts, output = rng.choice(TASKS)
+        prompt = rng.choice(prompts)
+        (va, vb), (arm_a, arm_b) = rng.sample(list(VARIANTS), 2), (rng.choice(ARMS), rng.choice(ARMS))
+        if i % 3 == 0:  # some pairs differ in the variant only
+            arm_b = arm_a
+        gap = VARIANTS[va] + ARM_STRENGTH[arm_a] - VARIANTS[vb] - ARM_STRENGTH[arm_b]
+        draw = rng.random()
+        verdict = "tie" if draw < 0.15 else ("a" if rng.random() < 1 / (1 + math.exp(-gap)) else "b")
+        rows.append(
+            PairwiseJudgment(
+                workspace=workspace,
+                prompt=prompt,
+                prompt_hash=prompt_hash(prompt),
+                left_output=f"[{va}, {arm_a[0]}] {output}",
+                right_output=f"[{vb}, {arm_b[0]}] {output}",
+                left_variant=va,
+                left_framework=arm_a[0],
+                left_model=arm_a[1],
+                right_variant=vb,
+                right_framework=arm_b[0],
+                right_model=arm_b[1],
+                verdict=verdict,
+                created_by=user,
+                created_at=now - timedelta(days=rng.uniform(0, 28)),
+            )
+        )
+    PairwiseJudgment.objects.bulk_create(rows)
+
+
 def seed(workspace, user) -> None:
     rng = random.Random("feedback-demo")  # the same story in every demo workspace
     now = timezone.now()
@@ -106,6 +146,7 @@ def seed(workspace, user) -> None:
             )
         )
     FeedbackEntry.objects.bulk_create(rows, batch_size=500)
+    seed_judgments(workspace, user, rng, now)
     invalidate_patterns(workspace)
     today = timezone.localdate()
     for weeks_back in range(1, 5):

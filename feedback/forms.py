@@ -1,5 +1,6 @@
 """Forms of the feedback loop: the one validation of every write (page, API, command, import)."""
 
+import hashlib
 import json
 import math
 from datetime import UTC, date, datetime, timedelta
@@ -307,3 +308,83 @@ class RouteForm(forms.Form):
         if isinstance(raw, str) and len(raw) > 2000:
             raise ValidationError("At most 2000 characters.")
         return self.cleaned_data["tags"]
+
+
+VERDICT_INVALID = "Use a (the left output is better), b (the right one) or tie."
+VERDICT_VALUES = {"a": "a", "left": "a", "b": "b", "right": "b", "tie": "tie", "equal": "tie", "=": "tie"}
+SIDE_NAMES = ("variant", "framework", "model")
+
+
+def parse_verdict(value) -> str:
+    """a, b or tie (also left, right, equal, in any case)."""
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text not in VERDICT_VALUES:
+        raise ValidationError(VERDICT_INVALID, code="invalid")
+    return VERDICT_VALUES[text]
+
+
+class VerdictField(forms.Field):
+    def to_python(self, value):
+        return None if value in self.empty_values else parse_verdict(value)
+
+
+class PairwiseForm(forms.Form):
+    """One pairwise judgment (two outputs of the same prompt, which is better), as the page, the
+    API, the batch and the CSV import give it."""
+
+    prompt = _text("The prompt is required.", 3)
+    left_output = _text("Output A is required.", 8)
+    right_output = _text("Output B is required.", 8)
+    left_variant = _name("The prompt variant's name, e.g. v2-concise")
+    left_framework = _name("e.g. chain-of-thought")
+    left_model = _name("e.g. claude-sonnet-5")
+    right_variant = _name("The prompt variant's name, e.g. v1")
+    right_framework = _name("e.g. few-shot")
+    right_model = _name("e.g. claude-haiku-5-5")
+    verdict = VerdictField(error_messages={"required": "Choose a, b or tie."})
+    notes = NotesField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        for key, message in _pairwise_problems(data):
+            if key not in self.errors:
+                self.add_error(key, message)
+        return data
+
+    def judgment_fields(self) -> dict:
+        return _judgment_fields(self.cleaned_data)
+
+    @classmethod
+    def check(cls, data: dict) -> dict:
+        """PairwiseJudgment's fields from one row (a dict), by this form's fields and rules, without
+        a form per row (as EntryForm.check); ValidationError naming each bad field."""
+        cleaned, errors = {}, {}
+        for name, field in cls.base_fields.items():
+            try:
+                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        if not errors:
+            for key, message in _pairwise_problems(cleaned):
+                errors.setdefault(key, [ValidationError(message)])
+        if errors:
+            raise ValidationError(errors)
+        return _judgment_fields(cleaned)
+
+
+def _pairwise_problems(data: dict):
+    """(field, message) for a judgment that cannot be right: the same text on both sides judged
+    better on one side."""
+    left, right = data.get("left_output"), data.get("right_output")
+    if left is not None and left == right and data.get("verdict") in ("a", "b"):
+        yield "verdict", "The two outputs are the same text: only a tie can be right."
+
+
+def _judgment_fields(data: dict) -> dict:
+    fields = {name: data.get(name) or "" for name in PairwiseForm.base_fields}
+    fields["prompt_hash"] = prompt_hash(fields["prompt"])
+    return fields
+
+
+def prompt_hash(prompt: str) -> str:
+    return hashlib.sha256(prompt.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,9 +1,10 @@
 """Models of the feedback loop: rated outputs, stored reports and the daily pattern cache."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from workspaces.models import WorkspaceScopedModel
+from workspaces.models import ApiToken, WorkspaceScopedModel
 
 
 class Thumbs(models.IntegerChoices):
@@ -91,3 +92,42 @@ class PatternCache(WorkspaceScopedModel):
 
     def __str__(self):
         return f"patterns {self.day} {self.key}"
+
+
+class Verdict(models.TextChoices):
+    A = "a", "A (left) is better"
+    B = "b", "B (right) is better"
+    TIE = "tie", "Tie"
+
+
+class PairwiseJudgment(WorkspaceScopedModel):
+    """Which of two outputs of the same prompt is better (or a tie), and what produced each side."""
+
+    prompt = models.TextField()
+    prompt_hash = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the prompt.")
+    left_output = models.TextField()
+    right_output = models.TextField()
+    # Each side as an entry names it: the prompt variant (the wording's name), framework and model.
+    left_variant = models.CharField(max_length=100, blank=True)
+    left_framework = models.CharField(max_length=100, blank=True)
+    left_model = models.CharField(max_length=100, blank=True)
+    right_variant = models.CharField(max_length=100, blank=True)
+    right_framework = models.CharField(max_length=100, blank=True)
+    right_model = models.CharField(max_length=100, blank=True)
+    verdict = models.CharField(max_length=3, choices=Verdict.choices)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "created_at"], name="feedback_pair_ws_time")]
+
+    def __str__(self):
+        return f"{self.get_verdict_display()}: {self.prompt[:60]}"
+
+    def side(self, name: str) -> dict:
+        """One side's names: {"variant", "framework", "model"}."""
+        return {key: getattr(self, f"{name}_{key}") for key in ("variant", "framework", "model")}

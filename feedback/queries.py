@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.stats import Rate
 from feedback import analysis
 from feedback import reports as report_builder
-from feedback.models import FeedbackEntry, FeedbackReport, Thumbs
+from feedback.models import FeedbackEntry, FeedbackReport, PairwiseJudgment, Thumbs
 
 FRAME_COLUMNS = ["prompt", "rating", "thumbs", "tags", "framework", "model", "created_at"]
 
@@ -194,3 +194,24 @@ def filter_entries(entries, *, tag: str = "", framework: str = "", model: str = 
     if rating not in (None, ""):
         entries = entries.filter(rating=rating)
     return entries
+
+
+def pairwise_counts(workspace, days: int | None = None) -> list[dict]:
+    """Judgments counted per (each side's variant, framework, model, verdict): the board's input."""
+    judgments = PairwiseJudgment.objects.for_workspace(workspace)
+    if days:
+        judgments = judgments.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    sides = [f"{side}_{name}" for side in ("left", "right") for name in ("variant", "framework", "model")]
+    return list(judgments.order_by().values(*sides, "verdict").annotate(n=Count("id")))
+
+
+def rating_counts(workspace, days: int | None = None) -> list[dict]:
+    """Rated outputs and successes per (framework, model): the rating figures beside the board."""
+    entries = FeedbackEntry.objects.for_workspace(workspace)
+    if days:
+        entries = entries.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    return list(
+        entries.order_by()
+        .values("framework", "model_name")
+        .annotate(n=Count("id"), successes=Count("id", filter=success_filter(success_rule())))
+    )

@@ -1,5 +1,6 @@
 """A contextual bandit (Thompson sampling on Beta posteriors per tag and framework-model pair)
-that recommends a framework and model for a task's tags; see docs/feedback.md."""
+that recommends a framework and model for a task's tags, optionally joined by the pairwise
+judgments' Bradley-Terry strengths; see docs/feedback.md."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import digamma, polygamma
+
+from feedback.pairwise import Z95, BradleyTerryFit, fit_bradley_terry
 
 Arm = tuple[str, str]
 
@@ -22,6 +26,7 @@ class Recommendation:
     exploring: bool  # True when the sampled arm is not the current best estimate
     reasoning: str
     alternatives: list[dict] = field(default_factory=list)
+    pairwise_comparisons: int = 0  # judgments between framework-model pairs that weighed in
 
     def as_dict(self) -> dict:
         return {
@@ -34,6 +39,7 @@ class Recommendation:
             "exploring": self.exploring,
             "reasoning": self.reasoning,
             "alternatives": self.alternatives,
+            "pairwise_comparisons": self.pairwise_comparisons,
         }
 
 
@@ -46,6 +52,16 @@ class BanditRouter:
         self.arms: list[Arm] = list(dict.fromkeys(tuple(a) for a in arms))
         self.tag_counts: dict[tuple[str, Arm], np.ndarray] = defaultdict(lambda: np.zeros(2))
         self.arm_counts: dict[Arm, np.ndarray] = defaultdict(lambda: np.zeros(2))
+        self.pairwise: BradleyTerryFit | None = None
+        self.pairwise_scale = 1.0
+
+    def use_pairwise(self, fit: BradleyTerryFit | None, scale: float = 1.0) -> None:
+        """Let the judgments' strengths of (framework, model) pairs weigh in (None: ratings only).
+        ``scale``: strength units per unit of log-odds of success (1: the same scale)."""
+        self.pairwise = fit if fit is not None and fit.total > 0 else None
+        self.pairwise_scale = float(scale)
+        for arm in fit.items if self.pairwise else ():
+            self.add_arm(arm)
 
     def add_arm(self, arm: Arm) -> None:
         arm = tuple(arm)
@@ -96,7 +112,47 @@ class BanditRouter:
         if not self.arms:
             return None
         alpha, beta, _ = self.posteriors(tags)
-        return self.arms[int(np.argmax(self.rng.beta(alpha, beta)))]
+        if self.pairwise is None:
+            return self.arms[int(np.argmax(self.rng.beta(alpha, beta)))]
+        return self.arms[int(np.argmax(self._combined_draws(alpha, beta, 1)[:, 0]))]
+
+    def _pairwise_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """(H, H mu) over ``self.arms``: the judgments' Fisher information about the arms' strengths
+        and its product with the estimated strengths, on the log-odds-of-success scale."""
+        k = len(self.arms)
+        information, target = np.zeros((k, k)), np.zeros(k)
+        fit, scale = self.pairwise, self.pairwise_scale
+        at = [self.arms.index(tuple(item)) for item in fit.items]
+        information[np.ix_(at, at)] = fit.information * scale**2
+        target[at] = (fit.information @ fit.strength) * scale
+        return information, target
+
+    def _combined_draws(self, alpha, beta, draws: int) -> np.ndarray:
+        """Thompson draws of each arm's log-odds of success from the ratings and the judgments:
+        a draw l_r from each arm's Beta posterior (as its logit) and a draw from the judgments'
+        Gaussian likelihood of strength differences are merged by their precisions,
+        l = (D + H)^-1 (D l_r + H mu + H^1/2 z), D = 1 / Var(logit p) of the Beta (trigamma sum),
+        H the Fisher information of the judgments, mu their strengths, z standard normal. If both
+        parts were Gaussian this is an exact draw of the combined posterior (perturb and combine);
+        an arm without judgments keeps its Beta draw, and H only speaks of differences, so the
+        judgments move arms against each other but never the overall success level."""
+        k = len(self.arms)
+        samples = self.rng.beta(alpha[:, None], beta[:, None], size=(k, draws))
+        samples = np.clip(samples, 1e-12, 1 - 1e-12)
+        ratings = np.log(samples) - np.log1p(-samples)
+        precision = 1.0 / (polygamma(1, alpha) + polygamma(1, beta))
+        information, target = self._pairwise_terms()
+        values, vectors = np.linalg.eigh(information)
+        root = vectors * np.sqrt(np.clip(values, 0, None))
+        noise = root @ self.rng.standard_normal((k, draws))
+        right = precision[:, None] * ratings + target[:, None] + noise
+        return np.linalg.solve(np.diag(precision) + information, right)
+
+    def _combined_mean(self, alpha, beta) -> np.ndarray:
+        precision = 1.0 / (polygamma(1, alpha) + polygamma(1, beta))
+        information, target = self._pairwise_terms()
+        mean = digamma(alpha) - digamma(beta)  # E[logit p] under Beta(alpha, beta)
+        return np.linalg.solve(np.diag(precision) + information, precision * mean + target)
 
     def recommend(self, tags, *, draws: int = 4000) -> Recommendation | None:
         """Thompson choice for ``tags`` with its confidence, reasoning and the alternatives."""
@@ -105,12 +161,18 @@ class BanditRouter:
         tags = list(dict.fromkeys(tags))
         alpha, beta, n_tag = self.posteriors(tags)
         samples = self.rng.beta(alpha[:, None], beta[:, None], size=(len(self.arms), draws))
-        p_best = np.bincount(np.argmax(samples, axis=0), minlength=len(self.arms)) / draws
         mean = alpha / (alpha + beta)
         low = np.quantile(samples, 0.025, axis=1)
         high = np.quantile(samples, 0.975, axis=1)
-        chosen = int(np.argmax(self.rng.beta(alpha, beta)))
-        best = int(np.argmax(mean))
+        if self.pairwise is None:
+            p_best = np.bincount(np.argmax(samples, axis=0), minlength=len(self.arms)) / draws
+            chosen = int(np.argmax(self.rng.beta(alpha, beta)))
+            best = int(np.argmax(mean))
+        else:
+            combined = self._combined_draws(alpha, beta, draws)
+            p_best = np.bincount(np.argmax(combined, axis=0), minlength=len(self.arms)) / draws
+            chosen = int(np.argmax(self._combined_draws(alpha, beta, 1)[:, 0]))
+            best = int(np.argmax(self._combined_mean(alpha, beta)))
 
         alternatives = [
             {
@@ -124,6 +186,11 @@ class BanditRouter:
             }
             for i in np.argsort(-mean)
         ]
+        comparisons = 0
+        if self.pairwise is not None:
+            comparisons = int(round(self.pairwise.total))
+            for alternative in alternatives:
+                alternative.update(self._pairwise_figures((alternative["framework"], alternative["model"])))
         framework, model = self.arms[chosen]
         scope = ", ".join(f"'{t}'" for t in tags) if tags else "all tags"
         reasoning = (
@@ -135,6 +202,17 @@ class BanditRouter:
         )
         if n_tag[chosen] < self.pool_strength and tags:
             reasoning += " Few ratings on these tags, so its record over all tags weighs in."
+        if self.pairwise is not None:
+            figures = self._pairwise_figures(self.arms[chosen])
+            if figures["pairwise_comparisons"]:
+                reasoning += (
+                    f" {comparisons} pairwise judgments weigh in: its strength is "
+                    f"{figures['pairwise_strength']:+.2f} against the average option (95% interval "
+                    f"{figures['pairwise_interval'][0]:+.2f} to {figures['pairwise_interval'][1]:+.2f}, "
+                    f"{figures['pairwise_comparisons']} comparisons)."
+                )
+            else:
+                reasoning += f" {comparisons} pairwise judgments weigh in; none compares this option yet."
         if chosen != best:
             bf, bm = self.arms[best]
             reasoning += (
@@ -151,7 +229,22 @@ class BanditRouter:
             exploring=chosen != best,
             reasoning=reasoning,
             alternatives=alternatives,
+            pairwise_comparisons=comparisons,
         )
+
+    def _pairwise_figures(self, arm: Arm) -> dict:
+        fit = self.pairwise
+        i = fit.index(arm)
+        n = 0 if i is None else int(round(fit.comparisons[i]))
+        if not n:
+            return {"pairwise_strength": None, "pairwise_interval": None, "pairwise_comparisons": 0}
+        sd = float(np.sqrt(fit.covariance[i, i]))
+        strength = float(fit.strength[i])
+        return {
+            "pairwise_strength": strength,
+            "pairwise_interval": [strength - Z95 * sd, strength + Z95 * sd],
+            "pairwise_comparisons": n,
+        }
 
 
 def simulate_regret(
@@ -175,3 +268,66 @@ def simulate_regret(
         regret += max(rates.values()) - rates[arm]
         router.update([tag], arm, rng.random() < rates[arm])
     return regret
+
+
+def simulate_pairwise_regret(
+    true_rates: list[float],
+    rounds: int,
+    *,
+    use_pairwise: bool,
+    seed: int = 0,
+    judgments_per_round: int = 1,
+    tie_share: float = 0.2,
+    pool_strength: float = 10.0,
+) -> float:
+    """Cumulative expected regret (in successes) of the router over ``rounds`` tasks against fixed
+    true success rates. Every round the router picks an option and its output is rated (success
+    with the option's rate); with ``use_pairwise`` a judge also compares that output with one of
+    another option, ``judgments_per_round`` times: a tie with ``tie_share``, else the chosen one
+    wins with the Bradley-Terry chance on the options' log-odds of success (the common scale the
+    router assumes), and the router uses the refitted strengths from the next round on."""
+    rng = np.random.default_rng(seed)
+    rates = np.asarray(true_rates, dtype=float)
+    k = len(rates)
+    logits = np.log(rates) - np.log1p(-rates)
+    arms = [(f"option-{i}", "model") for i in range(k)]
+    router = BanditRouter(arms, pool_strength=pool_strength, seed=seed + 1)
+    wins, fit, regret = np.zeros((k, k)), None, 0.0
+    for _ in range(rounds):
+        i = arms.index(router.choose([]))
+        regret += rates.max() - rates[i]
+        router.update([], arms[i], bool(rng.random() < rates[i]))
+        if not use_pairwise:
+            continue
+        for _ in range(judgments_per_round):
+            j = (i + 1 + int(rng.integers(k - 1))) % k
+            if rng.random() < tie_share:
+                wins[i, j] += 0.5
+                wins[j, i] += 0.5
+            elif rng.random() < 1 / (1 + np.exp(-(logits[i] - logits[j]))):
+                wins[i, j] += 1
+            else:
+                wins[j, i] += 1
+        fit = fit_bradley_terry(arms, wins, start=None if fit is None else fit.strength)
+        router.use_pairwise(fit)
+    return regret
+
+
+def pairwise_regret_study(true_rates, rounds: int, seeds, **kwargs) -> dict:
+    """Regret with ratings alone and with ratings and judgments over several seeds (the test's and
+    the benchmark's figure): per seed, the means and the mean relative reduction."""
+    alone = [
+        simulate_pairwise_regret(true_rates, rounds, use_pairwise=False, seed=s, **kwargs) for s in seeds
+    ]
+    both = [simulate_pairwise_regret(true_rates, rounds, use_pairwise=True, seed=s, **kwargs) for s in seeds]
+    return {
+        "rates": list(true_rates),
+        "rounds": rounds,
+        "seeds": list(seeds),
+        "ratings_only": alone,
+        "with_pairwise": both,
+        "mean_ratings_only": float(np.mean(alone)),
+        "mean_with_pairwise": float(np.mean(both)),
+        "reduction": 1 - float(np.mean(both)) / float(np.mean(alone)),
+        "seeds_better": int(sum(b < a for a, b in zip(alone, both, strict=True))),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.views import entries, imports, patterns, reports
+from feedback.views import entries, imports, pairwise, patterns, reports
 
 app_name = "feedback"
 
@@ -19,4 +19,14 @@ urlpatterns = [
     path("reports/<uuid:report_id>/json/", reports.report_json, name="report_json"),
     path("suggestions/", patterns.suggestions, name="suggestions"),
     path("route/", patterns.route, name="route"),
+    path("pairwise/", pairwise.board, name="pairwise_board"),
+    path("pairwise/judge/", pairwise.judge, name="pairwise_judge"),
+    path("pairwise/import/", pairwise.import_judgments, name="pairwise_import"),
+    path("pairwise/import/confirm/", pairwise.import_confirm, name="pairwise_import_confirm"),
+    path("pairwise/import/results/<uuid:import_id>/", pairwise.import_result, name="pairwise_import_result"),
+    path(
+        "pairwise/import/results/<uuid:import_id>/errors.csv",
+        pairwise.import_errors,
+        name="pairwise_import_errors",
+    ),
 ]

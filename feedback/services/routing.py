@@ -5,6 +5,7 @@ from django.conf import settings
 from feedback import queries
 from feedback.forms import RouteForm, validated
 from feedback.router import BanditRouter
+from feedback.services.pairwise import arm_fit
 
 
 def build_router(workspace, days: int | None = None) -> BanditRouter:
@@ -17,18 +18,21 @@ def build_router(workspace, days: int | None = None) -> BanditRouter:
             router.update(tags, arm, True, weight=row["successes"])
         if row["n"] - row["successes"]:
             router.update(tags, arm, False, weight=row["n"] - row["successes"])
+    # Pairwise judgments between framework-model pairs weigh in beside the ratings (none: as before).
+    router.use_pairwise(arm_fit(workspace, days))
     return router
 
 
 def recommend_route(workspace, tags) -> dict:
-    """Framework and model for a task with these tags, by Thompson sampling on the ratings."""
+    """Framework and model for a task with these tags, by Thompson sampling on the ratings and
+    the pairwise judgments' strengths."""
     tags = validated(RouteForm, {"tags": tags}).cleaned_data["tags"]
     recommendation = build_router(workspace).recommend(tags)
     if recommendation is None:
         return {
             "tags": tags,
             "recommendation": None,
-            "reasoning": "No rated output names both a framework and a model yet: capture "
-            "feedback with context framework and model first.",
+            "reasoning": "No rated output or pairwise judgment names both a framework and a model "
+            "yet: capture feedback with context framework and model first.",
         }
     return {"tags": tags, "recommendation": recommendation.as_dict(), "reasoning": recommendation.reasoning}

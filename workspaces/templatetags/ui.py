@@ -39,6 +39,7 @@ SUBNAVS = {
             ("Reports", "feedback:reports", {"reports", "report_detail"}),
             ("Suggestions", "feedback:suggestions", {"suggestions"}),
             ("Router", "feedback:route", {"route"}),
+            ("Pairwise board", "feedback:pairwise_board", {"pairwise_board", "pairwise_judge", "pairwise_import", "pairwise_import_confirm", "pairwise_import_result"}),
         ],
     ),
 }  # fmt: skip
