@@ -27,6 +27,14 @@ DEFAULT_THRESHOLD = 0.95
 DEFAULT_MIN_IMPRESSIONS = 1000
 DEFAULT_SRM_ALPHA = 0.001
 DEFAULT_DRAWS = 20_000
+# A difference smaller than this relative lift does not matter to the workspace ("no meaningful
+# difference"); the policy can change it.
+DEFAULT_PRACTICAL_LIFT = 0.05
+# The always-valid test mixes over true differences with this spread, relative to the experiment's
+# level (10% of a 5% CTR = 0.5 points): its boundary is near its lowest for the lifts ad copy shows.
+MIXTURE_RELATIVE_SD = 0.10
+# Thompson sampling's recommended split never starves a variant below this share.
+DEFAULT_SPLIT_FLOOR = 0.10
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ class VariantFigures:
     interval_high: float
     prob_best: float
     expected_loss: float
+    # Thompson sampling's share of traffic for a running experiment (None once settled)
+    recommended_share: float | None = None
 
 
 @dataclass
@@ -63,7 +73,9 @@ class Decision:
 
     metric: str
     winner: str | None
-    status: str  # "winner", "no_winner", "insufficient_data", "sample_ratio_mismatch", "single_variant"
+    # "winner", "no_meaningful_difference", "no_winner", "insufficient_data",
+    # "sample_ratio_mismatch", "single_variant"
+    status: str
     reason: str
     threshold: float
     min_impressions: int
@@ -71,6 +83,16 @@ class Decision:
     srm_p_value: float | None = None
     srm_flagged: bool = False
     needs_more_impressions: int | None = None
+    practical_lift: float = DEFAULT_PRACTICAL_LIFT
+    # the always-valid 95% (1 - error rate) interval of the leader's relative lift over the runner-up
+    compared: str | None = None
+    lift_low: float | None = None
+    lift_high: float | None = None
+
+    @property
+    def settled(self) -> bool:
+        """A winner or no meaningful difference: the experiment needs no more impressions."""
+        return self.status in ("winner", "no_meaningful_difference")
 
     @property
     def prob_best(self) -> dict[str, float]:
@@ -207,6 +229,91 @@ def prob_best_and_loss(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prob_best, loss
 
 
+# --- honest under daily looks: the always-valid test ----------------------------------------
+
+
+def beta_posterior_moments(successes: np.ndarray, trials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact mean and variance of each variant's rate under a flat Beta(1, 1) prior.
+
+    The always-valid test reads these rather than the pooled posterior: pooling pulls alike
+    variants together, which is right for the probability to be best but would make "no
+    meaningful difference" come too early (measured: 12% of experiments with a true 6% lift
+    called neutral with pooling, see content/simulation.py).
+    """
+    successes = np.asarray(successes, dtype=float)
+    trials = np.asarray(trials, dtype=float)
+    a = 1.0 + successes
+    b = 1.0 + (trials - successes)
+    total = a + b
+    return a / total, a * b / (total**2 * (total + 1.0))
+
+
+def always_valid_half_width(variance, scale, alpha):
+    """Half-width of the always-valid confidence sequence of a difference (normal mixture SPRT).
+
+    The mixture sequential probability ratio test (Robbins; Johari et al. 2017, "Peeking at A/B
+    tests") with a normal mixture of spread `scale` over the true difference rejects "no difference"
+    the first time the interval excludes zero, and the chance that this EVER happens while the
+    variants are equal, however often one looks, is at most `alpha`. Inputs broadcast; a variance
+    or scale of zero gives an infinite half-width (nothing can be said).
+    """
+    variance = np.asarray(variance, dtype=float)
+    tau2 = np.asarray(scale, dtype=float) ** 2
+    ok = (variance > 0) & (tau2 > 0)
+    v = np.where(ok, variance, 1.0)
+    t = np.where(ok, tau2, 1.0)
+    width2 = v * (v + t) / t * (np.log((v + t) / v) + 2.0 * np.log(1.0 / alpha))
+    return np.where(ok, np.sqrt(width2), np.inf)
+
+
+def leader_bounds(means, variances, leader, alpha):
+    """The always-valid interval of (leader - each variant), shape (..., K); the leader vs itself is 0.
+
+    Arrays have shape (..., K); `leader` has shape (...). The error rate is split over the K - 1
+    comparisons (Bonferroni), so the chance of a false winner stays at most `alpha`.
+    """
+    means = np.asarray(means, dtype=float)
+    variances = np.asarray(variances, dtype=float)
+    k = means.shape[-1]
+    lead = np.asarray(leader)[..., None]
+    lead_mean = np.take_along_axis(means, lead, axis=-1)
+    lead_var = np.take_along_axis(variances, lead, axis=-1)
+    diff = lead_mean - means
+    scale = MIXTURE_RELATIVE_SD * means.mean(axis=-1, keepdims=True)
+    half = always_valid_half_width(lead_var + variances, scale, alpha / max(k - 1, 1))
+    is_lead = np.arange(k) == lead
+    return np.where(is_lead, 0.0, diff - half), np.where(is_lead, 0.0, diff + half)
+
+
+def sequential_verdicts(means, variances, alpha, practical_lift):
+    """Per experiment (shape (..., K) inputs): the leader, whether the always-valid test says it
+    beats every other variant, and whether every difference is surely within +/- practical_lift
+    (relative to the other variant's level): "no meaningful difference"."""
+    means = np.asarray(means, dtype=float)
+    leader = means.argmax(axis=-1)
+    low, high = leader_bounds(means, variances, leader, alpha)
+    is_lead = np.arange(means.shape[-1]) == leader[..., None]
+    beats = np.all(is_lead | (low > 0), axis=-1)
+    margin = practical_lift * means
+    within = np.all(is_lead | ((low > -margin) & (high < margin)), axis=-1)
+    return leader, beats, within & (means.max(axis=-1) > 0)
+
+
+def recommended_split(prob_best, floor: float = DEFAULT_SPLIT_FLOOR) -> np.ndarray:
+    """Thompson sampling's traffic split: each variant's probability to be best, with a floor.
+
+    The Monte Carlo share of posterior draws in which a variant is best is the share of traffic
+    Thompson sampling gives it; every variant keeps at least `floor` (so a late bloomer can still
+    show itself) and the rest is shared in proportion to the probabilities.
+    """
+    prob_best = np.asarray(prob_best, dtype=float)
+    k = prob_best.shape[-1]
+    floor = min(max(float(floor), 0.0), 1.0 / k)
+    total = prob_best.sum(axis=-1, keepdims=True)
+    share = np.divide(prob_best, total, out=np.full_like(prob_best, 1.0 / k), where=total > 0)
+    return floor + (1.0 - k * floor) * share
+
+
 # --- checks -----------------------------------------------------------------------------------
 
 
@@ -225,28 +332,44 @@ def sample_ratio_p_value(
     return float(stats.chisquare(observed, f_exp=share * observed.sum()).pvalue)
 
 
-def winners_batch(
+def verdicts_batch(
     impressions: np.ndarray,
     successes: np.ndarray,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     min_impressions: int = DEFAULT_MIN_IMPRESSIONS,
+    practical_lift: float = DEFAULT_PRACTICAL_LIFT,
     n_draws: int = 4000,
     seed: int = 0,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """The decision rule for many experiments at once on a Beta-Binomial rate (CTR-like).
 
-    impressions and successes have shape (R, K). Returns the winner's index per row, -1 for none.
-    `decide_winner` applies the same rule to one experiment and explains it.
+    impressions and successes have shape (R, K). Returns the winner's index per row (-1 for none)
+    and whether the row's verdict is "no meaningful difference". `decide_winner` applies the same
+    rule to one experiment and explains it. The always-valid test is exact and cheap, so the
+    posterior draws (for the probability to be best) are only made for the rows it lets through.
     """
-    rng = np.random.default_rng(seed)
-    impressions = np.asarray(impressions, dtype=float)
-    successes = np.asarray(successes, dtype=float)
-    draws = beta_posterior_draws(successes, impressions, n_draws, rng)
-    prob_best, _ = prob_best_and_loss(draws)
-    top = prob_best.argmax(axis=-1)
-    ok = (prob_best.max(axis=-1) >= threshold) & (impressions.min(axis=-1) >= min_impressions)
-    return np.where(ok, top, -1)
+    impressions = np.atleast_2d(np.asarray(impressions, dtype=float))
+    successes = np.atleast_2d(np.asarray(successes, dtype=float))
+    alpha = 1.0 - threshold
+    means, variances = beta_posterior_moments(successes, impressions)
+    leader, beats, within = sequential_verdicts(means, variances, alpha, practical_lift)
+    enough = impressions.min(axis=-1) >= min_impressions
+    candidates = np.flatnonzero(enough & beats)
+    winner = np.full(impressions.shape[0], -1)
+    if candidates.size:
+        rng = np.random.default_rng(seed)
+        draws = beta_posterior_draws(successes[candidates], impressions[candidates], n_draws, rng)
+        prob_best, _ = prob_best_and_loss(draws)
+        top = prob_best.argmax(axis=-1)
+        ok = (prob_best.max(axis=-1) >= threshold) & (top == leader[candidates])
+        winner[candidates[ok]] = top[ok]
+    return winner, enough & within & (winner < 0)
+
+
+def winners_batch(impressions: np.ndarray, successes: np.ndarray, **options) -> np.ndarray:
+    """The winner's index per row (-1 for none) under the decision rule; see `verdicts_batch`."""
+    return verdicts_batch(impressions, successes, **options)[0]
 
 
 # --- the decision ---------------------------------------------------------------------------
@@ -274,22 +397,34 @@ def _round_up_nicely(n: float) -> int:
     return int(math.ceil(n / magnitude) * magnitude)
 
 
-def _more_impressions_needed(draws: np.ndarray, order: np.ndarray, current: float, threshold: float):
-    """Rough impressions per variant still needed for the leader to reach the threshold.
+def _more_impressions_needed(z_now: float, z_target: float, current: float):
+    """Rough impressions per variant still needed for the leader to pass the always-valid test.
 
-    The posterior z-score of the leader over the runner-up grows with the square root of the
-    sample, so the sample needed scales with (z_target / z_now)^2.
+    The z-score of the leader over the runner-up grows with the square root of the sample, so the
+    sample needed scales with (z_target / z_now)^2.
     """
-    diff = draws[order[0]] - draws[order[1]]
-    sd = diff.std()
-    z_now = diff.mean() / sd if sd > 0 else 0.0
-    if z_now <= 0.1:
+    if not z_now > 0.1:
         return None  # no visible difference yet: any estimate would be a guess
-    z_target = stats.norm.ppf(threshold)
     factor = (z_target / z_now) ** 2
     if factor > 1000:
         return None
     return _round_up_nicely(max(current * factor - current, current * 0.1))
+
+
+def metric_moments(counts: Sequence[VariantCounts], metric: str, draws: np.ndarray):
+    """Posterior mean and variance of each variant's metric: exact for the Beta rates, else from draws."""
+    impressions = np.array([c.impressions for c in counts], dtype=float)
+    clicks = np.array([c.clicks for c in counts], dtype=float)
+    conversions = np.array([c.conversions for c in counts], dtype=float)
+    if metric == "ctr":
+        return beta_posterior_moments(clicks, impressions)
+    if metric == "conversion_rate":
+        return beta_posterior_moments(conversions, clicks)
+    return draws.mean(axis=-1), draws.var(axis=-1)
+
+
+def _lift(value: float) -> str:
+    return f"{value:+.1%}"
 
 
 def decide_winner(
@@ -303,6 +438,8 @@ def decide_winner(
     expected_share: Sequence[float] | None = None,
     n_draws: int = DEFAULT_DRAWS,
     seed: int = 0,
+    practical_lift: float = DEFAULT_PRACTICAL_LIFT,
+    split_floor: float = DEFAULT_SPLIT_FLOOR,
 ) -> Decision:
     """Decide one experiment: a winner only when the evidence is enough, else why not."""
     if metric not in METRICS:
@@ -316,6 +453,7 @@ def decide_winner(
             status="single_variant",
             reason="Only one variant: there is nothing to compare it with.",
             variants=[_figures(c, None, None, None, None, None) for c in counts],
+            practical_lift=practical_lift,
             **base,
         )
 
@@ -323,8 +461,10 @@ def decide_winner(
     draws = metric_draws(counts, metric, n_draws, rng, weights)
     prob_best, loss = prob_best_and_loss(draws)
     low, high = np.percentile(draws, [2.5, 97.5], axis=-1)
+    split = recommended_split(prob_best, split_floor)
     figures = [
-        _figures(c, draws[i].mean(), low[i], high[i], prob_best[i], loss[i]) for i, c in enumerate(counts)
+        _figures(c, draws[i].mean(), low[i], high[i], prob_best[i], loss[i], split[i])
+        for i, c in enumerate(counts)
     ]
     order = np.argsort(-prob_best, kind="stable")
     leader = counts[order[0]]
@@ -332,7 +472,22 @@ def decide_winner(
     impressions = [c.impressions for c in counts]
     srm_p = sample_ratio_p_value(impressions, expected_share)
     srm_flagged = srm_p is not None and srm_p < srm_alpha
-    base.update(variants=figures, srm_p_value=srm_p, srm_flagged=srm_flagged)
+    base.update(variants=figures, srm_p_value=srm_p, srm_flagged=srm_flagged, practical_lift=practical_lift)
+
+    # the always-valid test: honest however often the job looks (the error rate is 1 - threshold)
+    alpha = 1.0 - threshold
+    means, variances = metric_moments(counts, metric, draws)
+    mean_leader, beats, within = sequential_verdicts(means, variances, alpha, practical_lift)
+    bound_low, bound_high = leader_bounds(means, variances, np.asarray(order[0]), alpha)
+    others = [i for i in order[1:]]
+    runner = others[0]
+    level = means[runner]
+    if level > 0 and np.isfinite(bound_low[runner]):
+        base.update(
+            compared=counts[runner].label,
+            lift_low=float(bound_low[runner] / level),
+            lift_high=float(bound_high[runner] / level),
+        )
 
     fewest = min(impressions)
     if fewest < min_impressions:
@@ -349,38 +504,67 @@ def decide_winner(
             **base,
         )
     if srm_flagged:
-        split = ", ".join(f"{c.label} {c.impressions:,}" for c in counts)
+        split_text = ", ".join(f"{c.label} {c.impressions:,}" for c in counts)
         return Decision(
             winner=None,
             status="sample_ratio_mismatch",
             reason=(
-                f"No winner: the impression split ({split}) is far from the planned split "
+                f"No winner: the impression split ({split_text}) is far from the planned split "
                 f"(chi-square p = {srm_p:.2g} < {srm_alpha:g}), so the variants were not shown "
                 "to comparable audiences. Check the delivery settings before trusting any result."
             ),
             **base,
         )
-    if p_leader >= threshold:
+    interval = ""
+    if base.get("lift_low") is not None:
+        interval = (
+            f"its lift over {base['compared']} is between {_lift(base['lift_low'])} and "
+            f"{_lift(base['lift_high'])} (always-valid {1 - alpha:.0%} interval)"
+        )
+    if p_leader >= threshold and bool(beats) and int(mean_leader) == int(order[0]):
+        for f in figures:
+            f.recommended_share = None
         return Decision(
             winner=leader.label,
             status="winner",
             reason=(
                 f"{leader.label} wins on {label}: probability to be best {_probability(p_leader)} "
-                f"(threshold {threshold:.0%}); expected loss of shipping it "
+                f"(threshold {threshold:.0%}); {interval}; expected loss of shipping it "
                 f"{_loss(float(loss[order[0]]), metric)}."
             ),
             **base,
         )
-    need = _more_impressions_needed(draws, order, float(np.mean(impressions)), threshold)
+    if bool(within):
+        for f in figures:
+            f.recommended_share = None
+        return Decision(
+            winner=None,
+            status="no_meaningful_difference",
+            reason=(
+                f"No meaningful difference on {label}: {interval}, inside the +/-{practical_lift:.0%} "
+                "this workspace counts as no difference. The experiment is settled: it needs no "
+                "more impressions, ship whichever copy you prefer."
+            ),
+            **base,
+        )
+    var_diff = float(variances[order[0]] + variances[runner])
+    diff = float(means[order[0]] - means[runner])
+    z_now = diff / math.sqrt(var_diff) if var_diff > 0 else 0.0
+    half = float(
+        always_valid_half_width(var_diff, MIXTURE_RELATIVE_SD * means.mean(), alpha / (len(counts) - 1))
+    )
+    z_target = max(stats.norm.ppf(threshold), half / math.sqrt(var_diff) if var_diff > 0 else 0.0)
+    need = _more_impressions_needed(z_now, z_target, float(np.mean(impressions)))
+    so_far = f"; {interval}" if interval else ""
     if need is None:
         reason = (
             f"No winner yet: the leader {leader.label} is best with probability {_probability(p_leader)} "
-            f"(threshold {threshold:.0%}); the variants perform alike on {label} so far."
+            f"(threshold {threshold:.0%}){so_far}; the variants perform alike on {label} so far."
         )
     else:
         reason = (
             f"No winner yet: the leader {leader.label} is best with probability {_probability(p_leader)} "
-            f"(threshold {threshold:.0%}); needs about {need:,} more impressions per variant."
+            f"(threshold {threshold:.0%}){so_far}; needs about {need:,} more impressions per variant."
         )
     return Decision(
         winner=None,
@@ -391,7 +575,7 @@ def decide_winner(
     )
 
 
-def _figures(c: VariantCounts, mean, low, high, prob_best, loss) -> VariantFigures:
+def _figures(c: VariantCounts, mean, low, high, prob_best, loss, share=None) -> VariantFigures:
     def rate(num, den):
         return float(num) / float(den) if den else 0.0
 
@@ -412,6 +596,7 @@ def _figures(c: VariantCounts, mean, low, high, prob_best, loss) -> VariantFigur
         interval_high=num(high),
         prob_best=num(prob_best),
         expected_loss=num(loss),
+        recommended_share=num(share),
     )
 
 
