@@ -632,7 +632,8 @@ def _stated_design(data: ChoiceSet, standardiser: Standardiser, z: np.ndarray):
         return np.empty((len(z), 0)), []
     centred = centred_stated(data.stated, data.answered, (data.n_sessions, len(standardiser.names)))
     feature_factor = standardiser.feature_factor
-    informative = np.flatnonzero((centred != 0).any(axis=0)[feature_factor])
+    # a factor whose statement never varies between sessions cannot be told from its main weight
+    informative = np.flatnonzero((np.ptp(centred, axis=0) > 0)[feature_factor])
     names = [standardiser.feature_names[i] for i in informative]
     columns = z[:, informative] * centred[data.session][:, feature_factor[informative]]
     return columns, names

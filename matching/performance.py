@@ -167,6 +167,7 @@ def matching_analytics(workspace, days: int = 90) -> dict:
     ]
     result = {
         "learned_weights": learned_weight_table(workspace, latest, min_n),
+        "stated_priorities": stated_priority_figures(workspace, latest),
         "days": days,
         "period": "day" if daily else "week",
         "overall": _group_figures(rows),
@@ -183,6 +184,53 @@ def matching_analytics(workspace, days: int = 90) -> dict:
     }
     result["alerts"] = alerts(result, versions, now)
     return result
+
+
+def stated_priority_figures(workspace, latest: dict | None) -> dict:
+    """What the learning has from customers' stated priorities: how many sessions stated some, how
+    many choices came with a "what mattered most" answer (all time, and those the latest weights
+    learned from), and the latest stated-priority weights per segment with 95% intervals."""
+    options = {}
+    if latest:
+        model = WeightVersion.objects.filter(workspace=workspace, number=latest["number"]).values_list(
+            "model", flat=True
+        )
+        options = ((model.first() or {}).get("options") or {}).get("stated") or {}
+    labels = dict(Factor.objects.for_workspace(workspace).values_list("key", "label"))
+    weights = []
+    for key, entry in sorted(
+        (latest or {}).get("segments", {}).items(), key=lambda kv: (kv[0] != "all", kv[0])
+    ):
+        stated = entry.get("stated_weights") or {}
+        if not stated:
+            continue
+        se = entry.get("stated_se") or {}
+        weights.append(
+            {
+                "label": "All segments" if key == "all" else SEGMENTS.get(key, key),
+                "n_sessions": entry["n_sessions"],
+                "weights": [
+                    {
+                        "factor": labels.get(name, name),
+                        "weight": w,
+                        "low": w - 1.96 * se.get(name, 0.0),
+                        "high": w + 1.96 * se.get(name, 0.0),
+                    }
+                    for name, w in stated.items()
+                ],
+            }
+        )
+    sessions = MatchingSession.objects.for_workspace(workspace)
+    return {
+        "sessions_stated": sessions.exclude(stated_preferences={}).count(),
+        "choices_mattered_most": Choice.objects.for_workspace(workspace)
+        .exclude(important_factors=[])
+        .count(),
+        "learned_sessions_stated": options.get("sessions_stated", 0),
+        "learned_mattered_most": options.get("sessions_mattered_most", 0),
+        "prior_sd": options.get("prior_sd"),
+        "weights": weights,
+    }
 
 
 def learned_weight_table(workspace, latest: dict | None, min_n: int) -> list[dict]:

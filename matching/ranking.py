@@ -121,3 +121,45 @@ def explain(
     if not helps and not hurts:
         sentences.append("Close to the average option on every factor.")
     return " ".join(sentences)
+
+
+def _importance_words(value: float, top: float) -> str:
+    if value >= 4 and value >= top:
+        return "matters most"
+    if value >= 4:
+        return "matters a lot"
+    if value <= 2:
+        return "matters little"
+    return "matters somewhat"
+
+
+def stated_note(
+    rank: int,
+    rank_without: int,
+    parts: dict[str, float],
+    stated: dict[str, float],
+    labels: dict[str, str] | None = None,
+) -> str:
+    """A sentence when the customer's stated priorities moved a candidate: the rank with them, the
+    rank without them, and the stated priority whose part (`parts`: per factor, the score the
+    stated priorities added, relative to the list average) pushed most in the direction it moved.
+    "" when the rank did not move."""
+    if rank == rank_without:
+        return ""
+    labels = labels or {}
+    up = rank < rank_without
+    said = {k: v for k, v in stated.items() if v == v and k in parts}  # stated (not NaN)
+    pushing = sorted(
+        ((v if up else -v, k) for k, v in parts.items() if k in said and (v > 0 if up else v < 0)),
+        reverse=True,
+    )
+    direction = "up" if up else "down"
+    moved = f"Ranked {direction} from {rank_without} to {rank}"
+    if not pushing:
+        return f"{moved} by your stated priorities."
+    top = max(said.values())
+    reasons = [
+        f"{labels.get(key, key.replace('_', ' '))} {_importance_words(said[key], top)} ({said[key]:g}/5)"
+        for _push, key in pushing[:2]
+    ]
+    return f"{moved} because you said {' and '.join(reasons)}."

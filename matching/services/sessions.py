@@ -12,7 +12,7 @@ from django.db import transaction
 
 from matching import learning
 from matching.forms import ChoiceDetailsForm, InteractionForm, SessionRequestForm, cleaned_or_refused
-from matching.learning import Standardiser
+from matching.learning import Standardiser, centred_stated
 from matching.models import (
     Candidate,
     Choice,
@@ -23,7 +23,7 @@ from matching.models import (
     Recommendation,
     WeightsSource,
 )
-from matching.ranking import rank_candidates
+from matching.ranking import rank_candidates, stated_note
 from matching.segments import DIMENSIONS, assign_segment, chosen_standing
 from matching.selectors import factors_for, latest_model
 from matching.services import weights
@@ -161,9 +161,31 @@ def start_session(
     effects = None
     if chosen["effects"]:
         effects = [chosen["effects"].get(c.id.hex, 0.0) for c in candidates]
-    ranked = rank_candidates(
-        values, chosen["standardiser"], chosen["weights"], effects, {f.key: f.label for f in factors}
-    )
+    labels = {f.key: f.label for f in factors}
+    weight_set, standardiser = chosen["weight_set"], chosen["standardiser"]
+    algorithm = "conditional-logit-v1"
+    session_weights = chosen["weights"]
+    centred = None
+    if weight_set is not None and weight_set.stated_weights and stated:
+        stated_values = np.array([weights.stated_for_factors(stated, factors)])
+        centred = centred_stated(stated_values, None, stated_values.shape)[0]
+        shift = weight_set.stated_vector(standardiser.feature_names) * centred[standardiser.feature_factor]
+        if np.any(shift != 0):
+            session_weights = chosen["weights"] + shift
+            algorithm = "conditional-logit-v1+stated"
+    ranked = rank_candidates(values, standardiser, session_weights, effects, labels)
+    if algorithm.endswith("+stated"):
+        # the rank each candidate would have without the stated priorities: say when they moved it
+        plain = {r.index: r.rank for r in rank_candidates(values, standardiser, chosen["weights"], effects)}
+        shift_parts = _stated_parts(values, standardiser, session_weights - chosen["weights"])
+        stated_by_factor = dict(zip(keys, weights.stated_for_factors(stated, factors), strict=True))
+        # name what the customer said: the dimension ("price") when they stated it for a dimension
+        said_as = {f.key: f.label if f.key in stated else f.dimension for f in factors}
+        for r in ranked:
+            parts = dict(zip(keys, shift_parts[r.index].tolist(), strict=True))
+            note = stated_note(r.rank, plain[r.index], parts, stated_by_factor, said_as)
+            if note:
+                r.explanation = f"{r.explanation} {note}"
     max_shown = limit or settings.MATCHING_MAX_RECOMMENDATIONS
     if max_shown < 1:
         raise ValidationError({"limit": ["Show at least one candidate."]})
@@ -179,6 +201,7 @@ def start_session(
             segment_reason=assignment.reason[:300],
             weights_source=chosen["source"],
             weights_version=chosen["version"],
+            algorithm=algorithm,
             created_by=user,
         )
         Recommendation.objects.bulk_create(
@@ -198,6 +221,16 @@ def start_session(
             ]
         )
     return session
+
+
+def _stated_parts(values, standardiser, shift) -> np.ndarray:
+    """Per candidate and factor, the part of its score (relative to the list average) that the
+    stated priorities added."""
+    features = standardiser.transform(values) * shift
+    to_factor = np.zeros((features.shape[1], len(standardiser.names)))
+    to_factor[np.arange(features.shape[1]), standardiser.feature_factor] = 1.0
+    parts = np.nan_to_num(features @ to_factor)
+    return parts - parts.mean(axis=0)
 
 
 def _recommendation(session, candidate_id, field="candidate_id"):

@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 
 from matching import learning, tasks
 from matching.evaluation import cross_validate
-from matching.models import Factor, Recommendation, WeightVersion
+from matching.models import Choice, Factor, MatchingSession, Recommendation, WeightVersion
 from matching.selectors import factors_for
 from workspaces import audit
 from workspaces.locks import job_lease
@@ -65,18 +65,79 @@ def choice_frame(workspace) -> tuple[pd.DataFrame, list[Factor]]:
     ).astype(int)
     for k in keys:
         frame[k] = pd.to_numeric(frame[k], errors="coerce")
+    _add_stated_columns(workspace, frame, factors)
     return frame, factors
+
+
+def stated_column(i: int) -> str:
+    return f"__stated_{i}"
+
+
+def answered_column(i: int) -> str:
+    return f"__answered_{i}"
+
+
+def stated_for_factors(stated_preferences: dict, factors: list[Factor]) -> list[float]:
+    """A session's stated importance per factor: stated for the factor's key (imported sessions),
+    else for its dimension (the session form and the API); NaN when not stated or not 1-5."""
+    prefs = stated_preferences if isinstance(stated_preferences, dict) else {}
+    out = []
+    for f in factors:
+        value = prefs.get(f.key, prefs.get(f.dimension))
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        out.append(number if 1 <= number <= 5 else float("nan"))
+    return out
+
+
+def _add_stated_columns(workspace, frame: pd.DataFrame, factors: list[Factor]) -> None:
+    """Per row, the session's stated importance of each factor and whether the customer named it
+    as what mattered most (only sessions that have either are read, one row per session)."""
+    if frame.empty:
+        return
+    stated = (
+        MatchingSession.objects.for_workspace(workspace)
+        .filter(choice__candidate__isnull=False)
+        .exclude(stated_preferences={})
+        .annotate(session_text=Cast("id", CharField()))
+        .values_list("session_text", "stated_preferences")
+    )
+    by_session = {sid: stated_for_factors(prefs, factors) for sid, prefs in stated.iterator(chunk_size=20000)}
+    answered = (
+        Choice.objects.for_workspace(workspace)
+        .filter(candidate__isnull=False)
+        .exclude(important_factors=[])
+        .annotate(session_text=Cast("session_id", CharField()))
+        .values_list("session_text", "important_factors")
+    )
+    named = {
+        sid: set(items) if isinstance(items, list) else set()
+        for sid, items in answered.iterator(chunk_size=20000)
+    }
+    if by_session:
+        table = pd.DataFrame.from_dict(by_session, orient="index")
+        for i in range(len(factors)):
+            frame[stated_column(i)] = frame["session_id"].map(table[i]).astype(float)
+    if named:
+        for i, f in enumerate(factors):
+            said = {sid for sid, items in named.items() if f.key in items}
+            frame[answered_column(i)] = frame["session_id"].isin(said).astype(int)
 
 
 def build_choice_set(frame: pd.DataFrame, factors: list[Factor]):
     # position bias can only be separated when every row has its displayed rank
     ranks = pd.to_numeric(frame["rank"], errors="coerce")
     use_rank = len(frame) > 0 and ranks.notna().all()
+    keys = [f.key for f in factors]
     return learning.choice_set_from_frame(
         frame,
-        [f.key for f in factors],
+        keys,
         rank_column="rank" if use_rank else None,
         segment_column="segment",
+        stated_columns={k: stated_column(i) for i, k in enumerate(keys) if stated_column(i) in frame},
+        answered_columns={k: answered_column(i) for i, k in enumerate(keys) if answered_column(i) in frame},
     )
 
 
@@ -114,6 +175,12 @@ def learn_weights(workspace) -> WeightVersion | None:
             .encode()
         ).hexdigest()
         fingerprint += ":" + ",".join(f"{f.key}{int(f.higher_is_better)}" for f in factors)
+        signal = [c for c in frame.columns if c.startswith(("__stated_", "__answered_"))]
+        if signal:
+            first = frame.drop_duplicates("session_id").sort_values("session_id")
+            fingerprint += (
+                ":" + hashlib.sha256(first[["session_id", *signal]].to_csv(index=False).encode()).hexdigest()
+            )
         latest = WeightVersion.objects.for_workspace(workspace).order_by("-number").first()
         if latest is not None and latest.model.get("fingerprint") == fingerprint:
             return None
@@ -127,6 +194,8 @@ def learn_weights(workspace) -> WeightVersion | None:
                 "confidence": ws.confidence,
                 "weights": ws.factor_weights,
                 "se": ws.factor_se,
+                "stated_weights": ws.stated_weights,
+                "stated_se": ws.stated_se,
             }
             for ws in [model.global_weights, *model.segment_weights.values()]
         }

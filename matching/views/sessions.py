@@ -88,6 +88,11 @@ def _session_context(request, session):
     choice = Choice.objects.filter(session=session).select_related("candidate").first()
     return {
         "session": session,
+        "stated_moved": session.algorithm.endswith("+stated"),
+        "moved_count": sum(
+            " because you said " in r.explanation or "by your stated priorities" in r.explanation
+            for r in recs
+        ),
         "recommendations": recs,
         "factors": factors,
         "choice": choice,
