@@ -4,6 +4,7 @@ import json
 
 import pytest
 from celery.exceptions import Retry
+from django.db import connection
 
 from leads.models import Outcome, ScoringSettings
 from leads.services.outcomes import record_outcome
@@ -139,3 +140,31 @@ def test_retrain_task_while_another_retraining_holds_the_lock_tries_again_later(
             retrain_workspace.run(str(workspace.id))
     finally:
         release_lease(f"retrain:{workspace.id}", holder)
+
+
+def test_total_feedback_counts_the_workspaces_outcomes_through_new_repeated_and_changed_puts(
+    api_client, workspace, other_workspace
+):
+    for key in ("A", "B", "C"):
+        CrmLeadFactory(workspace=workspace, external_id=key)
+    CrmLeadFactory(workspace=other_workspace, external_id="A")  # another workspace's: not counted
+    totals = [
+        api_client.put(f"/api/v1/feedback/{key}?outcome={value}").json()["total_feedback"]
+        for key, value in (("A", "true"), ("B", "false"), ("A", "true"), ("A", "false"), ("C", "true"))
+    ]
+    assert totals == [1, 2, 2, 2, 3]
+    assert Outcome.objects.for_workspace(workspace).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: the request's statements commit alone
+def test_a_new_outcome_over_the_api_reads_the_lead_and_its_count_in_one_statement(
+    api_client, workspace, django_assert_max_num_queries
+):
+    CrmLeadFactory(workspace=workspace, external_id="LEAD-Q")
+    api_client.put("/api/v1/feedback/LEAD-Q?outcome=true")  # the token's last use is written once
+    CrmLeadFactory(workspace=workspace, external_id="LEAD-R")
+    # PostgreSQL: the token, the lead with the workspace's count, the outcome with its counter (one
+    # statement). SQLite writes the outcome and the counter in a transaction of their own.
+    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 6):
+        body = api_client.put("/api/v1/feedback/LEAD-R?outcome=false").json()
+    assert body["total_feedback"] == 2 and body["changed"] is True
