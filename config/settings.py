@@ -431,7 +431,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Rescores every open lead nightly: recency grows, so quiet leads decay in their score history.
     "leads-rescore-open-leads": {
-        "task": "leads.tasks.scoring.rescore_open_leads_nightly",
+        "task": "leads.tasks.call_list.rescore_open_leads_nightly",
         "schedule": crontab(minute=15, hour=1),
     },
     # Forgets CRM event ids older than LEADS_WEBHOOK_EVENT_RETENTION_DAYS.

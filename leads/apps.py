@@ -11,7 +11,7 @@ class LeadsConfig(AppConfig):
         # Models (and the tasks, which import services and models) load only once every app is
         # ready, so these imports cannot sit at the top of this module.
         from leads.models import Execution, ExecutionStatus, ImportStatus, LeadImport  # noqa: PLC0415
-        from leads.tasks import executions, imports, scoring, webhooks  # noqa: F401, PLC0415
+        from leads.tasks import call_list, executions, imports, scoring, webhooks  # noqa: F401, PLC0415
         from workspaces.jobs import InterruptibleJob, register_interruptible_job  # noqa: PLC0415
 
         # Their tasks hold the lease `import:<id>` / `execution:<id>` while they run.
