@@ -111,13 +111,29 @@ def candidate_pipelines(spec: FeatureSpec, n: int, random_state: int = 0) -> dic
     return candidates
 
 
+def weighted_auc(y, p, sample_weight=None) -> float:
+    """AUC, weighted when weights are given (inverse selection probabilities: an estimate over all
+    leads from the followed-up and explored ones); NaN when one class is missing."""
+    y = np.asarray(y, dtype=int)
+    if len(np.unique(y)) < 2:
+        return float("nan")
+    return float(roc_auc_score(y, p, sample_weight=sample_weight))
+
+
 @dataclass
 class Calibrator:
-    """Maps a pipeline's raw probability to a calibrated one (sigmoid or isotonic)."""
+    """Maps a pipeline's raw probability to a calibrated one (sigmoid or isotonic).
+
+    Both are strictly increasing in the raw score, so calibration never reorders or ties leads and
+    costs no AUC: isotonic steps are blended with a tiny share of the raw score (`blend`), and a
+    sigmoid fit whose slope is not positive (no signal in a small sample) is replaced by isotonic.
+    `check` holds the out-of-sample AUC of the raw and calibrated scores the fit was checked on.
+    """
 
     method: str
     platt: LogisticRegression | None = None
     isotonic: IsotonicRegression | None = None
+    check: dict | None = None
 
     @staticmethod
     def _logit(p: np.ndarray) -> np.ndarray:
@@ -125,19 +141,46 @@ class Calibrator:
         return np.log(p / (1 - p)).reshape(-1, 1)
 
     @classmethod
-    def fit(cls, raw: np.ndarray, y: np.ndarray) -> Calibrator:
+    def fit(cls, raw: np.ndarray, y: np.ndarray, sample_weight=None) -> Calibrator:
+        raw = np.asarray(raw, dtype=float)
         if len(y) >= ISOTONIC_MIN_OUTCOMES:
-            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-            iso.fit(raw, y)
-            return cls(method="isotonic", isotonic=iso)
-        platt = LogisticRegression(C=1e4, max_iter=1000)
-        platt.fit(cls._logit(raw), y)
-        return cls(method="sigmoid", platt=platt)
+            calibrator = cls._isotonic(raw, y, sample_weight)
+        else:
+            platt = LogisticRegression(C=1e4, max_iter=1000)
+            platt.fit(cls._logit(raw), y, sample_weight=sample_weight)
+            calibrator = cls(method="sigmoid", platt=platt)
+            if platt.coef_[0, 0] <= 0:  # a flat or reversed sigmoid would tie or reverse the ranking
+                calibrator = cls._isotonic(raw, y, sample_weight)
+        raw_auc = weighted_auc(y, raw, sample_weight)
+        calibrated_auc = weighted_auc(y, calibrator.transform(raw), sample_weight)
+        if calibrated_auc < raw_auc - 1e-12 and calibrator.method == "isotonic":
+            # Only floating point could tie raw scores this close; the sigmoid keeps their order.
+            platt = LogisticRegression(C=1e4, max_iter=1000).fit(
+                cls._logit(raw), y, sample_weight=sample_weight
+            )
+            if platt.coef_[0, 0] > 0:
+                calibrator = cls(method="sigmoid", platt=platt)
+                calibrated_auc = weighted_auc(y, calibrator.transform(raw), sample_weight)
+        calibrator.check = {"auc_raw": raw_auc, "auc_calibrated": calibrated_auc, "n": int(len(y))}
+        return calibrator
+
+    @classmethod
+    def _isotonic(cls, raw, y, sample_weight) -> Calibrator:
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+        iso.fit(raw, y, sample_weight=sample_weight)
+        return cls(method="isotonic", isotonic=iso)
 
     def transform(self, raw: np.ndarray) -> np.ndarray:
         if self.method == "isotonic":
             return self.blend(self.isotonic.predict(raw), raw)
         return self.platt.predict_proba(self._logit(raw))[:, 1]
+
+    def steps_only(self, raw: np.ndarray) -> np.ndarray:
+        """The calibration without the tie-break: what plain isotonic steps would score (to measure
+        what ties would cost)."""
+        if self.method == "isotonic":
+            return self.isotonic.predict(raw)
+        return self.transform(raw)
 
     @staticmethod
     def blend(calibrated: np.ndarray, raw: np.ndarray) -> np.ndarray:
@@ -162,6 +205,7 @@ class ScoringModel:
     training_scores: np.ndarray | None = None  # out-of-fold calibrated scores, for drift
     seconds: float = 0.0
     kind: str = "learned"
+    sample_weighted: bool = False  # fitted with inverse selection probabilities as weights
 
     @property
     def description(self) -> str:
@@ -188,7 +232,7 @@ def _reference_values(prepared: pd.DataFrame, spec: FeatureSpec) -> dict:
 
 
 def _out_of_sample_scores(
-    pipelines: dict[str, Pipeline], x: pd.DataFrame, y: np.ndarray, random_state: int
+    pipelines: dict[str, Pipeline], x: pd.DataFrame, y: np.ndarray, random_state: int, weight=None
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Raw scores of each candidate on rows it was not fitted on, and which rows those are."""
     n = len(y)
@@ -204,7 +248,9 @@ def _out_of_sample_scores(
         splits = StratifiedKFold(folds, shuffle=True, random_state=random_state).split(x, y)
     for train_idx, test_idx in splits:
         for name, pipeline in pipelines.items():
-            fitted = _clone(pipeline).fit(x.iloc[train_idx], y[train_idx])
+            fitted = _fit(
+                pipeline, x.iloc[train_idx], y[train_idx], None if weight is None else weight[train_idx]
+            )
             scores[name][test_idx] = fitted.predict_proba(x.iloc[test_idx])[:, 1]
     covered = ~np.isnan(next(iter(scores.values())))
     return scores, covered
@@ -214,20 +260,46 @@ def _clone(pipeline: Pipeline) -> Pipeline:
     return clone(pipeline)
 
 
+def _fit(pipeline: Pipeline, x: pd.DataFrame, y: np.ndarray, weight) -> Pipeline:
+    fitted = _clone(pipeline)
+    if weight is None:
+        return fitted.fit(x, y)
+    return fitted.fit(x, y, model__sample_weight=weight)
+
+
+def inverse_probability_weights(selection_probability, floor: float = 1e-3) -> np.ndarray | None:
+    """1 / selection probability per outcome (missing: 1, followed up outside the call list), or
+    None when every weight is 1, so unweighted training stays exactly what it was. The floor caps a
+    weight at 1/floor: one explored lead must not outweigh everything else."""
+    if selection_probability is None:
+        return None
+    p = pd.to_numeric(pd.Series(np.asarray(selection_probability, dtype=object)), errors="coerce")
+    p = p.to_numpy(dtype=float)
+    p = np.where(np.isfinite(p) & (p > 0), np.clip(p, floor, 1.0), 1.0)
+    if np.all(p == 1.0):
+        return None
+    return 1.0 / p
+
+
 def train_scoring_model(
     frame: pd.DataFrame,
     y,
     excluded_columns: tuple[str, ...] | list[str] = (),
     random_state: int = 0,
+    sample_weight=None,
 ) -> ScoringModel:
-    """Infer features, choose the best candidate by internal validation, calibrate, refit on all rows."""
+    """Infer features, choose the best candidate by internal validation, calibrate, refit on all rows.
+
+    `sample_weight` (inverse selection probabilities, see `inverse_probability_weights`) makes the
+    fit, the choice of candidate and the calibration estimate what holds over all leads, not only
+    over the followed-up ones."""
     # One thread: on a shared machine OpenMP's spinning threads make tree fits 50x slower,
     # and web workers and the ml queue already run in parallel processes.
     with threadpool_limits(1):
-        return _train(frame, y, excluded_columns, random_state)
+        return _train(frame, y, excluded_columns, random_state, sample_weight)
 
 
-def _train(frame, y, excluded_columns, random_state) -> ScoringModel:
+def _train(frame, y, excluded_columns, random_state, sample_weight=None) -> ScoringModel:
     started = time.monotonic()
     y = np.asarray(y, dtype=int)
     if len(y) != len(frame):
@@ -238,22 +310,24 @@ def _train(frame, y, excluded_columns, random_state) -> ScoringModel:
             f"need at least {MIN_CLASS_OUTCOMES} won and {MIN_CLASS_OUTCOMES} lost outcomes "
             f"(have {positives} won, {len(y) - positives} lost)"
         )
+    weight = None
+    if sample_weight is not None:
+        weight = np.asarray(sample_weight, dtype=float)
+        if len(weight) != len(y) or not np.all(np.isfinite(weight)) or np.any(weight <= 0):
+            raise TrainingError("sample weights must be positive numbers, one per outcome")
     frame = frame.reset_index(drop=True)
     spec = infer_feature_spec(frame, y, excluded_columns)
     if not spec.columns:
         raise TrainingError("no usable columns: every column was excluded")
     x = prepare_frame(frame, spec)
     pipelines = candidate_pipelines(spec, len(y), random_state)
-    scores, covered = _out_of_sample_scores(pipelines, x, y, random_state)
-    selection = {}
-    for name, raw in scores.items():
-        y_cov, s_cov = y[covered], raw[covered]
-        ok = len(np.unique(y_cov)) == 2
-        selection[name] = float(roc_auc_score(y_cov, s_cov)) if ok else float("nan")
+    scores, covered = _out_of_sample_scores(pipelines, x, y, random_state, weight)
+    w_cov = None if weight is None else weight[covered]
+    selection = {name: weighted_auc(y[covered], raw[covered], w_cov) for name, raw in scores.items()}
     # Ties (and NaN) go to the first candidate: the simplest, a regularised logistic regression.
     best = max(selection, key=lambda k: (np.nan_to_num(selection[k], nan=-1.0), -list(selection).index(k)))
-    calibrator = Calibrator.fit(scores[best][covered], y[covered])
-    pipeline = _clone(pipelines[best]).fit(x, y)
+    calibrator = Calibrator.fit(scores[best][covered], y[covered], w_cov)
+    pipeline = _fit(pipelines[best], x, y, weight)
     sample = x.sample(min(REFERENCE_ROWS, len(x)), random_state=random_state)
     return ScoringModel(
         spec=spec,
@@ -267,4 +341,5 @@ def _train(frame, y, excluded_columns, random_state) -> ScoringModel:
         reference_frame=sample,
         training_scores=calibrator.transform(scores[best][covered]),
         seconds=time.monotonic() - started,
+        sample_weighted=weight is not None,
     )
