@@ -18,6 +18,7 @@ from leads.models import Execution, LeadImport, LeadScore, ScoringModelVersion
 from leads.models.scoring import ModelDecision
 from leads.services.scoring.champion import serving_model
 from leads.services.scoring.status import drift_report
+from leads.services.suggestions import suggestion_alerts
 from matching.performance import matching_analytics
 
 # Drift reads up to a thousand recent scores: worked out once per model and newest score, not on
@@ -215,10 +216,18 @@ def output_thresholds(workspace):
     ]
 
 
+def preference_suggestions(workspace):
+    return [
+        Alert("Leads", message, None, reverse("leads:preferences"), "info", "preference_suggestion")
+        for message, _n in suggestion_alerts(workspace)
+    ]
+
+
 def collect_alerts(workspace, days=30):
     since = timezone.now() - timedelta(days=days)
     alerts = (
         scoring_drift(workspace)
+        + preference_suggestions(workspace)
         + fading_winners(workspace)
         + matching_thresholds(workspace)
         + output_thresholds(workspace)

@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from leads.services.preferences import MAX_ITEM_LENGTH, MAX_LIST_ITEMS, get_preferences, update_preferences
+from leads.services.suggestions import apply_suggestion, dismiss_suggestion, preference_suggestions
 from workspaces.access import require_api_write
 
 router = Router(tags=["leads: preferences"])
@@ -79,3 +80,39 @@ def set_preferences(request, workspace: str, payload: PreferencesIn):
         data["company_size_max"] = size.get("max")
     preferences = update_preferences(current, data, token=request.auth)
     return _out(preferences)
+
+
+class SuggestionKeyIn(Schema):
+    key: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+@router.get(
+    "/users/{workspace}/preferences/suggestions",
+    summary="Preference changes the feedback on kept leads and near misses clearly supports",
+)
+def read_suggestions(request, workspace: str):
+    current = _own_workspace(request, workspace)
+    return {"suggestions": [s.as_dict() for s in preference_suggestions(current)]}
+
+
+@router.post(
+    "/users/{workspace}/preferences/suggestions/apply",
+    response=PreferencesOut,
+    summary="Apply a current suggestion (recorded in the preference history)",
+)
+def apply_preference_suggestion(request, workspace: str, payload: SuggestionKeyIn):
+    current = _own_workspace(request, workspace)
+    require_api_write(request)
+    apply_suggestion(current, payload.key, token=request.auth)
+    return _out(get_preferences(current))
+
+
+@router.post(
+    "/users/{workspace}/preferences/suggestions/dismiss",
+    summary="Dismiss a suggestion (it comes back only when its evidence doubles)",
+)
+def dismiss_preference_suggestion(request, workspace: str, payload: SuggestionKeyIn):
+    current = _own_workspace(request, workspace)
+    require_api_write(request)
+    suggestion = dismiss_suggestion(current, payload.key, token=request.auth)
+    return {"dismissed": suggestion.key, "evidence_n": suggestion.evidence_n}

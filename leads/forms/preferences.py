@@ -37,9 +37,19 @@ class PreferencesForm(forms.Form):
         help_text="Keep at most this many leads per run (the best by quality).",
     )
 
+    exploration_share = forms.FloatField(
+        required=False,
+        label="Near-miss exploration: share",
+        help_text="0 to 0.5. Of the leads that fail exactly one criterion, keep this share anyway "
+        "(marked as exploration) so the team's feedback can show a criterion is wrong. 0 turns it off.",
+    )
+    exploration_max_per_run = forms.IntegerField(
+        required=False, label="Near-miss exploration: at most per run", help_text="0 to 100"
+    )
+
     @classmethod
     def initial_from(cls, preferences):
-        values = preferences.values()
+        values = {**preferences.values(), **preferences.exploration_values()}
         for name in ("preferred_industries", "geographic_focus", "seniority_levels"):
             values[name] = ", ".join(values[name] or [])
         return values

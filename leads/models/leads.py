@@ -51,3 +51,8 @@ class Lead(WorkspaceScopedModel):
 
     def __str__(self):
         return self.name or self.external_id or str(self.id)
+
+    @property
+    def exploration_label(self):
+        """ "failed industry": what the near-miss badge says; "" for a lead that met every preference."""
+        return f"failed {self.exploration_criterion.replace('_', ' ')}" if self.exploration_criterion else ""

@@ -5,12 +5,14 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from leads.models.preferences import PREFERENCE_FIELDS, PreferenceRevision, PreferenceSet
+from leads.models.preferences import EXPLORATION_FIELDS, PREFERENCE_FIELDS, PreferenceRevision, PreferenceSet
 from workspaces import audit
 
 LIST_FIELDS = ("preferred_industries", "geographic_focus", "seniority_levels")
 SCORE_FIELDS = ("min_engagement_score", "lead_quality_threshold")
 COUNT_FIELDS = ("company_size_min", "company_size_max", "max_leads_per_execution")
+MAX_EXPLORATION_SHARE = 0.5
+MAX_EXPLORED_PER_RUN = 100
 MAX_LIST_ITEMS = 100
 MAX_ITEM_LENGTH = 120
 # What the form's text box may hold: every entry at its longest plus a separator.
@@ -111,6 +113,16 @@ def clean_preferences(data):
             cleaned[name] = _clean_count(name, value, errors, minimum=1)
         elif name in COUNT_FIELDS:
             cleaned[name] = _clean_count(name, value, errors, minimum=0)
+        elif name == "exploration_share":
+            share = _clean_score(name, value, errors)
+            if share is not None and share > MAX_EXPLORATION_SHARE:
+                errors[name] = [f"At most {MAX_EXPLORATION_SHARE:g} (half of the near misses)."]
+            cleaned[name] = 0.0 if share is None else share
+        elif name == "exploration_max_per_run":
+            count = _clean_count(name, value, errors, minimum=0)
+            if count is not None and count > MAX_EXPLORED_PER_RUN:
+                errors[name] = [f"At most {MAX_EXPLORED_PER_RUN}."]
+            cleaned[name] = 0 if count is None else count
     low, high = cleaned.get("company_size_min"), cleaned.get("company_size_max")
     if low is not None and high is not None and low > high and not errors:
         errors["company_size_max"] = ["The maximum company size must be at least the minimum."]
@@ -124,7 +136,7 @@ def update_preferences(workspace, data, actor=None, token=None):
 
     ``data`` uses the model's field names; nothing is saved if any value is invalid.
     """
-    unknown = set(data) - set(PREFERENCE_FIELDS)
+    unknown = set(data) - set(PREFERENCE_FIELDS) - set(EXPLORATION_FIELDS)
     if unknown:
         raise ValidationError({name: ["Unknown preference."] for name in sorted(unknown)})
     # Checked before the transaction: the row lock below is held only to merge and save.
@@ -141,7 +153,7 @@ def _save_preferences(workspace, cleaned, actor, token):
         current = PreferenceSet.objects.select_for_update().for_workspace(workspace).first() or PreferenceSet(
             workspace=workspace
         )
-        before = current.values()
+        before = {**current.values(), **current.exploration_values()}
         merged = {**before, **cleaned}
         # Check the range on the merged values: a partial update may set only one bound.
         clean_preferences({"company_size_min": merged["company_size_min"],
@@ -151,7 +163,9 @@ def _save_preferences(workspace, cleaned, actor, token):
             setattr(current, name, value)
         current.save()
         changed = {
-            name: [before[name], merged[name]] for name in PREFERENCE_FIELDS if before[name] != merged[name]
+            name: [before[name], merged[name]]
+            for name in PREFERENCE_FIELDS + EXPLORATION_FIELDS
+            if before[name] != merged[name]
         }
         if changed or created:
             PreferenceRevision.objects.create(

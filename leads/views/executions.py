@@ -10,6 +10,7 @@ from leads.forms.agents import CsvRunForm
 from leads.models.agents import Recipe
 from leads.models.executions import Execution
 from leads.services.executions import start_execution
+from leads.services.suggestions import preference_suggestions
 from leads.views.lead_feedback import with_feedback
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
@@ -71,4 +72,5 @@ def execution_detail(request, execution_id):
     }
     if request.htmx:
         return render(request, "leads/execution_detail.html#execution-status", context)
+    context["suggestions"] = preference_suggestions(request.workspace)
     return render(request, "leads/execution_detail.html", context)
