@@ -11,7 +11,7 @@ from django.db import transaction
 
 from core import csvio
 from core.columns import KnownField, match_columns
-from matching.learning import choice_set_from_frame
+from matching.learning import STATED_PREFIX, choice_set_from_frame
 from matching.models import Candidate, Choice, Factor, MatchingSession, Recommendation
 from matching.segments import BALANCED
 
@@ -30,19 +30,24 @@ def import_choices(
     """
     frame = frame.copy()
     has_segment = "segment" in frame.columns
+    stated_columns = [c for c in frame.columns if str(c).startswith(STATED_PREFIX)]
     factor_columns = [
         c
         for c in frame.columns
-        if c not in (*REQUIRED, "segment") and pd.api.types.is_numeric_dtype(frame[c])
+        if c not in (*REQUIRED, "segment", *stated_columns) and pd.api.types.is_numeric_dtype(frame[c])
     ]
     if not factor_columns:
         raise ValidationError({"file": ["No numeric factor column besides session_id and chosen."]})
+    stated_for = _check_stated_frame(frame, stated_columns, factor_columns)
     lower = set(lower_is_better or [])
     unknown = lower - set(factor_columns)
     if unknown:
         raise ValidationError({"lower_is_better": [f"Not a factor column: {', '.join(sorted(unknown))}."]})
     data, report = choice_set_from_frame(
-        frame, factor_columns, segment_column="segment" if has_segment else None
+        frame,
+        factor_columns,
+        segment_column="segment" if has_segment else None,
+        stated_columns=stated_for,
     )
     if data.n_sessions == 0:
         raise ValidationError({"file": ["No session has exactly one chosen candidate among two or more."]})
@@ -87,6 +92,7 @@ def import_choices(
                     customer_ref=f"import:{data.session_ids[s]}",
                     segment=(str(segments[s])[:30] or BALANCED) if segments is not None else BALANCED,
                     segment_reason="Imported" + (" with its segment" if segments is not None else ""),
+                    stated_preferences=_stated_of(data, s),
                     imported=True,
                 )
                 for s in batch
@@ -117,6 +123,59 @@ def import_choices(
         }
     )
     return report
+
+
+def _check_stated_frame(frame: pd.DataFrame, stated_columns: list[str], factor_columns: list[str]) -> dict:
+    """{factor: its stated_<factor> column}; a ValidationError on "file" naming the column and row for
+    a column of no factor, a value that is not a number 1-5, or two values in one session."""
+    stated_for = {}
+    for column in stated_columns:
+        factor = str(column)[len(STATED_PREFIX) :]
+        if factor not in factor_columns:
+            raise ValidationError(
+                {
+                    "file": [
+                        f"Column {column}: there is no factor column {factor!r} it states the importance of."
+                    ]
+                }
+            )
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        given = frame[column].notna() & (frame[column].astype(str).str.strip() != "")
+        bad = given & ~numbers.between(1, 5)
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValidationError(
+                {
+                    "file": [
+                        f"Row {row + 2}, column {column}: {str(frame[column].iloc[row])[:40]!r} is not an importance 1 to 5."
+                    ]
+                }
+            )
+        per_session = numbers.groupby(frame["session_id"].astype(str), sort=False).transform(
+            lambda v: v.nunique(dropna=False)
+        )
+        if (per_session > 1).any():
+            row = int(np.flatnonzero((per_session > 1).to_numpy())[0])
+            raise ValidationError(
+                {
+                    "file": [
+                        f"Row {row + 2}, column {column}: session {frame['session_id'].iloc[row]} has different values; give one per session."
+                    ]
+                }
+            )
+        stated_for[factor] = column
+    return stated_for
+
+
+def _stated_of(data, session: int) -> dict:
+    """A session's stated priorities, by factor key, as stored on the session."""
+    if data.stated is None:
+        return {}
+    return {
+        name: (int(v) if float(v).is_integer() else float(v))
+        for name, v in zip(data.factor_names, data.stated[session].tolist(), strict=True)
+        if v == v
+    }
 
 
 # The columns of a choices file, with the other names a file may give them (the upload page
@@ -179,16 +238,29 @@ def read_choice_table(data: bytes, columns: dict | None = None, sample_rows: int
         )
     if len(rows) > MAX_CHOICE_ROWS:
         raise ValidationError({"file": [f"At most {MAX_CHOICE_ROWS:,} rows per file."]})
-    factors = _factor_columns(header, {c for c in match.mapping.values() if c}, rows[:1000])
+    taken = {c for c in match.mapping.values() if c}
+    stated = [c for c in header if c.startswith(STATED_PREFIX) and c not in taken]
+    factors = _factor_columns(header, taken | set(stated), rows[:1000])
+    for column in stated:
+        if column[len(STATED_PREFIX) :] not in factors:
+            raise ValidationError(
+                {
+                    "file": [
+                        f"Column {column}: there is no factor column {column[len(STATED_PREFIX) :]!r} it states the importance of."
+                    ]
+                }
+            )
     roles = {c: "" for c in header}
     roles.update({column: field for field, column in match.mapping.items() if column})
     roles.update({c: "factor" for c in factors})
+    roles.update({c: "stated" for c in stated})
     ignored = [c for c in header if not roles[c]]
     return {
         "header": header,
         "rows": rows,
         "match": match,
         "factors": factors,
+        "stated": stated,
         "roles": roles,
         "ignored": ignored,
     }
@@ -200,6 +272,8 @@ def check_choice_rows(table: dict) -> tuple[list[dict], list[tuple[int, str, str
     header, mapping = table["header"], table["match"].mapping
     at = {field: header.index(column) for field, column in mapping.items() if column}
     factor_at = [(c, header.index(c)) for c in table["factors"]]
+    stated_at = [(c, header.index(c)) for c in table.get("stated", [])]
+    first_stated: dict[str, tuple[int, tuple]] = {}  # session -> (line, its stated values)
     good, errors = [], []
     for line, values in table["rows"]:
         if len(values) != len(header):
@@ -229,6 +303,26 @@ def check_choice_rows(table: dict) -> tuple[list[dict], list[tuple[int, str, str
             if number is None:
                 problems.append((line, column, f"'{text[:40]}' is not a number"))
             record[column] = number
+        for column, position in stated_at:
+            text = values[position].strip()
+            number = _number(text) if text else math.nan
+            if number is None or not (math.isnan(number) or 1 <= number <= 5):
+                problems.append((line, column, f"'{text[:40]}' is not an importance 1 to 5"))
+            record[column] = number
+        if stated_at and not problems:
+            said = tuple(record[c] for c, _ in stated_at)
+            seen = first_stated.setdefault(record["session_id"], (line, said))
+            for (column, _), mine, theirs in zip(stated_at, said, seen[1], strict=True):
+                if not (mine == theirs or (math.isnan(mine) and math.isnan(theirs))):
+                    shown = "blank" if math.isnan(theirs) else f"{theirs:g}"
+                    problems.append(
+                        (
+                            line,
+                            column,
+                            f"{'blank' if math.isnan(mine) else f'{mine:g}'} differs from {shown} on line "
+                            f"{seen[0]} of the same session: give one value per session",
+                        )
+                    )
         if problems:
             errors.extend(problems)
         else:
@@ -258,6 +352,7 @@ def import_choice_file(
         "chosen",
         *(["segment"] if "segment" in good[0] else []),
         *table["factors"],
+        *table.get("stated", []),
     ]
     frame = pd.DataFrame.from_records(good, columns=names)
     report = import_choices(workspace, frame, lower_is_better=lower_is_better)
@@ -275,6 +370,11 @@ def import_choice_file(
             f"{dropped} sessions left out ({report['sessions_without_choice']} without a choice, "
             f"{report['sessions_with_several_choices']} with several, "
             f"{report['sessions_with_one_candidate']} with one candidate)."
+        )
+    if report.get("sessions_with_stated_priorities"):
+        result["notes"].append(
+            f"{report['sessions_with_stated_priorities']} sessions with stated priorities "
+            f"({', '.join(table['stated'])}): learned from as priorities, not as factors."
         )
     if report["missing_values_filled"]:
         result["notes"].append(

@@ -18,7 +18,14 @@ PREVIEW_ROWS = 5
 def _preview(data: bytes, columns=None) -> dict:
     table = read_choice_table(data, columns, sample_rows=1000)
     roles = {
-        c: ("factor (a number per candidate)" if r == "factor" else r) for c, r in table["roles"].items()
+        c: (
+            "factor (a number per candidate)"
+            if r == "factor"
+            else "stated priority (1-5 per session)"
+            if r == "stated"
+            else r
+        )
+        for c, r in table["roles"].items()
     }
     return {
         "header": table["header"],

@@ -12,7 +12,8 @@ from workspaces.commands import add_workspace_argument, workspace_from_options
 class Command(BaseCommand):
     help = (
         "Import past choices from a long CSV (session_id, alternative, chosen 0/1, one numeric "
-        "column per factor, optional segment). Every alternative becomes a candidate."
+        "column per factor, optional segment, optional stated_<factor> 1-5 per session: the customer's "
+        "stated priorities). Every alternative becomes a candidate."
     )
 
     def add_arguments(self, parser):
@@ -65,6 +66,11 @@ class Command(BaseCommand):
                 f"{report['sessions_with_one_candidate']} with one candidate)."
             )
         )
+        if report.get("sessions_with_stated_priorities"):
+            self.stdout.write(
+                f"{report['sessions_with_stated_priorities']} sessions with stated priorities "
+                "(stated_<factor> columns: priorities, not factors)."
+            )
         if report["missing_values_filled"]:
             self.stdout.write(
                 f"{report['missing_values_filled']} missing values filled with the factor median."
