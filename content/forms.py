@@ -27,6 +27,8 @@ class WinnerPolicyForm(forms.ModelForm):
             "metric",
             "threshold",
             "min_impressions",
+            "practical_lift",
+            "split_floor",
             "weight_ctr",
             "weight_conversion_rate",
             "weight_revenue",
@@ -34,10 +36,30 @@ class WinnerPolicyForm(forms.ModelForm):
         labels = {
             "threshold": "Probability to be best needed",
             "min_impressions": "Minimum impressions per variant",
+            "practical_lift": "No meaningful difference within (relative lift)",
+            "split_floor": "Smallest share in the recommended split",
             "weight_ctr": "Composite weight: CTR",
             "weight_conversion_rate": "Composite weight: conversion rate",
             "weight_revenue": "Composite weight: revenue per impression",
         }
+
+    # Added after the first policies: a form (or script) that does not send them keeps the saved value.
+    OPTIONAL = ("practical_lift", "split_floor")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
+
+    def _keep_saved(self, name):
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_practical_lift(self):
+        return self._keep_saved("practical_lift")
+
+    def clean_split_floor(self):
+        return self._keep_saved("split_floor")
 
     def clean(self):
         data = super().clean()

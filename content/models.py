@@ -47,6 +47,19 @@ class WinnerPolicy(WorkspaceScopedModel):
         validators=[MinValueValidator(1), MaxValueValidator(10**9)],
         help_text="Every variant needs at least this many impressions before any winner.",
     )
+    practical_lift = models.FloatField(
+        default=rule.DEFAULT_PRACTICAL_LIFT,
+        validators=[MinValueValidator(0.001), MaxValueValidator(1.0)],
+        help_text=(
+            "A relative difference smaller than this does not matter to you (0.05 = +/-5%): when the "
+            "data show the variants are that close, the experiment is settled as no meaningful difference."
+        ),
+    )
+    split_floor = models.FloatField(
+        default=rule.DEFAULT_SPLIT_FLOOR,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
+        help_text="The smallest share of traffic the recommended split gives any variant (0.10 = 10%).",
+    )
     weight_ctr = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
     weight_conversion_rate = models.FloatField(default=0.3, validators=[MinValueValidator(0)])
     weight_revenue = models.FloatField(default=0.2, validators=[MinValueValidator(0)])

@@ -69,6 +69,8 @@ def decide_with_policy(counts, policy, *, seed: int, **options) -> rule.Decision
         threshold=policy.threshold,
         min_impressions=policy.min_impressions,
         weights=policy.weights,
+        practical_lift=policy.practical_lift,
+        split_floor=policy.split_floor,
         seed=seed,
         **options,
     )
