@@ -34,6 +34,8 @@ class PreferencesIn(Schema):
     seniority_levels: Entries | None = None
     lead_quality_threshold: float | None = None
     max_leads_per_execution: int | float | None = None
+    exploration_share: float | None = None
+    exploration_max_per_run: int | float | None = None
 
 
 class PreferencesOut(Schema):
@@ -45,6 +47,8 @@ class PreferencesOut(Schema):
     seniority_levels: list[str]
     lead_quality_threshold: float | None
     max_leads_per_execution: int | None
+    exploration_share: float
+    exploration_max_per_run: int
     updated_at: datetime | None
 
 
@@ -57,7 +61,11 @@ def _own_workspace(request, workspace):
 
 
 def _out(preferences):
-    return {"workspace_id": str(preferences.workspace_id), **preferences.as_api()}
+    return {
+        "workspace_id": str(preferences.workspace_id),
+        **preferences.as_api(),
+        **preferences.exploration_values(),
+    }
 
 
 @router.get("/users/{workspace}/preferences", response=PreferencesOut, summary="The lead preferences")

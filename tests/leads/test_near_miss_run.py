@@ -97,3 +97,15 @@ def test_hostile_exploration_settings_are_refused_with_the_field_named(
     assert response.status_code == 400
     assert message.lower() in response.content.decode().lower()
     assert not PreferenceSet.objects.filter(workspace=workspace).exists()
+
+
+def test_the_api_reads_and_sets_the_exploration_settings(api_client, workspace):
+    body = api_client.get("/api/v1/users/acme/preferences").json()
+    assert (body["exploration_share"], body["exploration_max_per_run"]) == (0.05, 3)
+    response = api_client.post("/api/v1/users/acme/preferences", {"exploration_share": 0.1},
+                               content_type="application/json")  # fmt: skip
+    assert response.status_code == 200 and response.json()["exploration_share"] == 0.1
+    assert response.json()["exploration_max_per_run"] == 3
+    bad = api_client.post("/api/v1/users/acme/preferences", {"exploration_share": 2},
+                          content_type="application/json")  # fmt: skip
+    assert bad.status_code in (400, 422) and "exploration_share" in bad.content.decode()
