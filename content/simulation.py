@@ -165,3 +165,72 @@ def simulate_split_regret(
         regret += today @ gap
     equal = days * daily_impressions * gap.sum()  # an equal split loses this, in expectation
     return SplitRegret(float(regret.mean()), float(equal), runs, days * total)
+
+
+def policy_figures() -> dict:
+    """Every figure the policy page states, from the seeded simulations (a few seconds)."""
+    null = simulate_daily_looks([0.05, 0.05], seed=1)
+    better = simulate_daily_looks([0.05, 0.06], seed=2)
+    null3 = simulate_daily_looks([0.05, 0.05, 0.05], seed=3)
+    better3 = simulate_daily_looks([0.05, 0.05, 0.06], seed=4)
+    alike = simulate_daily_looks([0.05, 0.05], daily_impressions=NEUTRAL_DAILY_IMPRESSIONS, seed=5)
+    close = simulate_daily_looks([0.05, 0.053], daily_impressions=NEUTRAL_DAILY_IMPRESSIONS, seed=7)
+    regret = simulate_split_regret([0.05, 0.06], seed=6)
+    regret3 = simulate_split_regret([0.05, 0.05, 0.06], runs=100, seed=8)
+    settled = alike.neutral_day[alike.neutral_day > 0]
+    return {
+        "runs": RUNS,
+        "days": DAYS,
+        "daily_impressions": DAILY_IMPRESSIONS,
+        "budget": POWER_BUDGET,
+        "false_winner": null.ever_winner(),
+        "false_winner_three": null3.ever_winner(),
+        "found_within_budget": better.found(1, POWER_BUDGET),
+        "found_within_budget_three": better3.found(2, POWER_BUDGET),
+        "wrong_winner": float(np.mean(better.winner == 0)),
+        "median_impressions_to_winner": better.median_impressions_to_winner(),
+        "neutral_daily_impressions": NEUTRAL_DAILY_IMPRESSIONS,
+        "neutral_when_equal": float(np.mean(alike.neutral_day > 0)),
+        "neutral_median_impressions": float(np.median(settled) * NEUTRAL_DAILY_IMPRESSIONS)
+        if settled.size
+        else None,
+        "neutral_when_lift_6_percent": float(np.mean(close.neutral_day > 0)),
+        "regret_runs": regret.runs,
+        "regret_thompson": regret.thompson,
+        "regret_equal": regret.equal,
+        "regret_ratio": regret.ratio,
+        "regret_ratio_three": regret3.ratio,
+    }
+
+
+# What policy_figures() gives (tests/content/test_winner_policy_figures.py checks they still do),
+# so pages show them without running the simulations on every request.
+STATED = {
+    "runs": 400,
+    "days": 60,
+    "daily_impressions": 2000,
+    "budget": 30000,
+    "false_winner": 0.0225,
+    "false_winner_three": 0.0,
+    "found_within_budget": 0.9825,
+    "found_within_budget_three": 0.97,
+    "wrong_winner": 0.0,
+    "median_impressions_to_winner": 10000.0,
+    "neutral_daily_impressions": 10000,
+    "neutral_when_equal": 0.9775,
+    "neutral_median_impressions": 220000.0,
+    "neutral_when_lift_6_percent": 0.0,
+    "regret_runs": 200,
+    "regret_thompson": 275.94,
+    "regret_equal": 1200.0,
+    "regret_ratio": 0.230,
+    "regret_ratio_three": 0.325,
+}
+
+
+def stated_figures() -> dict:
+    """The stated figures with their Monte Carlo intervals, for the policy page."""
+    figures = dict(STATED)
+    for key in ("false_winner", "found_within_budget", "neutral_when_equal", "neutral_when_lift_6_percent"):
+        figures[f"{key}_interval"] = monte_carlo_interval(STATED[key], STATED["runs"])
+    return figures
