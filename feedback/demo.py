@@ -67,7 +67,7 @@ RATES = {
 
 # Pairwise judgments: prompt variants of the same task, each side with its framework and model.
 VARIANTS = {"v2-with-examples": 0.6, "v1-plain": 0.0, "v3-brief": -0.5}
-ARM_STRENGTH = {ARMS[0]: 0.5, ARMS[1]: 0.3, ARMS[2]: -0.6}
+ARM_STRENGTH = {ARMS[0]: 0.3, ARMS[1]: 0.5, ARMS[2]: -0.6}  # as their ratings rank them
 
 
 def seed_judgments(workspace, user, rng, now, count: int = 48) -> None:

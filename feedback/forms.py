@@ -344,6 +344,15 @@ class PairwiseForm(forms.Form):
     verdict = VerdictField(error_messages={"required": "Choose a, b or tie."})
     notes = NotesField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    LABELS = {"left_output": "Text of output A", "right_output": "Text of output B",
+              "left_variant": "Prompt variant of A", "left_framework": "Framework of A", "left_model": "Model of A",
+              "right_variant": "Prompt variant of B", "right_framework": "Framework of B", "right_model": "Model of B"}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.LABELS.items():
+            self.fields[name].label = label
+
     def clean(self):
         data = super().clean()
         for key, message in _pairwise_problems(data):

@@ -206,13 +206,13 @@ class BanditRouter:
             figures = self._pairwise_figures(self.arms[chosen])
             if figures["pairwise_comparisons"]:
                 reasoning += (
-                    f" {comparisons} pairwise judgments weigh in: its strength is "
+                    f" {comparisons} pairwise judgments between these options weigh in: its strength is "
                     f"{figures['pairwise_strength']:+.2f} against the average option (95% interval "
                     f"{figures['pairwise_interval'][0]:+.2f} to {figures['pairwise_interval'][1]:+.2f}, "
                     f"{figures['pairwise_comparisons']} comparisons)."
                 )
             else:
-                reasoning += f" {comparisons} pairwise judgments weigh in; none compares this option yet."
+                reasoning += f" {comparisons} pairwise judgments between other options weigh in; none compares this one yet."
         if chosen != best:
             bf, bm = self.arms[best]
             reasoning += (

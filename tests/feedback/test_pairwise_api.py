@@ -120,4 +120,4 @@ def test_the_router_answer_names_the_judgments(api_client, workspace):
     assert _post(api_client, "/batch", {"judgments": items}).status_code == 201
     answer = api_client.get("/api/v1/prompt-feedback/route").json()
     assert answer["recommendation"]["pairwise_comparisons"] == 10
-    assert "pairwise judgments weigh in" in answer["reasoning"]
+    assert "pairwise judgments between these options weigh in" in answer["reasoning"]
