@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,11 @@ from leads.services.scoring.settings import scoring_settings
 CHUNK = 5000
 # The lead's core fields an imported row can set: text ones are "" when absent, numbers NULL.
 TEXT_FIELDS = (*reading.TEXT_FIELDS, "email")
-NUMBER_FIELDS = (*reading.COUNT_FIELDS, *reading.SHARE_FIELDS)
+NUMBER_FIELDS = (*reading.COUNT_FIELDS, *reading.SHARE_FIELDS, *reading.DATE_FIELDS)
 EXTERNAL_ID = Lead._meta.get_field("external_id")
 OUTCOME_LEAD = Outcome._meta.get_field("lead")
 MAX_STORED_ERRORS = 5000
+MAX_DAYS_BACK = 36_500  # a days_since_contact beyond a century is kept as a number, dated 100 years back
 SUGGEST_FROM_ROWS = 1000  # rows of the outcome column read to guess which value means won
 
 
@@ -104,6 +106,18 @@ class _ChunkResult:
     outcomes: int = 0
 
 
+def _contact_date_from_days(row, now) -> bool:
+    """The old form, a number of days since the last contact, becomes the date it means at the
+    import time (a row with a date keeps its date): scoring then counts the days as they pass.
+    True if the row's date was derived so."""
+    days = row.fields.get("days_since_contact")
+    if days is None or row.fields.get("last_contact_at") is not None:
+        return False
+    # Whole days back from the import time; capped so the date stays a real one.
+    row.fields["last_contact_at"] = now - dt.timedelta(days=min(int(days), MAX_DAYS_BACK))
+    return True
+
+
 def _write_chunk(workspace, chunk, outcome_source) -> _ChunkResult:
     """Upsert a chunk of mapped rows with a fixed number of queries: one look-up of the leads
     already there, one insert of the new ones, one update of the changed ones, the same for
@@ -111,6 +125,7 @@ def _write_chunk(workspace, chunk, outcome_source) -> _ChunkResult:
     done = _ChunkResult()
     now = timezone.now()
     outcome_source = str(outcome_source)  # a plain string for the database driver
+    derived = {id(row) for row in chunk if _contact_date_from_days(row, now)}
     core = sorted({name for row in chunk for name in row.fields})
     existing = {
         values[0]: values[1:]
@@ -131,6 +146,11 @@ def _write_chunk(workspace, chunk, outcome_source) -> _ChunkResult:
         lead_id, attributes, *current = found
         lead_ids[row.external_id] = lead_id
         state = dict(zip(core, current, strict=True))
+        if id(row) in derived and state["last_contact_at"] is not None:
+            if state["days_since_contact"] == row.fields["days_since_contact"]:
+                # The same number as before: the lead keeps the date it got then (a file imported
+                # again leaves it unchanged).
+                row.fields["last_contact_at"] = state["last_contact_at"]
         columns = {name for name, value in row.fields.items() if state[name] != value}
         merged = {**(attributes or {}), **row.attributes}
         if merged != attributes:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -35,13 +36,28 @@ def _norm(name: str) -> str:
 TEXT_FIELDS = ("name", "company", "industry", "location", "title", "source")
 COUNT_FIELDS = ("company_size", "email_opens", "website_visits", "content_downloads", "days_since_contact")
 SHARE_FIELDS = ("engagement_score", "quality_score")
-ALIASES = {"lead_source": "source", "email_address": "email", "employees": "company_size"}
+# Recency as dates (ISO: 2026-03-01 or 2026-03-01T09:30:00+01:00); scoring counts the days since.
+DATE_FIELDS = ("last_contact_at", "last_engagement_at")
+ALIASES = {
+    "lead_source": "source",
+    "email_address": "email",
+    "employees": "company_size",
+    "last_contact": "last_contact_at",
+    "last_contact_date": "last_contact_at",
+    "last_contacted_at": "last_contact_at",
+    "last_engagement": "last_engagement_at",
+    "last_engagement_date": "last_engagement_at",
+}
+EARLIEST_YEAR = 1970  # a recency date before this is a typo or a placeholder (0001-01-01)
+FUTURE_SLACK = dt.timedelta(days=1)  # time zones: "today" elsewhere may be tomorrow here
 
 
 def core_field_for(column: str) -> str | None:
     name = _norm(column)
     name = ALIASES.get(name, name)
     if name in TEXT_FIELDS or name in COUNT_FIELDS or name in SHARE_FIELDS or name == "email":
+        return name
+    if name in DATE_FIELDS:
         return name
     return None
 
@@ -88,7 +104,7 @@ def check_usable(header: list[str], id_column="", outcome_column="") -> None:
     raise ImportProblem(
         "None of the columns can be used: there is no lead id column (e.g. lead_id, crm_id, "
         "customer_id), no outcome column (e.g. outcome, converted, won, churn) and no lead field "
-        f"({', '.join((*TEXT_FIELDS, 'email', *COUNT_FIELDS, *SHARE_FIELDS))}). "
+        f"({', '.join((*TEXT_FIELDS, 'email', *COUNT_FIELDS, *SHARE_FIELDS, *DATE_FIELDS))}). "
         f"The file has: {', '.join(header)}."
     )
 
@@ -268,6 +284,29 @@ def _email_value(text: str):
     return text, None
 
 
+def _date_value(text: str):
+    """An ISO date or date-time (a date is midnight UTC, a time without zone is UTC), from 1970 up
+    to tomorrow: a last contact cannot be in the future."""
+    problem = f"'{text[:40]}' is not a date like 2026-03-01 (or 2026-03-01T09:30:00)"
+    if len(text) > 40:
+        return None, problem
+    try:
+        if len(text) == 10:
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=dt.UTC)
+        else:
+            moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.UTC)
+            moment = moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None, problem
+    if moment.year < EARLIEST_YEAR:
+        return None, f"'{text[:40]}' is before {EARLIEST_YEAR}: not a real contact date"
+    if moment > dt.datetime.now(dt.UTC) + FUTURE_SLACK:
+        return None, f"'{text[:40]}' is in the future"
+    return moment, None
+
+
 def _text_value(text: str):
     if len(text) > MAX_TEXT:
         return None, f"longer than {MAX_TEXT} characters"
@@ -282,6 +321,8 @@ def _checker(name: str):
         return _share_value
     if name == "email":
         return _email_value
+    if name in DATE_FIELDS:
+        return _date_value
     return _text_value
 
 

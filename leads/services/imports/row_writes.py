@@ -64,10 +64,33 @@ def one_of(field: models.Field, values: Sequence) -> RawSQL:
     )
 
 
+def _with_defaults(model, columns: Sequence[str], rows):
+    """Columns the caller did not name but the table needs (NOT NULL, with a default in Python or
+    a text field's ""), filled with their default: a field added to the model later does not break
+    the import's raw insert."""
+    named = set(columns)
+    extra = [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in named
+        and field.attname not in named
+        and not field.null
+        and not field.primary_key
+        and (field.has_default() or field.empty_strings_allowed)
+    ]
+    if not extra:
+        return columns, rows
+    return (
+        [*columns, *(field.name for field in extra)],
+        [(*row, *(field.get_default() for field in extra)) for row in rows],
+    )
+
+
 def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
     """Insert `rows` (tuples in the order of `columns`, field names) into `model`'s table."""
     if not rows:
         return 0
+    columns, rows = _with_defaults(model, columns, rows)
     fields, rows = _prepared(model, columns, rows)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
