@@ -33,23 +33,19 @@ MANUFACTURERS = [
     "Keystone Parts",
     "Lumen Assembly",
 ]
-# how much customers of each segment care (per standard deviation), to simulate their choices
-TASTES = {
-    "price_sensitive": [1.6, 0.4, 0.3, 0.2, 0.1],
-    "quality_focused": [0.3, 1.5, 0.3, 0.1, 0.2],
-    "speed_priority": [0.4, 0.4, 1.5, 0.2, 0.3],
-    "local_preference": [0.4, 0.4, 0.2, 1.5, 0.1],
-    "premium_buyer": [0.0, 1.8, 0.5, 0.1, 0.3],
-    "balanced": [0.7, 0.7, 0.6, 0.3, 0.2],
-}
-STATED = {
-    "price_sensitive": {"price": 5, "quality": 3, "speed": 2},
-    "quality_focused": {"price": 3, "quality": 5, "speed": 2},
-    "speed_priority": {"price": 2, "quality": 3, "speed": 5},
-    "local_preference": {"price": 2, "proximity": 5},
-    "premium_buyer": {"price": 1, "quality": 5},
-    "balanced": {"price": 3, "quality": 3, "speed": 3},
-}
+# how much a customer cares about each factor (per standard deviation) when they state nothing, and how
+# much a stated importance moves it: customers who say price matters most do pick cheaper providers
+BASE_TASTE = [0.8, 0.8, 0.6, 0.4, 0.2]
+STATED_SHIFT = 1.0  # weight added per step of (stated importance - 3) / 2 on the factor's dimension
+DIMENSIONS = ("price", "quality", "speed", "proximity")
+LEARNING_SESSIONS = 116
+# sessions ranked after learning, so their pages say how the stated priorities moved the ranks
+SHOWCASE = [
+    ("Showcase: price first", {"price": 5, "quality": 2, "speed": 3}),
+    ("Showcase: quality first", {"price": 1, "quality": 5}),
+    ("Showcase: in a hurry", {"price": 3, "speed": 5}),
+    ("Showcase: close by", {"price": 2, "proximity": 5}),
+]
 
 
 def seed(workspace, user) -> None:
@@ -86,14 +82,17 @@ def seed(workspace, user) -> None:
     keys = [f.key for f in factors]
     directions = np.array([1.0 if f.higher_is_better else -1.0 for f in factors])
     now = timezone.now()
-    segments = list(TASTES)
-    for i in range(120):
-        segment = segments[i % len(segments)]
+    dims = [f.dimension for f in factors]
+    for i in range(LEARNING_SESSIONS):
+        stated = {d: int(rng.integers(1, 6)) for d in DIMENSIONS if rng.random() < 0.8}
+        taste = np.array(
+            [b + STATED_SHIFT * (stated.get(d, 3) - 3) / 2 for b, d in zip(BASE_TASTE, dims, strict=True)]
+        )
         session = start_session(
             workspace,
             customer_ref=f"customer-{i % 80:02d}",
             complexity=["low", "medium", "high"][int(rng.integers(0, 3))],
-            stated_preferences=STATED[segment],
+            stated_preferences=stated,
             limit=6,
             user=user,
         )
@@ -102,7 +101,7 @@ def seed(workspace, user) -> None:
         recs = list(session.recommendations.order_by("rank"))
         values = np.array([[r.factor_values[k] for k in keys] for r in recs]) * directions
         z = (values - values.mean(0)) / (values.std(0) + 1e-9)
-        utility = z @ np.array(TASTES[segment]) - 0.4 * np.log([r.rank for r in recs])
+        utility = z @ taste - 0.4 * np.log([r.rank for r in recs])
         utility += rng.gumbel(size=len(recs))
         for r in recs[: int(rng.integers(1, 4))]:
             Interaction.objects.create(
@@ -125,6 +124,10 @@ def seed(workspace, user) -> None:
             chosen_rank=chosen.rank,
             satisfaction=int(np.clip(round(rng.normal(4.4 - 0.3 * chosen.rank, 0.6)), 1, 5)),
             decision_time_seconds=float(rng.uniform(30, 900)),
+            # some customers also say what mattered most: the factor they care most about
+            important_factors=[keys[int(np.argmax(taste))]] if rng.random() < 0.4 else [],
             created_at=started,
         )
     learn_weights(workspace)
+    for customer, stated in SHOWCASE:
+        start_session(workspace, customer_ref=customer, stated_preferences=stated, limit=6, user=user)

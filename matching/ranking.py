@@ -155,9 +155,16 @@ def stated_note(
     )
     direction = "up" if up else "down"
     moved = f"Ranked {direction} from {rank_without} to {rank}"
+    top = max(said.values()) if said else 0
     if not pushing:
-        return f"{moved} by your stated priorities."
-    top = max(said.values())
+        if not said:
+            return f"{moved} by your stated priorities."
+        key = max(said, key=lambda k: (said[k], abs(parts.get(k, 0.0))))
+        label = labels.get(key, key.replace("_", " "))
+        return (
+            f"{moved}: others {'fell' if up else 'rose'} more on {label}, which you said "
+            f"{_importance_words(said[key], top)} ({said[key]:g}/5)."
+        )
     reasons = [
         f"{labels.get(key, key.replace('_', ' '))} {_importance_words(said[key], top)} ({said[key]:g}/5)"
         for _push, key in pushing[:2]
