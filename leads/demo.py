@@ -8,7 +8,9 @@ import numpy as np
 from django.utils import timezone
 
 from leads.models import Agent, Execution, Lead, LeadFeedback, Outcome, OutcomeSource, Recipe
+from leads.services.call_list import call_list, rescore_open_leads
 from leads.services.execution_worker import run_execution
+from leads.services.outcomes import record_outcome
 from leads.services.preferences import update_preferences
 from leads.services.scoring.retraining import retrain
 from leads.services.scoring.scores import score_leads
@@ -97,7 +99,11 @@ SOURCES = ["Webinar", "Referral", "Cold Call", "Email Campaign", "Organic", "Tra
 CITIES = ["New York", "Austin", "San Francisco", "Chicago", "Boston"]
 
 
-def _leads(workspace, n, start, rng):
+def _leads(workspace, n, start, rng, as_of=None):
+    """n demo leads; `as_of` (one time, or one per lead): when their recency is measured, so the
+    last contact and engagement are dated that many days before it."""
+    as_of = as_of if as_of is not None else timezone.now()
+    as_of = as_of if isinstance(as_of, list) else [as_of] * n
     visits = rng.poisson(6, n)
     opens = visits * 2 + rng.poisson(3, n)
     downloads = rng.poisson(1.5, n)
@@ -116,6 +122,7 @@ def _leads(workspace, n, start, rng):
         + np.where(size == "201-1000", 0.8, 0.0)
     )
     won = rng.uniform(size=n) < 1 / (1 + np.exp(-logit))
+    engaged = rng.uniform(0.2, 1.0, n)  # the last engagement (an email open, a visit) after the contact
     leads = Lead.objects.bulk_create(
         [
             Lead(
@@ -129,6 +136,8 @@ def _leads(workspace, n, start, rng):
                 website_visits=int(visits[i]),
                 content_downloads=int(downloads[i]),
                 days_since_contact=int(days[i]),
+                last_contact_at=as_of[i] - timedelta(days=int(days[i]), hours=int(rng.integers(0, 12))),
+                last_engagement_at=as_of[i] - timedelta(days=int(days[i] * engaged[i])),
                 attributes={"team_size": str(size[i]), "age": int(rng.integers(24, 65))},
             )
             for i in range(n)
@@ -138,13 +147,15 @@ def _leads(workspace, n, start, rng):
 
 
 def seed_scoring(workspace, user):
-    """600 leads: 500 with outcomes over the last weeks, trained into v1; 100 open leads scored."""
+    """600 leads with their last contact and engagement dates: 500 with outcomes over the last
+    weeks, trained into v1; 100 open leads scored nightly for three weeks (quiet ones decay), and
+    today's call list with its explored rows and a few outcomes recorded from it."""
     if Lead.objects.for_workspace(workspace).filter(external_id__startswith="DEMO-").exists():
         return
     rng = np.random.default_rng(42)
     scoring_settings(workspace)
-    closed, won = _leads(workspace, 500, 0, rng)
     now = timezone.now()
+    closed, won = _leads(workspace, 500, 0, rng, as_of=[now - timedelta(hours=500 - i) for i in range(500)])
     Outcome.objects.bulk_create(
         [
             Outcome(
@@ -161,4 +172,18 @@ def seed_scoring(workspace, user):
     score_leads(workspace, closed[:60])  # scored by the prior before any outcome
     retrain(workspace, trigger="demo")
     open_leads, _ = _leads(workspace, 100, 1000, rng)
+    Lead.objects.filter(pk__in=[lead.pk for lead in open_leads]).update(created_at=now - timedelta(days=22))
+    for days_ago in (21, 14, 7):  # the nightly rescoring of the last weeks: quiet leads drift down
+        rescore_open_leads(workspace, now - timedelta(days=days_ago))
     score_leads(workspace, open_leads)
+    _seed_call_list(workspace, user)
+
+
+def _seed_call_list(workspace, user):
+    """Today's call list, with outcomes for its first two leads and its first explored one."""
+    rows = call_list(workspace).rows
+    explored = [row for row in rows if row.entry.exploration][:1]
+    for row, won in [*zip(rows[:2], (True, False), strict=False), *((row, False) for row in explored)]:
+        record_outcome(
+            workspace, row.lead, won, source=OutcomeSource.DEMO, reason="from the call list", user=user
+        )
