@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from feedback.models import FeedbackEntry, FeedbackReport, PatternCache
+from feedback.models import FeedbackEntry, FeedbackReport, PairwiseJudgment, PatternCache
 
 
 @admin.register(FeedbackEntry)
@@ -34,3 +34,13 @@ class PatternCacheAdmin(admin.ModelAdmin):
     list_display = ("day", "key", "workspace", "created_at")
     list_filter = ("workspace", "day")
     search_fields = ("key",)
+
+
+@admin.register(PairwiseJudgment)
+class PairwiseJudgmentAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "workspace", "verdict", "left_variant", "left_framework", "left_model",
+                    "right_variant", "right_framework", "right_model")  # fmt: skip
+    list_filter = ("workspace", "verdict")
+    search_fields = ("prompt", "left_output", "right_output", "id")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("created_by", "token")

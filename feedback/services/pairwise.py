@@ -118,13 +118,10 @@ def preview_judgments(upload, rows: int = 5) -> dict:
 def import_judgments(workspace, upload, *, columns=None, user=None) -> dict:
     """Import a CSV of judgments, all or nothing: one bad row refuses the file and every bad row is
     reported as (line, column, reason), the column named as in the file. Returns {stored, skipped,
-    errors, refused}."""
+    errors, refused}. ``columns`` maps each field to the file's column (the preview's choice)."""
     text = _read_upload(upload)
     header, records = _read_table(text)
-    if columns is None:
-        lowered = {name.lower(): name for name in header}
-        columns = {f.name: lowered.get(f.name, "") for f in PAIRWISE_FIELDS}
-    match = _matched(header, columns)
+    match = _matched(header, columns)  # without a chosen mapping: the columns the preview would pick
     position = {field: header.index(column) for field, column in match.mapping.items() if column}
     try:
         rows = list(records)

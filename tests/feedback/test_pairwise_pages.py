@@ -1,11 +1,12 @@
 """The pairwise pages: judge two outputs side by side, import a CSV (all or nothing), the board."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from feedback.models import PairwiseJudgment
-from feedback.services.pairwise import capture_judgments
+from feedback.services.pairwise import capture_judgments, import_judgments
 from tests.feedback.factories import FeedbackEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,17 @@ def test_an_item_known_only_from_ratings_says_it_has_no_comparisons(owner_client
     capture_judgments(workspace, [_form()])
     body = owner_client.get(reverse("feedback:pairwise_board")).content.decode()
     assert "no comparisons yet" in body
+
+
+def test_the_import_names_the_column_of_a_huge_output(workspace):
+    text = HEADER + f"p1,{'x' * 1_000_000},B,a,cot,few-shot\np2,A,B,b,cot,few-shot\n"
+    result = import_judgments(workspace, text.encode())
+    assert result["refused"] and result["stored"] == 0
+    assert result["errors"] == [(2, "output_a", "At most 100,000 characters.")]
+    assert not PairwiseJudgment.objects.exists()
+
+
+def test_a_nul_byte_refuses_the_file_naming_its_line(workspace):
+    with pytest.raises(ValidationError, match="line 3: the file contains a NUL byte"):
+        import_judgments(workspace, (HEADER + "p1,A,B,a,x,y\np2,A\x00,B,b,x,y\n").encode())
+    assert not PairwiseJudgment.objects.exists()
