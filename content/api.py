@@ -10,7 +10,7 @@ from ninja import Body, Field, Router, Schema
 from ninja.errors import HttpError
 
 from content import performance
-from content.models import Brand, WinnerRun
+from content.models import Brand, Experiment, WinnerRun
 from content.services import ingest, winner_job, winner_store
 from workspaces.access import require_api_write
 
@@ -73,6 +73,11 @@ class FeedbackStatsResponse(Schema):
     stats: dict
 
 
+class ExperimentResponse(Schema):
+    success: bool
+    experiment: dict
+
+
 class PerformanceAnalysisRequest(Schema):
     brand_id: UUID
     days: int = Field(30, ge=1, le=3650)
@@ -127,7 +132,12 @@ def run_nightly_winner(request):
     return {
         "success": run.status == WinnerRun.Status.DONE,
         "message": "Nightly winner job completed",
-        "stats": {**run.stats, "run_id": str(run.id), "run_date": run.run_date.isoformat()},
+        "stats": {
+            **run.stats,
+            "no_meaningful_difference": run.no_meaningful_difference,
+            "run_id": str(run.id),
+            "run_date": run.run_date.isoformat(),
+        },
     }
 
 
@@ -139,6 +149,16 @@ def search_winners(request, payload: WinnerSearchRequest):
         brand = get_object_or_404(Brand.objects.for_workspace(request.workspace), pk=payload.brand_id)
     results = winner_store.search_winners(request.workspace, payload.query_text, payload.limit, brand=brand)
     return {"success": True, "query_text": payload.query_text, "results": results}
+
+
+@router.get("/feedback-loop/experiments/{experiment_id}", response=ExperimentResponse)
+def experiment_verdict(request, experiment_id: UUID):
+    """An experiment's verdict now (winner, no meaningful difference, or still running), its
+    variants with n and intervals, and for a running experiment the recommended traffic split."""
+    experiment = get_object_or_404(
+        Experiment.objects.for_workspace(request.workspace).select_related("brand"), pk=experiment_id
+    )
+    return {"success": True, "experiment": winner_job.experiment_report(experiment)}
 
 
 @router.get("/feedback-loop/winners/brand/{brand_id}", response=WinnerSearchResponse)

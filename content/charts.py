@@ -1,4 +1,4 @@
-"""Chart.js configurations and their table alternatives for the brand page."""
+"""Chart.js configurations and their table alternatives for the brand and experiment pages."""
 
 from core.formatting import percent
 
@@ -41,3 +41,28 @@ def series_rows(series: dict) -> list[dict]:
                     }
                 )
     return sorted(rows, key=lambda r: (r["date"], r["variant"]))
+
+
+def split_chart(variants: list[dict]) -> dict | None:
+    """The recommended share of traffic per variant beside an equal split, in percent (horizontal
+    bars); None when the experiment has no recommendation (settled, or one variant)."""
+    shown = [v for v in variants if v.get("recommended_share") is not None]
+    if len(shown) < 2:
+        return None
+    equal = round(100 / len(shown), 1)
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [v["label"] for v in shown],
+            "datasets": [
+                {"label": "Recommended share (%)", "data": [round(100 * v["recommended_share"], 1) for v in shown],
+                 "backgroundColor": "rgba(21, 101, 192, 0.7)"},
+                {"label": "Equal split (%)", "data": [equal] * len(shown), "backgroundColor": "rgba(120, 120, 120, 0.3)"},
+            ],
+        },
+        "options": {
+            "indexAxis": "y",
+            "scales": {"x": {"min": 0, "max": 100, "title": {"display": True, "text": "% of the experiment's traffic"}}},
+            "plugins": {"legend": {"position": "bottom"}},
+        },
+    }  # fmt: skip

@@ -242,6 +242,11 @@ class WinnerRun(WorkspaceScopedModel):
             "errors": self.errors,
         }
 
+    @property
+    def no_meaningful_difference(self) -> int:
+        """Experiments settled without a winner: the variants differ by less than the practical threshold."""
+        return self.decisions.filter(status="no_meaningful_difference").count()
+
 
 class WinnerDecision(WorkspaceScopedModel):
     """An experiment's decision for one date, with the figures behind it."""

@@ -85,6 +85,7 @@ class Decision:
     needs_more_impressions: int | None = None
     practical_lift: float = DEFAULT_PRACTICAL_LIFT
     # the always-valid 95% (1 - error rate) interval of the leader's relative lift over the runner-up
+    leader: str | None = None
     compared: str | None = None
     lift_low: float | None = None
     lift_high: float | None = None
@@ -479,11 +480,11 @@ def decide_winner(
     means, variances = metric_moments(counts, metric, draws)
     mean_leader, beats, within = sequential_verdicts(means, variances, alpha, practical_lift)
     bound_low, bound_high = leader_bounds(means, variances, np.asarray(order[0]), alpha)
-    others = [i for i in order[1:]]
-    runner = others[0]
+    runner = order[1]
     level = means[runner]
     if level > 0 and np.isfinite(bound_low[runner]):
         base.update(
+            leader=counts[order[0]].label,
             compared=counts[runner].label,
             lift_low=float(bound_low[runner] / level),
             lift_high=float(bound_high[runner] / level),

@@ -76,6 +76,77 @@ def decide_with_policy(counts, policy, *, seed: int, **options) -> rule.Decision
     )
 
 
+def current_decision(experiment, policy=None) -> rule.Decision:
+    """The decision the nightly job would make now, on every metric row stored so far."""
+    policy = policy or get_policy(experiment.workspace)
+    return decide_with_policy(variant_counts(experiment), policy, seed=_seed(experiment))
+
+
+RUNNING = ("no_winner", "insufficient_data")
+
+
+def experiment_report(experiment) -> dict:
+    """An experiment's verdict now, its variants with n and intervals, and the recommended split
+    (for running experiments): what the experiment page and the API show."""
+    policy = get_policy(experiment.workspace)
+    decision = current_decision(experiment, policy)
+    running = decision.status in RUNNING
+    variants = []
+    for v in decision.variants:
+        ctr_low, ctr_high = wilson_interval(v.clicks, v.impressions)
+        cr_low, cr_high = wilson_interval(v.conversions, v.clicks)
+        variants.append(
+            {
+                "label": v.label,
+                "impressions": v.impressions,
+                "clicks": v.clicks,
+                "conversions": v.conversions,
+                "revenue": round(v.revenue, 2),
+                "ctr": v.ctr,
+                "ctr_interval": [ctr_low, ctr_high],
+                "conversion_rate": v.conversion_rate,
+                "conversion_rate_interval": [cr_low, cr_high],
+                "prob_best": v.prob_best,
+                "expected_loss": v.expected_loss,
+                "recommended_share": v.recommended_share if running else None,
+            }
+        )
+    latest = experiment.decisions.order_by("-decided_for").first()
+    return {
+        "experiment_id": str(experiment.id),
+        "experiment": experiment.name,
+        "brand": experiment.brand.name,
+        "brand_id": str(experiment.brand_id),
+        "metric": decision.metric,
+        "status": decision.status,
+        "settled": decision.settled,
+        "winner": decision.winner,
+        "reason": decision.reason,
+        "threshold": decision.threshold,
+        "error_rate": round(1 - decision.threshold, 6),
+        "practical_lift": decision.practical_lift,
+        "lift_interval": None
+        if decision.lift_low is None
+        else {
+            "leader": decision.leader,
+            "compared_with": decision.compared,
+            "low": decision.lift_low,
+            "high": decision.lift_high,
+        },
+        "needs_more_impressions": decision.needs_more_impressions,
+        "recommended_split": {v["label"]: v["recommended_share"] for v in variants} if running else None,
+        "split_floor": policy.split_floor,
+        "variants": variants,
+        "latest_nightly": None
+        if latest is None
+        else {
+            "decided_for": latest.decided_for.isoformat(),
+            "status": latest.status,
+            "winner": latest.winner_variant or None,
+        },
+    }
+
+
 def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
     counts = variant_counts(experiment)
     decision = decide_with_policy(counts, policy, seed=_seed(experiment))

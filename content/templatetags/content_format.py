@@ -27,3 +27,12 @@ def probability(value):
     if 0 < value < 0.0005:
         return "<0.1%"
     return f"{value * 100:.1f}%"
+
+
+@register.filter
+def signed_percent(value, digits=1):
+    """A relative lift with its sign: 0.0312 -> "+3.1%", -0.02 -> "-2.0%"; None -> "–"."""
+    try:
+        return f"{float(value) * 100:+.{int(digits)}f}%"
+    except (TypeError, ValueError):
+        return "–"

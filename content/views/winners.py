@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from content import simulation
 from content.forms import WinnerPolicyForm
 from content.models import MetricImport, WinnerRun
 from content.selectors import brands_overview
@@ -26,6 +27,7 @@ def index(request):
         "policy": winner_job.get_policy(ws),
         "stats": winner_store.winner_stats(ws),
         "imports": MetricImport.objects.for_workspace(ws)[:5],
+        "figures": simulation.stated_figures(),
     }
     part = request.GET.get("part") if request.htmx else None
     if part in ("brands", "decisions"):
@@ -80,7 +82,9 @@ def policy(request):
             threshold=saved.threshold,
             min_impressions=saved.min_impressions,
             weights=saved.weights,
+            practical_lift=saved.practical_lift,
+            split_floor=saved.split_floor,
         )
         messages.success(request, "Winner policy saved; the next run decides with it.")
         return redirect_after_post(request, "content:index")
-    return render(request, "content/policy.html", {"form": form})
+    return render(request, "content/policy.html", {"form": form, "figures": simulation.stated_figures()})

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 "brand": d.experiment.brand.name,
                 "experiment": d.experiment.name,
                 "experiment_id": str(d.experiment_id),
+                "status": d.status,
                 "winner": d.winner_variant or None,
                 "winner_post_id": d.winner_post.external_id if d.winner_post else None,
                 "metric": d.metric,
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 "expected_loss": {f["label"]: f["expected_loss"] for f in d.figures},
                 "srm_p_value": d.srm_p_value,
                 "needs_more_impressions": d.needs_more_impressions,
+                "recommended_split": _split(d),
                 "reason": d.reason,
             }
             for d in decisions
@@ -45,16 +47,31 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(
                 json.dumps(
-                    {"run_date": run.run_date.isoformat(), "stats": run.stats, "decisions": rows}, indent=2
+                    {
+                        "run_date": run.run_date.isoformat(),
+                        "stats": {**run.stats, "no_meaningful_difference": run.no_meaningful_difference},
+                        "decisions": rows,
+                    },
+                    indent=2,
                 )
             )
             return
         for row in rows:
-            self.stdout.write(
-                f"{row['brand']} / {row['experiment']}: {row['winner'] or 'no winner'} — {row['reason']}"
-            )
-        stats = run.stats
+            self.stdout.write(f"{row['brand']} / {row['experiment']}: {_verdict(row)} — {row['reason']}")
+        stats = {**run.stats, "no_meaningful_difference": run.no_meaningful_difference}
         self.stdout.write(
             f"{stats['brands_processed']} brands, {stats['experiments_processed']} experiments, "
-            f"{stats['winners_identified']} winners, {stats['errors']} errors."
+            f"{stats['winners_identified']} winners, {stats['no_meaningful_difference']} with no meaningful "
+            f"difference, {stats['errors']} errors."
         )
+
+
+def _split(decision):
+    shares = {f["label"]: f.get("recommended_share") for f in decision.figures}
+    return shares if all(v is not None for v in shares.values()) and shares else None
+
+
+def _verdict(row):
+    if row["winner"]:
+        return row["winner"]
+    return "no meaningful difference" if row["status"] == "no_meaningful_difference" else "no winner"
