@@ -11,14 +11,17 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_seeds_outcomes_a_champion_and_scores_quickly(workspace, owner):
     seed_scoring(workspace, owner)
-    assert Outcome.objects.filter(workspace=workspace).count() == 500
+    # 500 closed leads, and three outcomes recorded from today's call list.
+    assert Outcome.objects.filter(workspace=workspace).count() == 503
+    assert Outcome.objects.filter(workspace=workspace, lead__call_list_entries__isnull=False).count() == 3
     assert ScoringSettings.objects.get(workspace=workspace).champion is not None
-    assert LeadScore.objects.filter(workspace=workspace, model_version="v1").count() == 100
+    scored = LeadScore.objects.filter(workspace=workspace, model_version="v1")
+    assert scored.values("lead").distinct().count() == 100
     seed_scoring(workspace, owner)  # a second run adds nothing
     assert Lead.objects.filter(workspace=workspace).count() == 600
     cards = scoring_cards(workspace)
     assert cards[0]["value"] == "v1" and "AUC" in cards[0]["detail"]
-    assert cards[1]["value"] == 500 and "95% CI" in cards[1]["detail"]
+    assert cards[1]["value"] == 503 and "95% CI" in cards[1]["detail"]
 
 
 def test_cards_with_nothing_yet(workspace):
