@@ -27,6 +27,17 @@ CATALOGUE = {
             ("primary", "Barista-grade espresso at home. Shop our machines.", 0.030, 0.02, 480.0),
             ("A", "Make cafe espresso in your kitchen: 0% financing on machines.", 0.031, 0.025, 470.0),
         ],
+        # two headlines that do equally well on a big audience: settled as "no meaningful difference"
+        "newsletter-signup": [
+            (
+                "primary",
+                "Get our roasting notes every Friday: sign up for the newsletter.",
+                0.045,
+                0.04,
+                12.0,
+            ),
+            ("A", "Join 20,000 coffee lovers: our Friday newsletter, free.", 0.045, 0.04, 12.0),
+        ],
     },
     "Trailhead Outdoor": {
         "running-shoes": [
@@ -40,6 +51,8 @@ CATALOGUE = {
         ],
     },
 }
+# experiments shown to a bigger audience than the rest (daily impressions times this)
+TRAFFIC = {"newsletter-signup": 15}
 PLATFORMS = ("facebook", "instagram")
 DAYS = 30
 
@@ -73,7 +86,8 @@ def seed(workspace, user) -> None:
                 date = today - dt.timedelta(days=DAYS - day)
                 # the platform splits each day's audience evenly between the variants
                 split = rng.multinomial(
-                    int(rng.integers(900, 1500)) * len(variants), [1 / len(variants)] * len(variants)
+                    int(rng.integers(900, 1500)) * TRAFFIC.get(exp_name, 1) * len(variants),
+                    [1 / len(variants)] * len(variants),
                 )
                 for post, impressions, (variant, _text, ctr, cvr, value) in zip(
                     posts, split, variants, strict=True
