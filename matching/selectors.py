@@ -43,3 +43,13 @@ def segments_with_own_weights(workspace) -> list[str]:
         for name, weights in model.segment_weights.items()
         if name and name != learning.GLOBAL and weights.n_sessions >= minimum
     )
+
+
+def stated_weights_learned(workspace) -> bool:
+    """Whether new sessions' stated priorities adjust the learned weights (issue #18)."""
+    keys = [f.key for f in factors_for(workspace)]
+    _, model = latest_model(workspace)
+    if model is None or model.standardiser.names != keys:
+        return False
+    weights = model.weights_for("", settings.MATCHING_MIN_SEGMENT_SESSIONS)
+    return bool(weights is not None and any(abs(w) > 1e-3 for w in weights.stated_weights.values()))

@@ -19,7 +19,7 @@ from matching.models import (
     WeightVersion,
 )
 from matching.segments import SEGMENTS
-from matching.selectors import factors_for, segments_with_own_weights
+from matching.selectors import factors_for, segments_with_own_weights, stated_weights_learned
 from matching.services.sessions import is_uuid, record_choice, record_interaction, start_session
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
@@ -50,6 +50,7 @@ def _index_context(request, form):
         "latest_version": WeightVersion.objects.for_workspace(workspace).order_by("-number").first(),
         "segments_with_own_weights": [SEGMENTS[s] for s in segments_with_own_weights(workspace)],
         "min_segment_sessions": settings.MATCHING_MIN_SEGMENT_SESSIONS,
+        "stated_weights_learned": stated_weights_learned(workspace),
     }
 
 
