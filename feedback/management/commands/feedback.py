@@ -1,4 +1,5 @@
-"""`manage.py feedback capture|analyze|report|suggest`: the seed's command line on our services."""
+"""`manage.py feedback capture|analyze|report|suggest|judge|import-judgments|board`: the seed's
+command line on our services, and the pairwise judgments'."""
 
 import json
 from datetime import date
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.formatting import percent
 from feedback.analysis import InsufficientData
-from feedback.services import capture, patterns, reports, suggestions
+from feedback.services import capture, pairwise, patterns, reports, suggestions
 from workspaces.commands import add_workspace_argument, workspace_from_options
 
 NA = "n/a"
@@ -59,11 +60,30 @@ class Command(BaseCommand):
         suggest.add_argument("--days", type=int, default=7)
         suggest.add_argument("--limit", type=int, default=5)
 
+        judge = subparser("judge", "Store one pairwise judgment: which of two outputs of a prompt is better.")
+        judge.add_argument("--prompt", required=True)
+        judge.add_argument("--output-a", required=True, help="The left output.")
+        judge.add_argument("--output-b", required=True, help="The right output.")
+        judge.add_argument("--verdict", required=True, help="a (A is better), b (B is better) or tie.")
+        for side in ("a", "b"):
+            for name in ("variant", "framework", "model"):
+                judge.add_argument(
+                    f"--{side}-{name}", default="", help=f"The {name} of output {side.upper()}."
+                )
+        judge.add_argument("--notes", default="")
+
+        imports = subparser("import-judgments", "Import a CSV of pairwise judgments (all or nothing).")
+        imports.add_argument("file", help="CSV with prompt, left_output, right_output, verdict, ...")
+
+        board = subparser("board", "The Bradley-Terry board of the pairwise judgments.")
+        board.add_argument("--days", type=int, default=None, help="Only judgments of the last N days.")
+        board.add_argument("--json", action="store_true", help="Print the board as JSON.")
+
     def handle(self, *args, **options):
         workspace, created = workspace_from_options(options, create=True)
         if created:
             self.stdout.write(f"Created workspace '{workspace.slug}'.")
-        handler = getattr(self, f"do_{options['subcommand']}")
+        handler = getattr(self, f"do_{options['subcommand'].replace('-', '_')}")
         try:
             handler(workspace, options)
         except InsufficientData as exc:
@@ -188,6 +208,65 @@ class Command(BaseCommand):
             self.stdout.write(f"{number}. {item['title']}: {item['suggestion']}")
             if item.get("evidence"):
                 self.stdout.write(f"   Evidence: {item['evidence']}")
+
+    def do_judge(self, workspace, options):
+        sides = {f"{side}_{name}": options[f"{letter}_{name}"] for side, letter in (("left", "a"), ("right", "b"))
+                 for name in ("variant", "framework", "model")}  # fmt: skip
+        judgment = pairwise.capture_judgment(
+            workspace,
+            prompt=options["prompt"],
+            left_output=options["output_a"],
+            right_output=options["output_b"],
+            verdict=options["verdict"],
+            notes=options["notes"],
+            **sides,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Stored judgment {judgment.pk} ({judgment.get_verdict_display()}).")
+        )
+
+    def do_import_judgments(self, workspace, options):
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Could not read {path}: {exc.strerror}.") from None
+        result = pairwise.import_judgments(workspace, data)
+        if result["refused"]:
+            lines = [f"line {line}, {column}: {reason}" for line, column, reason in result["errors"][:20]]
+            raise CommandError(
+                f"{result['skipped']} bad row(s), nothing stored (all or nothing):\n  " + "\n  ".join(lines)
+            )
+        self.stdout.write(self.style.SUCCESS(f"Stored {result['stored']} judgments."))
+
+    def do_board(self, workspace, options):
+        if options["days"] is not None and not 1 <= options["days"] <= 3660:
+            raise CommandError("--days must be from 1 to 3660.")
+        result = pairwise.board_json(pairwise.board(workspace, options["days"]))
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        w = self.stdout.write
+        w(
+            f"Pairwise board, workspace '{workspace.slug}': {result['judgments']} judgments ({result['ties']} ties)"
+        )
+        for kind in result["kinds"]:
+            w(f"{kind['title']}:")
+            if not kind["comparisons"]:
+                w("  (no judgment compares two different ones yet)")
+                continue
+            for row in kind["rows"]:
+                if not row["comparisons"]:
+                    w(f"  {row['item']}: no comparisons yet")
+                    continue
+                low, high = row["beats_average_interval"]
+                w(
+                    f"  {row['item']}: beats an average one {percent(row['beats_average'], 0)} (95% CI "
+                    f"{percent(low, 0)}-{percent(high, 0)}), strength {row['strength']:+.2f}, "
+                    f"{row['comparisons']} comparisons"
+                )
+            for pair in kind["suggested"][:3]:
+                w(f"  judge next: {pair['left']} vs {pair['right']} ({pair['comparisons']} so far)")
 
 
 def _describe(exc):
