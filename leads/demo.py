@@ -7,7 +7,7 @@ from datetime import timedelta
 import numpy as np
 from django.utils import timezone
 
-from leads.models import Agent, Execution, Lead, LeadFeedback, Outcome, OutcomeSource, Recipe
+from leads.models import Agent, Execution, Lead, LeadFeedback, Outcome, OutcomeSource, PreferenceSet, Recipe
 from leads.services.call_list import call_list, rescore_open_leads
 from leads.services.execution_worker import run_execution
 from leads.services.outcomes import record_outcome
@@ -90,6 +90,75 @@ def seed_preferences(workspace, user):
                     quality_score=round(min(1.0, max(0.0, rng.gauss(0.75 if useful else 0.35, 0.15))), 2),
                     lead_data={"name": lead.name, "title": lead.title, "company": lead.company},
                 )  # fmt: skip
+    _seed_exploration_history(workspace, user, rng, now)
+
+
+# The near misses of the last quarter: Healthcare leads (left out by the preferences) kept for
+# exploration and judged useful far more often than the kept leads, so the preferences page has a
+# suggestion with its evidence. Stored as the worker stores near misses, on older runs of a recipe.
+EXPLORED_INDUSTRY = "Healthcare"
+EXPLORED_PER_RUN = 3
+EXPLORED_RUNS = 12
+
+
+def _seed_exploration_history(workspace, user, rng, now):
+    recipe = Recipe.objects.for_workspace(workspace).order_by("created_at").first()
+    judged_near_misses = 0
+    preferences = PreferenceSet.objects.get(workspace=workspace)
+    for run in range(EXPLORED_RUNS):
+        when = now - timedelta(days=90 - 5 * run, minutes=rng.randint(0, 600))
+        execution = Execution.objects.create(
+            workspace=workspace, recipe=recipe, agent=recipe.agent, source=recipe.agent.source,
+            input_data=recipe.input_data, requested_by=user,
+        )  # fmt: skip
+        run_execution(execution.id)
+        execution.refresh_from_db()
+        impact = dict(execution.filtering_impact)
+        near_misses = max(impact.get("near_misses", 0), 60)
+        impact.update(near_misses=near_misses, explored=EXPLORED_PER_RUN,
+                      exploration_probability=EXPLORED_PER_RUN / near_misses)  # fmt: skip
+        Lead.objects.filter(execution=execution).exclude(exploration_criterion="").delete()
+        took = timedelta(milliseconds=rng.randint(250, 1400))
+        Execution.objects.filter(pk=execution.pk).update(
+            created_at=when, started_at=when, finished_at=when + took, filtering_impact=impact,
+            duration_ms=int(took.total_seconds() * 1000),
+        )  # fmt: skip
+        leads = list(execution.leads.all())
+        for i in range(EXPLORED_PER_RUN):
+            leads.append(
+                Lead.objects.create(
+                    workspace=workspace,
+                    execution=execution,
+                    rank=execution.leads_kept + i + 1,
+                    name=f"{rng.choice(['Maya', 'Omar', 'Lena', 'Ravi', 'Iris'])} {rng.choice(['Okafor', 'Berg', 'Silva', 'Tan'])}",
+                    title=rng.choice(preferences.seniority_levels),
+                    company=f"Care{rng.randint(10, 99)} Health",
+                    industry=EXPLORED_INDUSTRY,
+                    company_size=rng.randint(20, 800),
+                    location=rng.choice(["San Francisco, CA", "New York, NY", "Boston, MA"]),
+                    engagement_score=round(rng.uniform(0.55, 0.95), 2),
+                    quality_score=round(rng.uniform(0.4, 0.9), 2),
+                    source=recipe.agent.name,
+                    exploration_criterion="industry",
+                    keep_probability=EXPLORED_PER_RUN / near_misses,
+                )  # fmt: skip
+            )
+        for lead in leads:
+            if not lead.exploration_criterion and rng.random() < 0.15:
+                continue  # the team judged every near miss, most kept leads
+            if lead.exploration_criterion:
+                # Four in five near misses useful, whatever the runs kept: the demo's evidence is stable.
+                judged_near_misses += 1
+                useful = judged_near_misses % 5 != 0
+            else:
+                useful = rng.random() < 0.45
+            LeadFeedback.objects.create(
+                workspace=workspace, lead=lead, execution=execution, user=user, useful=useful,
+                relevant=useful or rng.random() < 0.4,
+                conversion_status="converted" if useful and rng.random() < 0.4 else "pending",
+                quality_score=round(min(1.0, max(0.0, rng.gauss(0.75 if useful else 0.35, 0.15))), 2),
+                lead_data={"name": lead.name, "title": lead.title, "company": lead.company},
+            )  # fmt: skip
 
 
 # --- scored leads with outcomes and the model registry ---------------------------------------
