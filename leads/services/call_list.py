@@ -54,7 +54,7 @@ def _chunks(items, size):
         yield items[start : start + size]
 
 
-def rescore_open_leads(workspace, now=None, lead_ids=None) -> dict:
+def rescore_open_leads(workspace, now=None, lead_ids=None, with_factors=True) -> dict:
     """Score open leads with the serving model, recency computed now: a lead that went quiet gets a
     lower score. A new score (with its factors) is kept only when it differs from the lead's latest
     one (or comes from another model), so the history shows each move without a row per night."""
@@ -83,7 +83,10 @@ def rescore_open_leads(workspace, now=None, lead_ids=None) -> dict:
         if not moved:
             continue
         moved_leads = [leads[i] for i in moved]
-        p, factors = predict_records(current, [records[i] for i in moved], with_factors=True)
+        if with_factors:
+            p, factors = predict_records(current, [records[i] for i in moved], with_factors=True)
+        else:
+            p, factors = [probabilities[i] for i in moved], [{} for _ in moved]
         rows = _score_rows(workspace, current, moved_leads, p, factors)
         for row in rows:
             row.created_at = now
@@ -106,7 +109,8 @@ def build_call_list(workspace, day=None) -> bool:
     candidates = _candidates(workspace)
     unscored = [pk for pk, p in candidates if p is None][:MAX_UNSCORED_AT_BUILD]
     if unscored:
-        rescore_open_leads(workspace, lead_ids=unscored)
+        # Without factors (the list's own rows get theirs when it is shown): fast for thousands.
+        rescore_open_leads(workspace, lead_ids=unscored, with_factors=False)
         candidates = _candidates(workspace)
     # Seeded by workspace and day: a rebuild of the same day from the same scores draws the same list.
     rng = random.Random(f"call-list:{workspace.id}:{day.isoformat()}")
