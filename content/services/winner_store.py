@@ -13,6 +13,7 @@ from django.utils import timezone
 from content import tasks
 from content.embeddings import (
     IndexCache,
+    QueryVectors,
     SemanticBackend,
     VectorIndex,
     from_bytes,
@@ -24,6 +25,7 @@ from core.stats import wilson_interval
 
 logger = logging.getLogger(__name__)
 _indexes = IndexCache()
+query_vectors = QueryVectors()
 MAX_LIMIT = 100
 MAX_QUERY = 5000
 
@@ -149,7 +151,7 @@ def search_winners(workspace, query_text: str, limit: int = 10, brand=None) -> l
         return []
     backend = current_backend()
     index = _index_for(workspace, backend)
-    hits = index.search(backend.embed([query_text])[0], k=limit, group=brand.id if brand else None)
+    hits = index.search(query_vectors.embed(backend, query_text), k=limit, group=brand.id if brand else None)
     hits = [h for h in hits if h.score > 0]
     found = WinningCopy.objects.select_related("brand", "post", "experiment").in_bulk([h.key for h in hits])
     return [winner_result(found[h.key], h.score) for h in hits if h.key in found]
