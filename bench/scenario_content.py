@@ -208,6 +208,13 @@ def search_rows(ctx) -> list[Row]:
                 began = time.perf_counter()
                 search_winners(workspace, query, limit=10)
                 latencies.append(time.perf_counter() - began)
+            # Writers search as they type: the same drafts come back (a brand filter changed, a word
+            # typed and deleted); the second time the query's vector and hits are cached.
+            repeated = []
+            for query in queries[: len(latencies)]:
+                began = time.perf_counter()
+                search_winners(workspace, query, limit=10)
+                repeated.append(time.perf_counter() - began)
 
         matrix = _index_for(workspace, backend).matrix
         query_vectors = backend.embed(queries[: len(latencies)])
@@ -227,6 +234,13 @@ def search_rows(ctx) -> list[Row]:
                 note=f"median {Stats(latencies).median * 1000:.1f} ms; first search builds the index in "
                 f"{build_seconds:.1f} s; {vector_note}",
                 details={"latencies": latencies, "reference": reference})
+        )  # fmt: skip
+        rows.append(
+            Row("7 content", f"search_winners p95, {backend_name} backend, a query searched again", f"{n:,} winners",
+                percentile(repeated, 95) * 1000, "ms", None, len(repeated), target=below(50, "p95 < 50 ms"),
+                note=f"median {Stats(repeated).median * 1000:.1f} ms; the same queries as the row above, "
+                "each a second time (its vector and hits cached per process)",
+                details={"latencies": repeated})
         )  # fmt: skip
     return rows
 
