@@ -161,7 +161,11 @@ class Calibrator:
             if platt.coef_[0, 0] > 0:
                 calibrator = cls(method="sigmoid", platt=platt)
                 calibrated_auc = weighted_auc(y, calibrator.transform(raw), sample_weight)
-        calibrator.check = {"auc_raw": raw_auc, "auc_calibrated": calibrated_auc, "n": int(len(y))}
+        calibrator.check = {
+            "auc_raw": None if np.isnan(raw_auc) else raw_auc,
+            "auc_calibrated": None if np.isnan(calibrated_auc) else calibrated_auc,
+            "n": int(len(y)),
+        }
         return calibrator
 
     @classmethod

@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from leads.models import Lead
+from leads.selectors import selection_probabilities
 
 # Typed lead fields the model may learn from; name and email are identities, never features.
 FEATURE_FIELDS = (
@@ -25,6 +26,10 @@ FEATURE_FIELDS = (
 
 
 SECONDS_PER_DAY = 86400.0
+# How likely the lead was to be followed up: a fact about our call list, not about the lead, so never
+# a feature (it would teach the model the list's own ranking); an imported column of that name is
+# read as the probability instead (see `outcome_selection_probabilities`).
+SELECTION_PROBABILITY = "selection_probability"
 
 
 def _days_between(earlier, later) -> int:
@@ -75,6 +80,8 @@ def lead_records(leads, now=None) -> list[dict]:
         record = {name: getattr(lead, name) for name in FEATURE_FIELDS}
         _recency(lead, record, now)
         for key, value in (lead.attributes or {}).items():
+            if key == SELECTION_PROBABILITY:
+                continue
             column = key if key not in record and key not in ("name", "email") else f"attr_{key}"
             record[column] = value
         records.append(record)
@@ -85,3 +92,11 @@ def lead_frame(leads, now=None) -> pd.DataFrame:
     frame = pd.DataFrame(lead_records(leads, now))
     # Empty text fields are missing values, not a category of their own.
     return frame.replace({"": np.nan})
+
+
+def outcome_selection_probabilities(workspace, leads) -> list:
+    """Per lead, the probability it had of being followed up: that of its most recent call-list
+    selection, else a `selection_probability` it was imported with, else 1 (followed up outside the
+    call list). Training weights each outcome by the inverse (`inverse_probability_weights`)."""
+    listed = selection_probabilities(workspace)  # all of the workspace's: no huge IN list
+    return [listed.get(lead.id, (lead.attributes or {}).get(SELECTION_PROBABILITY, 1.0)) for lead in leads]

@@ -19,15 +19,16 @@ from leads.models import Outcome, ScoringModelVersion, ScoringSettings
 from leads.models.scoring import ModelDecision
 from leads.scoring import artifacts
 from leads.scoring.promotion import (
+    auc_estimate_words,
     auc_interval,
     brier_interval,
     compare_models,
     decide_promotion,
     split_newest,
 )
-from leads.scoring.training import TrainingError, train_scoring_model
+from leads.scoring.training import TrainingError, inverse_probability_weights, train_scoring_model
 from leads.services.scoring.champion import artifact_path, mark_demoted, serving_model
-from leads.services.scoring.records import lead_frame
+from leads.services.scoring.records import lead_frame, outcome_selection_probabilities
 from leads.services.scoring.settings import promotion_policy, scoring_settings
 from workspaces import audit
 from workspaces.locks import expired_lease_names, lease_is_held
@@ -46,14 +47,24 @@ def _next_version(workspace) -> int:
     return 1 if last is None else last.version + 1
 
 
-def training_data(workspace):
-    """Leads with outcomes, oldest outcome first: (frame, y, outcome times)."""
+def training_data(workspace, with_probabilities: bool = False):
+    """Leads with outcomes, oldest outcome first: (frame, y, outcome times), and with
+    `with_probabilities` each outcome's selection probability (call list; 1 when followed up
+    outside it) as a fourth item."""
     outcomes = list(
         Outcome.objects.for_workspace(workspace).select_related("lead").order_by("recorded_at", "id")
     )
-    frame = lead_frame([o.lead for o in outcomes])
+    leads = [o.lead for o in outcomes]
+    frame = lead_frame(leads)
     y = np.array([int(o.won) for o in outcomes], dtype=int)
-    return frame, y, [o.recorded_at for o in outcomes]
+    times = [o.recorded_at for o in outcomes]
+    if with_probabilities:
+        return frame, y, times, outcome_selection_probabilities(workspace, leads)
+    return frame, y, times
+
+
+def _part(weight, index):
+    return None if weight is None else weight[index]
 
 
 def _save_model(workspace, version: int, model) -> tuple[str, str]:
@@ -79,7 +90,10 @@ def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVer
     then promote it (refitted on every outcome) or keep the champion; the reason is recorded."""
     row = scoring_settings(workspace)
     consumed = row.outcomes_since_training
-    frame, y, _times = training_data(workspace)
+    frame, y, _times, probability = training_data(workspace, with_probabilities=True)
+    # Explored leads stand for the leads below the call list's cut: weighted by 1 / selection
+    # probability, training and the promotion test estimate what holds over all leads.
+    weight = inverse_probability_weights(probability)
     version = ScoringModelVersion(
         workspace=workspace,
         version=_next_version(workspace),
@@ -92,7 +106,9 @@ def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVer
     try:
         older, newest = split_newest(len(y))
         excluded = list(row.excluded_columns or [])
-        challenger = train_scoring_model(frame.iloc[older], y[older], excluded)
+        challenger = train_scoring_model(
+            frame.iloc[older], y[older], excluded, sample_weight=_part(weight, older)
+        )
     except TrainingError as error:
         version.decision = ModelDecision.FAILED
         version.reason = f"Training failed: {error}."
@@ -102,12 +118,12 @@ def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVer
         return version
 
     champion, champion_row, champion_label = serving_model(workspace)
-    held_frame, held_y = frame.iloc[newest], y[newest]
+    held_frame, held_y, held_w = frame.iloc[newest], y[newest], _part(weight, newest)
     p_challenger = challenger.predict_proba(held_frame)
     policy = promotion_policy(row)
     if len(newest):
         p_champion = champion.predict_proba(held_frame)
-        comparison = compare_models(held_y, p_challenger, p_champion, policy.confidence)
+        comparison = compare_models(held_y, p_challenger, p_champion, policy.confidence, weights=held_w)
     else:
         comparison, p_champion = None, None
     age = None
@@ -126,12 +142,26 @@ def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVer
         },
         "selection": challenger.selection,
         "calibration": challenger.calibrator.method,
+        "calibration_check": challenger.calibrator.check,
         "training_seconds": challenger.seconds,
+        "weighted_outcomes": 0 if weight is None else int((weight > 1).sum()),
     }
     if len(newest):
-        auc = auc_interval(held_y, p_challenger, policy.confidence)
-        brier = brier_interval(held_y, p_challenger, policy.confidence)
-        metrics["auc"] = None if auc is None else {"value": auc[0], "low": auc[1], "high": auc[2]}
+        auc = auc_interval(held_y, p_challenger, policy.confidence, weights=held_w)
+        brier = brier_interval(held_y, p_challenger, policy.confidence, weights=held_w)
+        explored = 0 if held_w is None else int((held_w > 1).sum())
+        estimate = auc_estimate_words(len(newest), explored > 0, explored)
+        metrics["auc"] = (
+            None
+            if auc is None
+            else {
+                "value": auc[0],
+                "low": auc[1],
+                "high": auc[2],
+                "estimate": estimate,
+                "weighted": explored > 0,
+            }
+        )
         metrics["brier"] = {"value": brier[0], "low": brier[1], "high": brier[2]}
         keep = slice(-5000, None)  # enough for the reliability chart, small enough for a JSON field
         metrics["held_out"]["y"] = held_y[keep].tolist()
@@ -141,7 +171,7 @@ def retrain(workspace, trigger: str = "threshold", user=None) -> ScoringModelVer
     if decision.promote:
         # The promoted model learns from every outcome, the newest included.
         try:
-            deployed = train_scoring_model(frame, y, excluded)
+            deployed = train_scoring_model(frame, y, excluded, sample_weight=weight)
         except TrainingError:
             deployed = challenger
     version.description = deployed.description

@@ -3,6 +3,7 @@
 from leads.models import LeadScore, Outcome, ScoringModelVersion
 from leads.scoring.drift import PSI_WARNING, feature_drift, numeric_psi
 from leads.scoring.features import prepare_frame
+from leads.scoring.promotion import auc_estimate_words
 from leads.services.scoring.champion import serving_model
 from leads.services.scoring.records import lead_frame
 from leads.services.scoring.settings import scoring_settings
@@ -45,6 +46,27 @@ def drift_report(workspace, model, version) -> dict | None:
     }
 
 
+def model_auc(version) -> dict | None:
+    """The held-out AUC of a registry version with its interval and which estimate it is: over all
+    leads (inverse-probability weighted by the explored ones) or over the followed-up leads."""
+    if version is None:
+        return None
+    metrics = version.metrics or {}
+    auc = metrics.get("auc")
+    if not auc:
+        return None
+    n = (metrics.get("held_out") or {}).get("n", 0)
+    weighted = bool(auc.get("weighted"))
+    return {
+        "value": auc.get("value"),
+        "low": auc.get("low"),
+        "high": auc.get("high"),
+        "n": n,
+        "weighted": weighted,
+        "estimate": auc.get("estimate") or auc_estimate_words(n, weighted),
+    }
+
+
 def scoring_status(workspace, with_drift: bool = True) -> dict:
     """What `GET /info` answers and the status page shows."""
     row = scoring_settings(workspace)
@@ -58,6 +80,8 @@ def scoring_status(workspace, with_drift: bool = True) -> dict:
         "model_version": label,
         "model": getattr(model, "description", ""),
         "is_prior": version is None,
+        # The serving model's held-out AUC, saying whether it holds over all leads or the followed-up.
+        "model_auc": model_auc(version),
         "champion_version": row.champion.label if row.champion_id else None,
         "serving_fallback": bool(row.champion_id) and (version is None or version.pk != row.champion_id),
         "total_leads_scored": scored.values("lead").distinct().count(),
