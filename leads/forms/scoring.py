@@ -41,6 +41,17 @@ class ScoringSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["excluded_columns_text"].initial = "\n".join(self.instance.excluded_columns or [])
+        # The call list's fields may be left out (a form posted before they existed keeps them).
+        for name in ("call_list_size", "exploration_share"):
+            self.fields[name].required = False
+
+    def clean_call_list_size(self):
+        value = self.cleaned_data.get("call_list_size")
+        return self.instance.call_list_size if value is None else value
+
+    def clean_exploration_share(self):
+        value = self.cleaned_data.get("exploration_share")
+        return self.instance.exploration_share if value is None else value
 
     def clean_excluded_columns_text(self):
         text = self.cleaned_data.get("excluded_columns_text") or ""
