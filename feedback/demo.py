@@ -67,11 +67,12 @@ RATES = {
 
 # Pairwise judgments: prompt variants of the same task, each side with its framework and model.
 VARIANTS = {"v2-with-examples": 0.6, "v1-plain": 0.0, "v3-brief": -0.5}
-ARM_STRENGTH = {ARMS[0]: 0.3, ARMS[1]: 0.5, ARMS[2]: -0.6}  # as their ratings rank them
+ARM_STRENGTH = {ARMS[0]: 0.4, ARMS[1]: 0.6, ARMS[2]: -0.8}  # as their ratings rank them
 
 
-def seed_judgments(workspace, user, rng, now, count: int = 48) -> None:
+def seed_judgments(workspace, user, now, count: int = 60) -> None:
     """A few dozen judgments whose winners follow the variants' and options' strengths above."""
+    rng = random.Random("feedback-demo-pairwise")
     rows = []
     for i in range(count):
         tag, prompts, output = rng.choice(TASKS)
@@ -146,7 +147,7 @@ def seed(workspace, user) -> None:
             )
         )
     FeedbackEntry.objects.bulk_create(rows, batch_size=500)
-    seed_judgments(workspace, user, rng, now)
+    seed_judgments(workspace, user, now)
     invalidate_patterns(workspace)
     today = timezone.localdate()
     for weeks_back in range(1, 5):
