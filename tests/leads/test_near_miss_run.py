@@ -69,6 +69,7 @@ def test_run_page_and_leads_list_show_near_misses_and_take_their_feedback(worksp
     execution = _run(workspace, _leads(120))
     page = owner_client.get(f"/leads/executions/{execution.id}/").content.decode()
     assert page.count("exploration: failed industry") == 3
+    assert "plus <strong data-explored-count>3</strong> near misses kept for exploration" in page
     assert "3 of these leads were kept for exploration" in page and "5% chance" in page
     # The leads list, 25 a page: the near misses come after the 60 kept leads of the run, on page 3.
     assert owner_client.get("/leads/?page=3").content.decode().count("exploration: failed industry") == 3
