@@ -42,6 +42,13 @@ class WinnerPolicyForm(forms.ModelForm):
             "weight_conversion_rate": "Composite weight: conversion rate",
             "weight_revenue": "Composite weight: revenue per impression",
         }
+        help_texts = {
+            "threshold": (
+                "Probability to be best a variant needs before it is declared the winner. It also sets "
+                "the daily-look test's error rate: at 0.95, at most 5% of experiments whose variants are "
+                "equal ever get a winner, however often the job looks."
+            ),
+        }
 
     # Added after the first policies: a form (or script) that does not send them keeps the saved value.
     OPTIONAL = ("practical_lift", "split_floor")

@@ -519,7 +519,7 @@ def decide_winner(
     interval = ""
     if base.get("lift_low") is not None:
         interval = (
-            f"its lift over {base['compared']} is between {_lift(base['lift_low'])} and "
+            f"the lift of {base['leader']} over {base['compared']} is between {_lift(base['lift_low'])} and "
             f"{_lift(base['lift_high'])} (always-valid {1 - alpha:.0%} interval)"
         )
     if p_leader >= threshold and bool(beats) and int(mean_leader) == int(order[0]):
