@@ -83,17 +83,30 @@ def start(request):
     return render(request, template, _index_context(request, form), status=400)
 
 
+STATED_MOVES = (" Ranked up from ", " Ranked down from ")
+
+
+def _split_stated_note(rec):
+    """The explanation's sentence on how stated priorities moved the rank, shown on its own line."""
+    rec.base_explanation, rec.stated_note, rec.stated_up = rec.explanation, "", False
+    for marker in STATED_MOVES:
+        at = rec.explanation.find(marker)
+        if at >= 0:
+            rec.base_explanation, rec.stated_note = rec.explanation[:at], rec.explanation[at + 1 :]
+            rec.stated_up = marker == STATED_MOVES[0]
+    return rec
+
+
 def _session_context(request, session):
-    recs = list(session.recommendations.select_related("candidate").order_by("rank"))
+    recs = [
+        _split_stated_note(r) for r in session.recommendations.select_related("candidate").order_by("rank")
+    ]
     factors = factors_for(request.workspace)
     choice = Choice.objects.filter(session=session).select_related("candidate").first()
     return {
         "session": session,
         "stated_moved": session.algorithm.endswith("+stated"),
-        "moved_count": sum(
-            " because you said " in r.explanation or "by your stated priorities" in r.explanation
-            for r in recs
-        ),
+        "moved_count": sum(bool(r.stated_note) for r in recs),
         "recommendations": recs,
         "factors": factors,
         "choice": choice,
