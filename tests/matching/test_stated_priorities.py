@@ -74,7 +74,10 @@ def test_the_session_page_says_when_stated_priorities_moved_a_rank(
     assert "price matters most (5/5)" in body
     assert "adjusted for these priorities" in body
     assert 'data-testid="stated-moved"' in body
-    assert 'class="stated-move" data-testid="stated-move"><strong aria-hidden="true">↑</strong> Ranked up from' in body
+    assert (
+        'class="stated-move" data-testid="stated-move"><strong aria-hidden="true">↑</strong> Ranked up from'
+        in body
+    )
     index = teammate_client.get(reverse("matching:index")).content.decode()
     assert "They adjust the learned weights for this customer" in index
     assert "do not change this ranking yet" not in index
