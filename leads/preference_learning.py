@@ -330,7 +330,11 @@ def suggest_changes(
     """
     judged = place([item for item in judged if item.useful is not None], prefs)
     kept = [item for item in judged if not item.criterion]
-    all_kept = estimate(kept)
+    # The bar is the leads the preferences keep with certainty (probability 1): what the team sees
+    # every run. Leads that came in through exploration count, weighted, in their own value's
+    # estimate but not in the bar, so a few heavily weighted near misses of a value just added cannot
+    # swing every other comparison (and make good-enough values look bad one after another).
+    all_kept = estimate(item for item in kept if item.keep_probability >= 1)
     candidates = []
     for criterion in prefs.active_criteria():
         near = [item for item in judged if item.criterion == criterion]
@@ -339,9 +343,9 @@ def suggest_changes(
             for key, members in members_by_key.items():
                 if len(members) < min_n:
                     continue
-                # Both sides are compared with all the kept leads: a value inside is suggested away
-                # only when it drags the kept leads down, so good-enough values are not removed one
-                # after the other once a better one has come in.
+                # Both sides are compared with the kept leads as a whole (the value included): a
+                # value inside is suggested away only when it drags them down, so good-enough values
+                # are not removed one after the other once a better one has come in.
                 baseline = all_kept
                 if baseline.n >= min_n:
                     candidates.append((criterion, side, key, members, baseline, groups))
