@@ -1,10 +1,13 @@
 """Inverse-probability weighting: outcomes of explored leads stand for every lead below the call
 list's cut, so retraining, the promotion test and the reported AUC hold over all leads."""
 
+import json
 from datetime import date, timedelta
+from io import StringIO
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from sklearn.metrics import roc_auc_score
 
@@ -130,3 +133,37 @@ def test_an_imported_selection_probability_weights_the_outcome_and_is_never_a_fe
     assert "selection_probability" not in frame.columns
     assert "selection_probability" not in lead_frame([Lead.objects.get(pk=leads[0].pk)]).columns
     assert list(inverse_probability_weights(probability)).count(4.0) == 1
+
+
+@pytest.mark.django_db
+def test_evaluate_scoring_reports_the_weighted_auc_when_explored_outcomes_exist(workspace):
+    leads = make_leads_with_outcomes(workspace, 240, seed=8)
+    out = StringIO()
+    call_command(
+        "evaluate_scoring",
+        "--workspace",
+        workspace.slug,
+        "--folds",
+        "3",
+        "--repeats",
+        "1",
+        "--json",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue())["auc_ipw"] is None  # nothing explored yet
+    _explore(workspace, leads)
+    out = StringIO()
+    call_command(
+        "evaluate_scoring",
+        "--workspace",
+        workspace.slug,
+        "--folds",
+        "3",
+        "--repeats",
+        "1",
+        "--json",
+        stdout=out,
+    )
+    ipw = json.loads(out.getvalue())["auc_ipw"]
+    assert ipw["explored"] == 60 and ipw["n"] == 240
+    assert ipw["estimate"] == "AUC over all leads, inverse-probability weighted, n=240 (60 explored)"
