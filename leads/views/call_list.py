@@ -1,5 +1,7 @@
 """The call list page: today's leads to call (a few explored at random), one-click Won / Lost (htmx)."""
 
+import datetime as dt
+
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -24,10 +26,12 @@ def call_list_outcome(request, lead_id):
     """Won or Lost for a lead on today's list; htmx swaps its row."""
     workspace = request.workspace
     today = local_today(workspace)
+    # Today's list, or yesterday's for a page left open over midnight.
     entry = (
         CallListEntry.objects.for_workspace(workspace)
-        .filter(day=today, lead_id=lead_id)
+        .filter(day__gte=today - dt.timedelta(days=1), day__lte=today, lead_id=lead_id)
         .select_related("lead")
+        .order_by("-day")
         .first()
     )
     if entry is None:
@@ -41,7 +45,7 @@ def call_list_outcome(request, lead_id):
         message = "Recorded." if changed else "Already recorded."
         if not request.htmx:
             return redirect_after_post(request, "leads:call_list")
-    the_list = call_list(workspace, today, build=False)
+    the_list = call_list(workspace, entry.day, build=False)
     row = next((r for r in the_list.rows if r.lead.pk == entry.lead_id), None)
     status = 200 if form.is_valid() else 400
     context = {

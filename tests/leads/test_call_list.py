@@ -1,6 +1,7 @@
 """Today's call list: built once a day, sized and explored as set, stable, race-safe; Won/Lost from
 the page; the API; the selector the retraining reads."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -239,3 +240,17 @@ def test_two_builds_at_once_make_one_list(workspace):
     assert entries.count() == 20
     assert sorted(entries.values_list("rank", flat=True)) == list(range(1, 21))
     assert LeadScore.objects.filter(workspace=workspace).count() == 40
+
+
+def test_a_page_left_open_over_midnight_still_records(teammate_client, workspace):
+    today = local_today(workspace)
+    yesterday, older = CrmLeadFactory.create_batch(2, workspace=workspace)
+    CallListEntry.objects.create(
+        workspace=workspace, lead=yesterday, day=today - dt.timedelta(days=1), rank=1
+    )
+    CallListEntry.objects.create(workspace=workspace, lead=older, day=today - dt.timedelta(days=2), rank=1)
+    assert (
+        teammate_client.post(f"/leads/call-list/{yesterday.pk}/outcome/", {"won": "true"}).status_code == 302
+    )
+    assert teammate_client.post(f"/leads/call-list/{older.pk}/outcome/", {"won": "true"}).status_code == 404
+    assert list(Outcome.objects.values_list("lead", flat=True)) == [yesterday.pk]
