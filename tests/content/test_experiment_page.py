@@ -1,5 +1,8 @@
 """The experiment page and API: the verdict now, n and intervals, the recommended split."""
 
+import json
+
+from django.core.management import call_command
 from django.urls import reverse
 
 from content.services.winner_job import run_winner_job
@@ -51,3 +54,20 @@ def test_policy_page_states_the_measured_error_rates(owner_client):
     assert "How often the rule is wrong (measured)" in html
     assert "2.2%" in html  # equal variants ever named a winner, 60 daily looks
     assert "98.2%" in html or "98.3%" in html  # 5% vs 6% found within the budget
+
+
+def test_nightly_job_output_counts_settled_experiments_and_gives_splits(api_client, workspace, capsys):
+    experiment_with_variants(workspace, {"A": (400_000, 20_000), "B": (400_000, 20_050)}, name="settled")
+    experiment_with_variants(workspace, {"A": (3000, 150), "B": (3000, 175)}, name="running")
+    body = api_client.post("/api/v1/feedback-loop/jobs/nightly-winner").json()
+    assert body["stats"]["no_meaningful_difference"] == 1
+    call_command("identify_winners", "--workspace", workspace.slug, "--json")
+    data = json.loads(capsys.readouterr().out)
+    by_name = {d["experiment"]: d for d in data["decisions"]}
+    assert by_name["settled"]["status"] == "no_meaningful_difference"
+    assert by_name["settled"]["recommended_split"] is None
+    assert by_name["running"]["recommended_split"]["B"] > by_name["running"]["recommended_split"]["A"]
+    call_command("identify_winners", "--workspace", workspace.slug)
+    text = capsys.readouterr().out
+    assert "settled: no meaningful difference" in text
+    assert "1 with no meaningful difference" in text
