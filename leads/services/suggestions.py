@@ -1,8 +1,10 @@
 """Preference suggestions from the team's feedback: listing (page, API, dashboard alert), applying one
 through update_preferences (audited, in the history) and dismissing one (remembered)."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 
 from leads.models.lead_feedback import ConversionStatus, LeadFeedback
 from leads.models.preferences import SuggestionDismissal
@@ -11,20 +13,28 @@ from leads.services.preferences import get_preferences, update_preferences
 from workspaces import audit
 
 # The newest judgements the estimates read: enough for any team's evidence, bounded for the page.
-MAX_FEEDBACK = 20_000
+# Near misses are few (a small share of the runs), so they are read much further back.
+MAX_KEPT_FEEDBACK = 5_000
+MAX_EXPLORED_FEEDBACK = 20_000
+# Suggestions are worked out once per state of the feedback and preferences, not on every page load.
+CACHE_SECONDS = 600
 LEAD_KEYS = ("industry", "location", "title", "company_size", "engagement_score", "quality_score")
 
 
 def judged_leads(workspace):
     """One Judged per lead with feedback: useful if most of its judgements say so (ties: the
     newest), converted if anyone marked it converted."""
-    rows = (
+    base = (
         LeadFeedback.objects.for_workspace(workspace)
         .filter(lead__execution__isnull=False)
         .order_by("-updated_at")
         .values_list("lead_id", "useful", "conversion_status", *(f"lead__{k}" for k in LEAD_KEYS),
-                     "lead__keep_probability", "lead__exploration_criterion")[:MAX_FEEDBACK]
+                     "lead__keep_probability", "lead__exploration_criterion")
     )  # fmt: skip
+    rows = [
+        *base.filter(lead__exploration_criterion="")[:MAX_KEPT_FEEDBACK],
+        *base.exclude(lead__exploration_criterion="")[:MAX_EXPLORED_FEEDBACK],
+    ]
     by_lead = {}
     for lead_id, useful, status, *rest in rows:
         entry = by_lead.get(lead_id)
@@ -60,7 +70,13 @@ def preference_suggestions(workspace, include_dismissed=False):
     """The changes the feedback clearly supports today, strongest first, without the dismissed ones
     (a dismissed suggestion comes back when the leads behind it have doubled)."""
     preferences = get_preferences(workspace)
-    found = suggest_changes(judged_leads(workspace), preferences.to_filter())
+    state = LeadFeedback.objects.for_workspace(workspace).aggregate(n=Count("id"), last=Max("updated_at"))
+    key = f"leads:suggestions:{workspace.pk}:{state['n']}:{state['last']}:{preferences.updated_at}"
+    key = key.replace(" ", "_")
+    found = cache.get(key)
+    if found is None:
+        found = suggest_changes(judged_leads(workspace), preferences.to_filter())
+        cache.set(key, found, CACHE_SECONDS)
     if include_dismissed:
         return found
     dismissed = _dismissed(workspace)
