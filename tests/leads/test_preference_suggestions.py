@@ -116,3 +116,24 @@ def test_api_lists_applies_and_dismisses_suggestions(evidence, api_client):
     assert applied.status_code == 200 and applied.json()["preferred_industries"][-1] == "Retail"
     assert PreferenceRevision.objects.for_workspace(evidence).first().token is not None
     assert api_client.get("/api/v1/users/other/preferences/suggestions").status_code == 404
+
+
+def test_api_dismiss_is_remembered(evidence, api_client):
+    response = api_client.post("/api/v1/users/acme/preferences/suggestions/dismiss", {"key": "add:industry:retail"},
+                               content_type="application/json")  # fmt: skip
+    assert response.status_code == 200 and response.json() == {
+        "dismissed": "add:industry:retail",
+        "evidence_n": 42,
+    }
+    assert api_client.get("/api/v1/users/acme/preferences/suggestions").json() == {"suggestions": []}
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"key": ""}, {"key": "k" * 201}, {"key": 5}, {"key": "add\x00x"}, {"key": None}]
+)
+def test_api_refuses_hostile_keys_with_a_field_message(evidence, api_client, body):
+    response = api_client.post("/api/v1/users/acme/preferences/suggestions/apply", body,
+                               content_type="application/json")  # fmt: skip
+    assert response.status_code in (400, 422)
+    assert "key" in response.content.decode()
+    assert PreferenceRevision.objects.for_workspace(evidence).count() == 1
