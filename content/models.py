@@ -60,6 +60,13 @@ class WinnerPolicy(WorkspaceScopedModel):
         validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
         help_text="The smallest share of traffic the recommended split gives any variant (0.10 = 10%).",
     )
+    steers_traffic = models.BooleanField(
+        default=False,
+        help_text=(
+            "Tick when your team shares traffic by the recommended split: the impressions are then not "
+            "meant to split equally, so the sample-ratio check is skipped."
+        ),
+    )
     weight_ctr = models.FloatField(default=0.5, validators=[MinValueValidator(0)])
     weight_conversion_rate = models.FloatField(default=0.3, validators=[MinValueValidator(0)])
     weight_revenue = models.FloatField(default=0.2, validators=[MinValueValidator(0)])

@@ -441,6 +441,7 @@ def decide_winner(
     seed: int = 0,
     practical_lift: float = DEFAULT_PRACTICAL_LIFT,
     split_floor: float = DEFAULT_SPLIT_FLOOR,
+    check_sample_ratio: bool = True,
 ) -> Decision:
     """Decide one experiment: a winner only when the evidence is enough, else why not."""
     if metric not in METRICS:
@@ -471,7 +472,8 @@ def decide_winner(
     leader = counts[order[0]]
     p_leader = float(prob_best[order[0]])
     impressions = [c.impressions for c in counts]
-    srm_p = sample_ratio_p_value(impressions, expected_share)
+    # a team that steers traffic by the recommended split does not plan an equal one
+    srm_p = sample_ratio_p_value(impressions, expected_share) if check_sample_ratio else None
     srm_flagged = srm_p is not None and srm_p < srm_alpha
     base.update(variants=figures, srm_p_value=srm_p, srm_flagged=srm_flagged, practical_lift=practical_lift)
 

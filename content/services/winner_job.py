@@ -71,6 +71,7 @@ def decide_with_policy(counts, policy, *, seed: int, **options) -> rule.Decision
         weights=policy.weights,
         practical_lift=policy.practical_lift,
         split_floor=policy.split_floor,
+        check_sample_ratio=not policy.steers_traffic,
         seed=seed,
         **options,
     )
@@ -136,6 +137,7 @@ def experiment_report(experiment) -> dict:
         "needs_more_impressions": decision.needs_more_impressions,
         "recommended_split": {v["label"]: v["recommended_share"] for v in variants} if running else None,
         "split_floor": policy.split_floor,
+        "steers_traffic": policy.steers_traffic,
         "variants": variants,
         "latest_nightly": None
         if latest is None

@@ -58,3 +58,18 @@ def test_hostile_values_are_refused_beside_the_field_and_nothing_is_saved(
     assert 'class="field-error"' in response.content.decode()
     assert not WinnerPolicy.objects.filter(workspace=workspace).exclude(practical_lift=0.05).exists()
     assert not WinnerPolicy.objects.filter(workspace=workspace).exclude(split_floor=0.1).exists()
+
+
+def test_a_team_that_steers_by_the_split_is_not_blocked_by_the_sample_ratio_check(owner_client, workspace):
+    # a split steered toward B, as the recommendation would: uneven on purpose
+    experiment = experiment_with_variants(workspace, {"A": (10_000, 500), "B": (40_000, 2600)})
+    run_winner_job(workspace)
+    assert WinnerDecision.objects.get(experiment=experiment).status == "sample_ratio_mismatch"
+    response = owner_client.post(reverse("content:policy"), {**BASE, "steers_traffic": "on"})
+    assert response.status_code == 302
+    run_winner_job(workspace)
+    decision = WinnerDecision.objects.get(experiment=experiment)
+    assert decision.status == "winner" and decision.winner_variant == "B"
+    assert decision.srm_p_value is None
+    page = owner_client.get(reverse("content:experiment", kwargs={"experiment_id": experiment.id}))
+    assert page.status_code == 200
