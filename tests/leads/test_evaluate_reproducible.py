@@ -16,7 +16,7 @@ from leads.scoring.evaluation import evaluate_procedure
 TELCO = Path(__file__).resolve().parent.parent / "data" / "telco_churn.csv"
 
 
-def _telco_head(rows=900):
+def _telco_head(rows=500):
     frame = pd.read_csv(TELCO, nrows=rows)
     y = (frame.pop("churn") == "Yes").astype(int).to_numpy()
     return frame, y
@@ -41,7 +41,7 @@ def test_another_seed_gives_other_folds():
     )
 
 
-def _write_head(tmp_path, rows=700, reverse=False):
+def _write_head(tmp_path, rows=400, reverse=False):
     lines = TELCO.read_text().splitlines()
     body = lines[1 : rows + 1]
     if reverse:
@@ -61,7 +61,7 @@ def test_two_runs_on_one_csv_file_print_the_same_json(tmp_path):
         outputs.append(out.getvalue())
     assert outputs[0] == outputs[1] == outputs[2]
     result = json.loads(outputs[0])
-    assert result["n"] == 700 and result["repeats"] == 2 and result["auc"] > 0.75
+    assert result["n"] == 400 and result["repeats"] == 2 and result["auc"] > 0.75
     assert result["auc_uncalibrated"] <= result["auc"] + 1e-12
     assert result["auc_ipw"] is None  # no selection_probability column: nothing explored
 
