@@ -33,11 +33,17 @@ SCENARIOS = {
     "outcomes": "bench.scenario_outcomes",
     "content": "bench.scenario_content",
     "import": "bench.scenario_import",
+    "preference_learning": "bench.scenario_preference_learning",
+    "call_list_learning": "bench.scenario_call_list_learning",
+    "stated_priorities": "bench.scenario_stated_priorities",
+    "winner_rule": "bench.scenario_winner_rule",
+    "pairwise": "bench.scenario_pairwise",
 }
 BUDGET_SECONDS = 14 * 60  # `make bench` must finish within 15 minutes, teardown included
 # How the time left is shared between the scenarios still to run (by their amount of work).
 WEIGHTS = {"filtering": 0.3, "feedback": 1.0, "matching": 1.2, "dashboard": 1.5, "retraining": 2.0,
-           "scoring": 1.2, "outcomes": 0.6, "content": 1.2, "import": 1.2}  # fmt: skip
+           "scoring": 1.2, "outcomes": 0.6, "content": 1.2, "import": 1.2, "preference_learning": 0.6, "call_list_learning": 0.3,
+           "stated_priorities": 0.1, "winner_rule": 0.1, "pairwise": 0.3}  # fmt: skip
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results.json"
 
 

@@ -116,7 +116,7 @@ def run(ctx) -> list[Row]:
     gap = [abs(b - c) for b, c in zip(finals["exploration + IPW"], finals["random sample"], strict=True)]
     rows = [
         Row(
-            "call list learning",
+            "11 call list learning",
             f"AUC over all leads after {ROUNDS} rounds: {LABELS[arm]}",
             size,
             statistics.median(finals[arm]),
@@ -128,7 +128,7 @@ def run(ctx) -> list[Row]:
     ]
     rows.append(
         Row(
-            "call list learning",
+            "11 call list learning",
             "AUC lost by following only the top (random sample minus top only)",
             size,
             100 * statistics.median(loss),
@@ -140,7 +140,7 @@ def run(ctx) -> list[Row]:
     )
     rows.append(
         Row(
-            "call list learning",
+            "11 call list learning",
             "largest gap to the random sample with 10% exploration + IPW",
             size,
             100 * max(gap),

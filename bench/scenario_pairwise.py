@@ -42,7 +42,7 @@ def run(ctx) -> list[Row]:
         seconds.append(time.perf_counter() - started)
     board = Stats(seconds)
     return [
-        Row("output feedback pairwise", "router regret with ratings and pairwise judgments",
+        Row("14 pairwise judgments (output feedback)", "router regret with ratings and pairwise judgments",
             f"{study['rounds']} tasks x {len(study['seeds'])} seeds, {len(RATES)} options",
             study["mean_with_pairwise"], "lost successes", None, len(study["seeds"]), "ratings alone",
             study["mean_ratings_only"], study["mean_with_pairwise"] / study["mean_ratings_only"],
@@ -51,7 +51,7 @@ def run(ctx) -> list[Row]:
             note=f"lower on {study['seeds_better']} of {len(study['seeds'])} seeds; one judgment per task; "
             f"simulated in {simulated:.1f} s",
             details={k: v for k, v in study.items() if k not in ("ratings_only", "with_pairwise")}),
-        Row("output feedback pairwise", "Bradley-Terry board fit and next pairs",
+        Row("14 pairwise judgments (output feedback)", "Bradley-Terry board fit and next pairs",
             f"{BOARD_ITEMS} items, {BOARD_JUDGMENTS:,} judgments", board.median, "s", board.spread,
             len(seconds), target=below(1.0, "< 1 s"), details={"seconds": board.as_dict()}),
     ]  # fmt: skip

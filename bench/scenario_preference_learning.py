@@ -35,7 +35,7 @@ def run(ctx) -> list[Row]:
         exploring = share > 0
         rows.append(
             Row(
-                "preference learning",
+                "10 preference learning",
                 f"runs until within {WITHIN_POINTS:g} points of the best ({label})",
                 f"{len(seeds)} seeds x {runs} runs x 200 leads",
                 median_runs,
@@ -51,7 +51,7 @@ def run(ctx) -> list[Row]:
         )
         rows.append(
             Row(
-                "preference learning",
+                "10 preference learning",
                 f"seeds that found the left-out industry ({label})",
                 f"{len(seeds)} seeds x {runs} runs",
                 sum(r.found("Healthcare") for r in results) / len(results),

@@ -32,7 +32,7 @@ def run(ctx) -> list[Row]:
         gains = Stats([r["gain"] for r in results])
         worst = min(gains.values)
         rows.append(
-            Row("18 stated priorities", figure, f"{n:,} sessions x 5, {len(seeds)} seeds",
+            Row("12 stated priorities (matching)", figure, f"{n:,} sessions x 5, {len(seeds)} seeds",
                 worst, "log-lik/choice", None, len(seeds),
                 "model without stated priorities", statistics.median(r["log_likelihood_without_stated"] for r in results),
                 None, target=at_least(bound, text),

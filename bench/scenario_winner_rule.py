@@ -9,7 +9,7 @@ import time
 from bench.runner import Row, at_least, below
 from content.simulation import monte_carlo_interval, policy_figures
 
-SCENARIO = "7b winner rule"
+SCENARIO = "13 winner rule (content)"
 
 
 def _share(value: float, runs: int) -> str:
