@@ -191,7 +191,10 @@ def _leads(workspace, n, start, rng, as_of=None):
         + np.where(size == "201-1000", 0.8, 0.0)
     )
     won = rng.uniform(size=n) < 1 / (1 + np.exp(-logit))
-    engaged = rng.uniform(0.2, 1.0, n)  # the last engagement (an email open, a visit) after the contact
+    # Recency from its own stream, so the leads' other values stay those the demo always had.
+    recency = np.random.default_rng(start + 17)
+    engaged = recency.uniform(0.2, 1.0, n)  # the last engagement (an email open, a visit) after the contact
+    hours = recency.integers(0, 12, n)
     leads = Lead.objects.bulk_create(
         [
             Lead(
@@ -205,7 +208,7 @@ def _leads(workspace, n, start, rng, as_of=None):
                 website_visits=int(visits[i]),
                 content_downloads=int(downloads[i]),
                 days_since_contact=int(days[i]),
-                last_contact_at=as_of[i] - timedelta(days=int(days[i]), hours=int(rng.integers(0, 12))),
+                last_contact_at=as_of[i] - timedelta(days=int(days[i]), hours=int(hours[i])),
                 last_engagement_at=as_of[i] - timedelta(days=int(days[i] * engaged[i])),
                 attributes={"team_size": str(size[i]), "age": int(rng.integers(24, 65))},
             )
@@ -243,7 +246,9 @@ def seed_scoring(workspace, user):
     open_leads, _ = _leads(workspace, 100, 1000, rng)
     Lead.objects.filter(pk__in=[lead.pk for lead in open_leads]).update(created_at=now - timedelta(days=22))
     for days_ago in (21, 14, 7):  # the nightly rescoring of the last weeks: quiet leads drift down
-        rescore_open_leads(workspace, now - timedelta(days=days_ago))
+        rescore_open_leads(
+            workspace, now - timedelta(days=days_ago), lead_ids=[lead.pk for lead in open_leads]
+        )
     score_leads(workspace, open_leads)
     _seed_call_list(workspace, user)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import random
 import zoneinfo
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from leads.services.scoring.settings import scoring_settings
 logger = logging.getLogger(__name__)
 
 SCORE_CHUNK = 500  # leads predicted at once (under scores.EXPLAIN_MAX_ROWS, so factors are computed)
-MAX_UNSCORED_AT_BUILD = 5000  # never-scored leads a build scores itself; the nightly task does the rest
+MAX_UNSCORED_AT_BUILD = 20_000  # never-scored leads a build scores (in memory); beyond, they wait a night
 SCORE_MOVED = 1e-6  # a rescoring stores a new score only when the probability moved more than this
 
 
@@ -95,6 +96,18 @@ def rescore_open_leads(workspace, now=None, lead_ids=None, with_factors=True) ->
     return {"open_leads": len(ids), "scores_stored": stored, "model": current.label}
 
 
+def _probabilities(workspace, lead_ids) -> dict:
+    """{lead id: the serving model's probability now} without storing a score."""
+    current = serving(workspace)
+    found = {}
+    for chunk in _chunks(list(lead_ids), SCORE_CHUNK):
+        leads = list(Lead.objects.filter(pk__in=chunk).order_by("pk"))
+        probabilities, _ = predict_records(current, lead_records(leads), with_factors=False)
+        for lead, p in zip(leads, probabilities, strict=True):
+            found[lead.pk] = float(p) if math.isfinite(float(p)) else None
+    return found
+
+
 def _candidates(workspace):
     return list(open_leads(workspace).annotate(p=_latest("probability")).values_list("pk", "p"))
 
@@ -109,9 +122,10 @@ def build_call_list(workspace, day=None) -> bool:
     candidates = _candidates(workspace)
     unscored = [pk for pk, p in candidates if p is None][:MAX_UNSCORED_AT_BUILD]
     if unscored:
-        # Without factors (the list's own rows get theirs when it is shown): fast for thousands.
-        rescore_open_leads(workspace, lead_ids=unscored, with_factors=False)
-        candidates = _candidates(workspace)
+        # Scored in memory for the draw, not stored: the leads that make the list get a stored score
+        # (with factors) when it is shown; the others wait for the nightly rescoring.
+        fresh = _probabilities(workspace, unscored)
+        candidates = [(pk, fresh.get(pk, p) if p is None else p) for pk, p in candidates]
     # Seeded by workspace and day: a rebuild of the same day from the same scores draws the same list.
     rng = random.Random(f"call-list:{workspace.id}:{day.isoformat()}")
     placements = draw_call_list(candidates, row.call_list_size, row.exploration_share, rng)

@@ -22,6 +22,7 @@ PAGES = [
     ("analytics-frameworks", "/analytics/frameworks/", "Dashboard"),
     ("leads", "/leads/", "Leads"),
     ("leads-preferences", "/leads/preferences/", "Leads"),
+    ("leads-call-list", "/leads/call-list/", "Leads"),
     ("leads-agents", "/leads/agents/", "Leads"),
     ("leads-scoring", "/leads/scoring/", "Leads"),
     ("leads-scoring-settings", "/leads/scoring/settings/", "Leads"),
