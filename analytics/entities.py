@@ -35,7 +35,7 @@ def _lead_rows(workspace, period, group):
     judged = {
         row[f"execution__{group}"]: row
         for row in LeadFeedback.objects.for_workspace(workspace)
-        .filter(**_in(period, "created_at"))
+        .filter(lead__exploration_criterion="", **_in(period, "created_at"))  # near misses apart
         .values(f"execution__{group}")
         .annotate(
             judged=Count("pk", filter=Q(useful__isnull=False)),

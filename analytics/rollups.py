@@ -77,7 +77,7 @@ DATASETS = {
             "leads.LeadFeedback",
             "created_at",
             lambda: {"n": Count("pk"), "hits": Count("pk", filter=Q(useful=True))},
-            where=lambda: Q(useful__isnull=False),
+            where=lambda: Q(useful__isnull=False, lead__exploration_criterion=""),  # kept leads only
         ),
         Dataset(
             "outcomes",

@@ -22,7 +22,9 @@ def performance_counts(workspace, **scope):
         response_n=Count("id", filter=Q(status__in=FINISHED, duration_ms__isnull=False)),
     )
     lead_scope = {f"execution__{key}": value for key, value in scope.items()}
-    leads = Lead.objects.for_workspace(workspace).filter(**lead_scope)
+    # The leads the preferences kept: a run's near misses (exploration) are judged to teach the
+    # preferences, not to grade the agent or recipe.
+    leads = Lead.objects.for_workspace(workspace).filter(exploration_criterion="", **lead_scope)
     judged = leads.filter(feedback__isnull=False).values("id").distinct().count()
     useful = leads.filter(feedback__useful=True).values("id").distinct().count()
     converted = (
@@ -30,7 +32,7 @@ def performance_counts(workspace, **scope):
     )
     quality = (
         LeadFeedback.objects.for_workspace(workspace)
-        .filter(quality_score__isnull=False, **lead_scope)
+        .filter(quality_score__isnull=False, lead__exploration_criterion="", **lead_scope)
         .aggregate(total=Sum("quality_score"), n=Count("id"))
     )
     return PerformanceCounts(
@@ -63,7 +65,7 @@ def conversion_breakdown(workspace, **scope):
     lead_scope = {f"execution__{key}": value for key, value in scope.items()}
     rows = (
         LeadFeedback.objects.for_workspace(workspace)
-        .filter(**lead_scope)
+        .filter(lead__exploration_criterion="", **lead_scope)
         .values("conversion_status")
         .annotate(n=Count("id"))
     )
