@@ -61,6 +61,14 @@ class KeptLeadOut(Schema):
     location: str
     engagement_score: float | None
     quality_score: float | None
+    exploration_criterion: str = Field(
+        description="Empty for a lead that met every preference; for a near miss kept for exploration, "
+        "the one criterion it failed"
+    )
+    keep_probability: float | None = Field(
+        description="The chance the lead had of being kept: 1 when it met every preference, the draw's "
+        "probability for a near miss"
+    )
 
 
 class ExecutionDetailOut(ExecutionOut):
@@ -130,6 +138,8 @@ def read_execution(request, execution_id: uuid.UUID):
             "location": lead.location,
             "engagement_score": lead.engagement_score,
             "quality_score": lead.quality_score,
+            "exploration_criterion": lead.exploration_criterion,
+            "keep_probability": lead.keep_probability,
         }  # fmt: skip
         for lead in execution.leads.order_by("rank")
     ]

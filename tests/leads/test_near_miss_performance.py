@@ -28,3 +28,14 @@ def test_feedback_on_near_misses_leaves_agent_and_recipe_figures_to_the_kept_lea
     table = agents_table(workspace, period_from({}))
     row = next(r for r in table.rows if r["id"] == execution.agent.pk)
     assert (row["useful_rate_n"], row["useful_rate"]) == (3, pytest.approx(2 / 3))
+
+
+def test_the_execution_api_says_which_leads_are_near_misses_and_their_chance(api_client, workspace):
+    execution = ExecutionFactory(recipe__workspace=workspace, recipe__agent__workspace=workspace)
+    kept = KeptLeadFactory(execution=execution, rank=1, keep_probability=1.0)
+    near = KeptLeadFactory(
+        execution=execution, rank=2, exploration_criterion="industry", keep_probability=0.25
+    )
+    body = api_client.get(f"/api/v1/executions/{execution.id}").json()
+    shown = {row["lead_id"]: (row["exploration_criterion"], row["keep_probability"]) for row in body["leads"]}
+    assert shown == {str(kept.id): ("", 1.0), str(near.id): ("industry", 0.25)}
