@@ -44,7 +44,7 @@ def _terms(values: Sequence[Any] | None) -> list[str]:
     return list(seen)
 
 
-def _finite_or_none(value: Any) -> float | None:
+def finite_or_none(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -74,13 +74,13 @@ class LeadPreferences:
 
     def active_criteria(self) -> tuple[str, ...]:
         active = {
-            "engagement": _finite_or_none(self.min_engagement_score) is not None,
+            "engagement": finite_or_none(self.min_engagement_score) is not None,
             "industry": bool(_terms(self.preferred_industries)),
-            "company_size": _finite_or_none(self.company_size_min) is not None
-            or _finite_or_none(self.company_size_max) is not None,
+            "company_size": finite_or_none(self.company_size_min) is not None
+            or finite_or_none(self.company_size_max) is not None,
             "location": bool(_terms(self.geographic_focus)),
             "seniority": bool(_terms(self.seniority_levels)),
-            "quality": _finite_or_none(self.lead_quality_threshold) is not None,
+            "quality": finite_or_none(self.lead_quality_threshold) is not None,
         }
         return tuple(name for name in CRITERIA if active[name])
 
@@ -203,8 +203,8 @@ def _passes(columns: _Columns, prefs: LeadPreferences, criterion: str) -> np.nda
         if criterion == "company_size":
             values = columns.numbers("company_size")
             ok = ~np.isnan(values)
-            low = _finite_or_none(prefs.company_size_min)
-            high = _finite_or_none(prefs.company_size_max)
+            low = finite_or_none(prefs.company_size_min)
+            high = finite_or_none(prefs.company_size_max)
             if low is not None:
                 ok &= values >= low
             if high is not None:
@@ -306,9 +306,9 @@ def draw_near_misses(
     without making a small run's result random.
     """
     candidates = len(result.near_miss_indices)
-    share = _finite_or_none(share) or 0.0
+    share = finite_or_none(share) or 0.0
     share = min(max(share, 0.0), MAX_EXPLORATION_SHARE)
-    credit = min(max(_finite_or_none(credit) or 0.0, 0.0), 1.0)
+    credit = min(max(finite_or_none(credit) or 0.0, 0.0), 1.0)
     cap = max(0, int(max_per_run or 0))
     if not candidates or share <= 0 or cap == 0:
         return NearMissDraw((), (), 0.0, candidates, credit if share > 0 else 0.0)

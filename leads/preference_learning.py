@@ -10,14 +10,20 @@ The rule and the wording are in docs/leads.md ("Near-miss exploration and sugges
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.stats import difference_interval, wilson_interval
-from leads.filtering import LeadPreferences, _terms, filter_leads, normalize_text
+from leads.filtering import (
+    LOCATION_KEYS,
+    LeadPreferences,
+    _terms,
+    filter_leads,
+    finite_or_none,
+    normalize_text,
+)
 
 # A suggestion needs at least this many judged leads behind the value, and a difference of at least
 # this many points whose interval excludes zero. Many values are tested at once, run after run, so
@@ -154,18 +160,8 @@ def _size_band(size):
     return None
 
 
-def _number(value):
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _location_text(lead):
-    parts = [lead.get(key) for key in ("location", "city", "region", "country")]
+    parts = [lead.get(key) for key in LOCATION_KEYS]
     return " ".join(p for p in parts if isinstance(p, str))
 
 
@@ -234,7 +230,7 @@ def _group(criterion, prefs: LeadPreferences, kept, near):
     elif criterion == "company_size":
         for where, items in ((groups.inside, kept), (groups.outside, near)):
             for item in items:
-                size = _number(item.lead.get("company_size"))
+                size = finite_or_none(item.lead.get("company_size"))
                 band = _size_band(size) if size is not None else None
                 if band:
                     key = f"{band[0]}-{band[1]}"
@@ -242,11 +238,11 @@ def _group(criterion, prefs: LeadPreferences, kept, near):
     else:
         threshold = float(getattr(prefs, THRESHOLD_FIELD[criterion]))
         for item in kept:
-            value = _number(item.lead.get(THRESHOLD_KEY[criterion]))
+            value = finite_or_none(item.lead.get(THRESHOLD_KEY[criterion]))
             if value is not None and value < threshold + SCORE_BAND:
                 groups.add(groups.inside, "just_above", item, "")
         for item in near:
-            value = _number(item.lead.get(THRESHOLD_KEY[criterion]))
+            value = finite_or_none(item.lead.get(THRESHOLD_KEY[criterion]))
             if value is not None and threshold - SCORE_BAND <= value < threshold:
                 groups.add(groups.outside, "just_below", item, "")
     return groups
