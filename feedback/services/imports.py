@@ -47,19 +47,24 @@ def _read_table(text: str):
         raise ValidationError({"file": [str(exc)]}) from None
 
 
-def _matched(header, columns=None):
-    """The field -> column match of a CSV header; ValidationError on "file" without the required columns."""
-    match = match_columns(header, FEEDBACK_FIELDS, chosen=columns)
+def matched_columns(header, fields, required, columns=None):
+    """The field -> column match of a CSV header; ValidationError on "file" without the required
+    columns (the entries' and the pairwise judgments' imports)."""
+    match = match_columns(header, fields, chosen=columns)
     if match.missing:
         raise ValidationError(
             {
                 "file": [
                     f"The CSV lacks the column(s) {', '.join(match.missing)}; it needs at least "
-                    f"{', '.join(CSV_REQUIRED)}. The file has: {', '.join(header)}."
+                    f"{', '.join(required)}. The file has: {', '.join(header)}."
                 ]
             }
         )
     return match
+
+
+def _matched(header, columns=None):
+    return matched_columns(header, FEEDBACK_FIELDS, CSV_REQUIRED, columns)
 
 
 def _csv_table(text: str, columns: dict | None = None):

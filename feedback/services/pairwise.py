@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core import csvio, import_flow
-from core.columns import KnownField, match_columns
+from core.columns import KnownField
 from core.stats import Rate
 from feedback import pairwise, queries
 from feedback.forms import PairwiseForm
 from feedback.models import PairwiseJudgment
-from feedback.services.imports import _read_table, _read_upload
+from feedback.services.imports import _read_table, _read_upload, matched_columns
 
 MAX_BATCH = 1000  # as the entries' batch
 MAX_IMPORT_ROWS = 100_000
@@ -82,17 +82,7 @@ def capture_judgments(workspace, items: list, *, user=None, token=None, prefix="
 
 
 def _matched(header, columns=None):
-    match = match_columns(header, PAIRWISE_FIELDS, chosen=columns)
-    if match.missing:
-        raise ValidationError(
-            {
-                "file": [
-                    f"The CSV lacks the column(s) {', '.join(match.missing)}; it needs at least "
-                    f"{', '.join(CSV_REQUIRED)}. The file has: {', '.join(header)}."
-                ]
-            }
-        )
-    return match
+    return matched_columns(header, PAIRWISE_FIELDS, CSV_REQUIRED, columns)
 
 
 def preview_judgments(upload, rows: int = 5) -> dict:
