@@ -14,7 +14,6 @@ from leads.services.outcomes import (
     parse_outcome,
     record_outcome,
     record_webhook_event,
-    total_after,
     total_outcomes,
 )
 from workspaces.access import require_api_write
@@ -30,26 +29,26 @@ class FeedbackOut(Schema):
     total_feedback: int
 
 
-def _answer(lead_id, outcome, changed, total):
+def _answer(lead_id, outcome, changed, workspace):
     return {
         "message": "Feedback recorded" if changed else "Feedback already recorded",
         "lead_id": lead_id,
         "outcome": outcome.won,
         "changed": changed,
-        "total_feedback": total,
+        "total_feedback": total_outcomes(workspace),
     }
 
 
 @router.put("/feedback/{lead_id}", response=FeedbackOut, summary="Record whether a lead converted")
 def feedback(request, lead_id: str, outcome: bool, reason: Annotated[str, Field(max_length=500)] = ""):
     require_api_write(request)
-    lead = find_lead(request.workspace, lead_id, with_total=True)
+    lead = find_lead(request.workspace, lead_id)
     if lead is None:
         raise Http404
     recorded, changed = record_outcome(
         request.workspace, lead, outcome, source=OutcomeSource.API, reason=reason, token=request.auth
     )
-    return _answer(lead_id, recorded, changed, total_after(lead, recorded))
+    return _answer(lead_id, recorded, changed, request.workspace)
 
 
 class CrmEvent(Schema):
@@ -98,7 +97,7 @@ def crm_webhook(request, payload: CrmEvent):
                 "changed": False,
                 "total_feedback": total_outcomes(request.workspace),
             }
-        answer = _answer(payload.lead_id, event.outcome, event.changed, total_outcomes(request.workspace))
+        answer = _answer(payload.lead_id, event.outcome, event.changed, request.workspace)
         return {**answer, "status": "recorded" if event.changed else "unchanged"}
     recorded, changed = record_outcome(
         request.workspace,
@@ -109,6 +108,6 @@ def crm_webhook(request, payload: CrmEvent):
         token=request.auth,
     )
     return {
-        **_answer(payload.lead_id, recorded, changed, total_outcomes(request.workspace)),
+        **_answer(payload.lead_id, recorded, changed, request.workspace),
         "status": "recorded" if changed else "unchanged",
     }

@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Count, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from leads.models import Lead, Outcome, OutcomeSource, WebhookEvent
@@ -31,10 +30,8 @@ def parse_outcome(value) -> bool:
     raise ValidationError({"outcome": [f"'{value}' is not an outcome: use true/false (or won/lost)."]})
 
 
-def find_lead(workspace, lead_id: str, *, with_total: bool = False) -> Lead | None:
-    """A lead by the CRM's id, or by this app's own id (the CRM's id wins if both match).
-    `with_total`: the lead also carries `outcomes_before`, how many leads of the workspace had an
-    outcome when it was read (the same statement: see `total_after`)."""
+def find_lead(workspace, lead_id: str) -> Lead | None:
+    """A lead by the CRM's id, or by this app's own id (the CRM's id wins if both match)."""
     lead_id = str(lead_id)
     match = Q(external_id=lead_id)
     try:
@@ -44,22 +41,13 @@ def find_lead(workspace, lead_id: str, *, with_total: bool = False) -> Lead | No
     # With its outcome, if any: record_outcome then needs no read of its own for a new outcome.
     # Only the columns recording an outcome uses (the others load if asked): building the SQL for
     # a lead's forty columns cost more than the rest of an outcome call.
-    query = (
+    leads = list(
         Lead.objects.for_workspace(workspace)
         .filter(match)
         .select_related("outcome")
         .only("id", "workspace_id", "external_id", "outcome__won", "outcome__reason")
+        .order_by()[:2]
     )
-    if with_total:
-        counted = (
-            Outcome.objects.for_workspace(workspace)
-            .order_by()
-            .values("workspace_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        query = query.annotate(outcomes_before=Coalesce(Subquery(counted), 0))
-    leads = list(query.order_by()[:2])
     return next((lead for lead in leads if lead.external_id == lead_id), leads[0] if leads else None)
 
 
@@ -87,7 +75,6 @@ def record_outcome(
     if known is None and _can_insert_and_count():
         outcome = _new_outcome(workspace, lead, won, source, reason, key, user, token)
         if _insert_and_count(workspace, outcome):
-            outcome.inserted = True
             return outcome, True
         known = NOT_LOADED  # it has one now (or the key was used): the path below reads it
     for attempt in range(3):
@@ -190,7 +177,6 @@ def _record(workspace, lead, won, source, reason, key, user, token, known):
     else:
         outcome = _new_outcome(workspace, lead, won, source, reason, key, user, token)
         outcome.save(force_insert=True)
-        outcome.inserted = True
     # Last in the transaction: the workspace's counter row stays locked until the commit.
     count_new_outcome(workspace)
     return outcome, True
@@ -242,13 +228,6 @@ def delete_old_webhook_events(days: int) -> int:
     cutoff = timezone.now() - timedelta(days=max(days, MIN_EVENT_RETENTION_DAYS))
     deleted, _ = WebhookEvent.objects.filter(received_at__lt=cutoff).delete()
     return deleted
-
-
-def total_after(lead: Lead, outcome: Outcome) -> int:
-    """How many leads of the workspace have an outcome, for a lead read by `find_lead(...,
-    with_total=True)` and then given `outcome`: the count read with it, plus this one if it was new
-    (one statement fewer than counting again; simultaneous requests may each miss the other's)."""
-    return lead.outcomes_before + (1 if getattr(outcome, "inserted", False) else 0)
 
 
 def total_outcomes(workspace) -> int:
