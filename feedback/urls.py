@@ -23,9 +23,13 @@ urlpatterns = [
     path("pairwise/judge/", pairwise.judge, name="pairwise_judge"),
     path("pairwise/import/", pairwise.import_judgments, name="pairwise_import"),
     path("pairwise/import/confirm/", pairwise.import_confirm, name="pairwise_import_confirm"),
-    path("pairwise/import/results/<uuid:import_id>/", pairwise.import_result, name="pairwise_import_result"),
     path(
-        "pairwise/import/results/<uuid:import_id>/errors.csv",
+        "pairwise/import/results/<uuid:judgment_import_id>/",
+        pairwise.import_result,
+        name="pairwise_import_result",
+    ),
+    path(
+        "pairwise/import/results/<uuid:judgment_import_id>/errors.csv",
         pairwise.import_errors,
         name="pairwise_import_errors",
     ),

@@ -79,6 +79,7 @@ FRAGMENT_FORMS = {
     "leads:lead_feedback",
     "leads:lead_outcome",
     "leads:lead_score_now",
+    "leads:call_list_outcome",
 }
 
 

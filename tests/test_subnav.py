@@ -46,7 +46,7 @@ def test_lead_detail_page_marks_the_leads_tab(owner_client, workspace):
         owner_client.get(reverse("leads:lead_detail", args=[lead.id])).content.decode(), "leads"
     )
     assert current == ["Leads"]
-    assert [text for _, text in tabs][:3] == ["Leads", "Preferences", "Agents &amp; recipes"]
+    assert [text for _, text in tabs][:3] == ["Leads", "Call list", "Preferences"]
 
 
 def test_feedback_report_detail_marks_the_reports_tab(owner_client, workspace):

@@ -104,15 +104,18 @@ def import_confirm(request):
         return _preview_page(request, form, shown, status=400)
     import_flow.drop_stash(KIND, request.workspace, request.POST.get("upload"))
     token = import_flow.save_result(KIND, request.workspace, {**result, "file_name": name})
-    return redirect_after_post(request, "feedback:pairwise_import_result", import_id=token)
+    return redirect_after_post(request, "feedback:pairwise_import_result", judgment_import_id=token)
 
 
 @workspace_view
-def import_result(request, import_id):
+def import_result(request, judgment_import_id):
     template = "feedback/pairwise_import_result.html"
-    return import_flow.result_page(request, KIND, import_id, template, "feedback:pairwise_import_errors")
+    return import_flow.result_page(
+        request, KIND, judgment_import_id, template, "feedback:pairwise_import_errors"
+    )
 
 
 @workspace_view
-def import_errors(request, import_id):
-    return import_flow.errors_download(request, KIND, import_id, f"pairwise-import-{import_id}")
+def import_errors(request, judgment_import_id):
+    name = f"pairwise-import-{judgment_import_id}"
+    return import_flow.errors_download(request, KIND, judgment_import_id, name)

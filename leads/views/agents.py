@@ -16,6 +16,14 @@ from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
 
 
+def _latest_runs(request, runs):
+    """The latest 20 runs for the page (every one for its CSV download) and how many there are."""
+    return {
+        "executions": runs.select_related("recipe")[: shown(request, 20)],
+        "executions_total": runs.count(),
+    }
+
+
 def _performance(workspace, **scope):
     counts = performance_counts(workspace, **scope)
     return {"summary": summarize_performance(counts), "rates": performance_rates(counts), "counts": counts}
@@ -72,9 +80,7 @@ def _agent_page(request, agent, recipe_form, status):
         "recipes": recipe_rows,
         "chart": conversion_chart(recipe_rows),
         "recipe_form": recipe_form,
-        "executions": Execution.objects.for_workspace(request.workspace)
-        .filter(agent=agent)
-        .select_related("recipe")[: shown(request, 20)],
+        **_latest_runs(request, Execution.objects.for_workspace(request.workspace).filter(agent=agent)),
         **_performance(request.workspace, agent=agent),
     }
     return render(request, "leads/agent_detail.html", context, status=status)
@@ -106,9 +112,7 @@ def recipe_detail(request, recipe_id):
         "breakdown": breakdown,
         "chart": feedback_breakdown_chart(breakdown),
         "csv_form": CsvRunForm(),
-        "executions": Execution.objects.for_workspace(request.workspace).filter(recipe=recipe)[
-            : shown(request, 20)
-        ],
+        **_latest_runs(request, Execution.objects.for_workspace(request.workspace).filter(recipe=recipe)),
         **performance,
     }
     return render(request, "leads/recipe_detail.html", context)

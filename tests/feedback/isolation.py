@@ -12,4 +12,10 @@ OBJECT_FACTORIES = {
         workspace,
         {"file_name": "x.csv", "stored": 1, "updated": 0, "skipped": 1, "errors": [[2, "a", "bad"]]},
     ),
+    # A pairwise judgments import's stored result.
+    "judgment_import_id": lambda workspace: save_result(
+        "feedback-pairwise",
+        workspace,
+        {"file_name": "j.csv", "stored": 1, "updated": 0, "skipped": 1, "errors": [[2, "verdict", "bad"]]},
+    ),
 }
