@@ -254,10 +254,12 @@ def seed_scoring(workspace, user):
 
 
 def _seed_call_list(workspace, user):
-    """Today's call list, with outcomes for its first two leads and its first explored one."""
+    """Today's call list, with outcomes for its first two leads placed by score and its first
+    explored one (three outcomes, wherever the day's draw put the explored rows)."""
     rows = call_list(workspace).rows
+    by_score = [row for row in rows if not row.entry.exploration][:2]
     explored = [row for row in rows if row.entry.exploration][:1]
-    for row, won in [*zip(rows[:2], (True, False), strict=False), *((row, False) for row in explored)]:
+    for row, won in [*zip(by_score, (True, False), strict=False), *((row, False) for row in explored)]:
         record_outcome(
             workspace, row.lead, won, source=OutcomeSource.DEMO, reason="from the call list", user=user
         )
