@@ -270,3 +270,15 @@ def call_list_as_api(the_list: CallList) -> dict:
             for r in the_list.rows
         ],
     }
+
+
+def recent_entry(workspace, lead_id) -> CallListEntry | None:
+    """The lead's entry on today's list, or on yesterday's for a page left open over midnight."""
+    today = local_today(workspace)
+    return (
+        CallListEntry.objects.for_workspace(workspace)
+        .filter(day__gte=today - dt.timedelta(days=1), day__lte=today, lead_id=lead_id)
+        .select_related("lead")
+        .order_by("-day")
+        .first()
+    )

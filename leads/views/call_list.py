@@ -1,14 +1,12 @@
 """The call list page: today's leads to call (a few explored at random), one-click Won / Lost (htmx)."""
 
-import datetime as dt
-
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from leads.forms.scoring import OutcomeForm
-from leads.models import CallListEntry, OutcomeSource
-from leads.services.call_list import call_list, local_today
+from leads.models import OutcomeSource
+from leads.services.call_list import call_list, recent_entry
 from leads.services.outcomes import record_outcome
 from workspaces.access import workspace_view
 from workspaces.htmx import redirect_after_post
@@ -25,15 +23,7 @@ def call_list_page(request):
 def call_list_outcome(request, lead_id):
     """Won or Lost for a lead on today's list; htmx swaps its row."""
     workspace = request.workspace
-    today = local_today(workspace)
-    # Today's list, or yesterday's for a page left open over midnight.
-    entry = (
-        CallListEntry.objects.for_workspace(workspace)
-        .filter(day__gte=today - dt.timedelta(days=1), day__lte=today, lead_id=lead_id)
-        .select_related("lead")
-        .order_by("-day")
-        .first()
-    )
+    entry = recent_entry(workspace, lead_id)
     if entry is None:
         raise Http404("This lead is not on today's call list.")
     form = OutcomeForm(request.POST)
