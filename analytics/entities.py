@@ -7,7 +7,7 @@ from django.urls import reverse
 from analytics.tables import Column, Table, rate_cells
 from content.models import Brand, DailyMetric, WinnerDecision
 from feedback.models import FeedbackEntry
-from leads.models import Agent, Execution, LeadFeedback, Recipe, ScoringModelVersion, ScoringSettings
+from leads.models import Agent, Execution, Lead, LeadFeedback, Recipe, ScoringModelVersion, ScoringSettings
 from leads.models.executions import SUCCESSFUL
 from matching.models import MatchingSession
 from workspaces.labels import humanize_key
@@ -32,18 +32,23 @@ def _lead_rows(workspace, period, group):
             response_ms=Avg("duration_ms"),
         )
     }
-    judged = {
-        row[f"execution__{group}"]: row
-        for row in LeadFeedback.objects.for_workspace(workspace)
-        .filter(lead__exploration_criterion="", **_in(period, "created_at"))  # near misses apart
-        .values(f"execution__{group}")
-        .annotate(
-            judged=Count("pk", filter=Q(useful__isnull=False)),
-            useful=Count("pk", filter=Q(useful=True)),
-            feedback=Count("pk"),
-            converted=Count("pk", filter=Q(conversion_status="converted")),
-        )
+    counts = {
+        "judged": Count("pk", filter=Q(useful__isnull=False)),
+        "useful": Count("pk", filter=Q(useful=True)),
+        "feedback": Count("pk"),
+        "converted": Count("pk", filter=Q(conversion_status="converted")),
     }
+    feedback = LeadFeedback.objects.for_workspace(workspace).filter(**_in(period, "created_at"))
+    judged = {
+        row[f"execution__{group}"]: row for row in feedback.values(f"execution__{group}").annotate(**counts)
+    }
+    # A run's near misses teach the preferences and do not grade the agent or recipe: their few
+    # feedback rows (found through the partial index on near misses) are taken off.
+    near_misses = Lead.objects.for_workspace(workspace).exclude(exploration_criterion="").values("pk")
+    for row in feedback.filter(lead__in=near_misses).values(f"execution__{group}").annotate(**counts):
+        kept = judged[row[f"execution__{group}"]]
+        for name in counts:
+            kept[name] -= row[name]
     return runs, judged
 
 
