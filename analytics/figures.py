@@ -320,7 +320,12 @@ def lead_figures(workspace, period, tz, days):
             n_label="outcomes trained on",
             covers="now",
             detail=(
-                f"AUC {auc_value:.3f} (95% CI {auc['low']:.3f}–{auc['high']:.3f})"
+                f"AUC {auc_value:.3f} (95% CI {auc['low']:.3f}–{auc['high']:.3f}; "
+                + (
+                    "all leads, inverse-probability weighted)"
+                    if auc.get("weighted")
+                    else "followed-up leads)"
+                )
                 if auc_value is not None and auc.get("low") is not None
                 else "AUC not measured yet"
             )
