@@ -39,4 +39,3 @@ def test_the_execution_api_says_which_leads_are_near_misses_and_their_chance(api
     body = api_client.get(f"/api/v1/executions/{execution.id}").json()
     shown = {row["lead_id"]: (row["exploration_criterion"], row["keep_probability"]) for row in body["leads"]}
     assert shown == {str(kept.id): ("", 1.0), str(near.id): ("industry", 0.25)}
-
