@@ -24,6 +24,12 @@ def test_won_click_records_the_outcome_without_reloading(browser_page, live_serv
     assert Outcome.objects.get(lead=lead).won is True
 
 
+SETTLED_ONCE = """() => {
+    window.__htmxSettled = false;
+    document.body.addEventListener("htmx:afterSettle", () => { window.__htmxSettled = true; }, {once: true});
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_csv_import_from_upload_to_error_report(
@@ -41,7 +47,11 @@ def test_csv_import_from_upload_to_error_report(
     assert page.get_by_label("Lead id column").input_value() == "crm_id"
     assert page.get_by_label("Outcome column").input_value() == "won"
     assert page.get_by_label("Value that means won").input_value() == "yes"
+    # Each change re-renders the form through htmx; the next change waits until htmx has settled the
+    # new form (a change made before it binds the new select sends nothing: flaky under load).
+    page.evaluate(SETTLED_ONCE)
     page.get_by_label("Outcome column").select_option("")
+    page.wait_for_function("() => window.__htmxSettled === true")
     page.wait_for_selector("td:text-is('attribute')")  # htmx refreshed the mapping
     page.get_by_label("Outcome column").select_option("won")
     page.wait_for_selector("td:text-is(\"outcome (won when 'yes')\")")
