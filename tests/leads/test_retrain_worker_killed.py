@@ -51,10 +51,16 @@ def test_worker_killed_mid_retraining_keeps_the_champion_and_the_job_runs_again(
 
     second = start_worker(tmp_path, name="second", queues=QUEUE, concurrency=1)
     try:
+        # Done means the new version is written AND the job has let go of its lease (the version row
+        # commits a moment before the lease is released: stopping the worker in between left it held).
         version = second.wait_for(
-            lambda: ScoringModelVersion.objects.filter(workspace=workspace, version=2).first(),
+            lambda: (
+                None
+                if JobLease.objects.filter(name=f"retrain:{workspace.id}").exists()
+                else ScoringModelVersion.objects.filter(workspace=workspace, version=2).first()
+            ),
             timeout=240,
-            message="the retraining to run again",
+            message="the retraining to run again and release its lease",
         )
     finally:
         stop_worker(second)
