@@ -5,6 +5,7 @@ from django.db import transaction
 
 from feedback.forms import EntryForm, RatingChangeForm, validated
 from feedback.models import FeedbackEntry, PatternCache
+from feedback.services.batches import clean_batch
 
 MAX_BATCH = 1000
 
@@ -44,19 +45,14 @@ def store_entries(workspace, rows: list[dict]) -> list[FeedbackEntry]:
 
 def capture_batch(workspace, items: list[dict], *, prefix: str = "entries") -> list[FeedbackEntry]:
     """Store several entries at once; nothing is stored when any of them is invalid."""
-    if len(items) > MAX_BATCH:
-        raise ValidationError({prefix: [f"At most {MAX_BATCH} entries per batch."]})
-    if not items:
-        raise ValidationError({prefix: ["Send at least one entry."]})
-    cleaned, errors = [], {}
-    for index, item in enumerate(items):
-        try:
-            cleaned.append(clean_entry(item if isinstance(item, dict) else {}))
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors[f"{prefix}.{index}.{field}"] = messages
-    if errors:
-        raise ValidationError(errors)
+    cleaned = clean_batch(
+        items,
+        clean_entry,
+        prefix=prefix,
+        limit=MAX_BATCH,
+        too_many=f"At most {MAX_BATCH} entries per batch.",
+        empty="Send at least one entry.",
+    )
     return store_entries(workspace, cleaned)
 
 

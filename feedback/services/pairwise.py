@@ -13,6 +13,7 @@ from core.stats import Rate
 from feedback import pairwise, queries
 from feedback.forms import PairwiseForm
 from feedback.models import PairwiseJudgment
+from feedback.services.batches import clean_batch
 from feedback.services.imports import _read_table, _read_upload, matched_columns
 
 MAX_BATCH = 1000  # as the entries' batch
@@ -60,21 +61,14 @@ def capture_judgment(workspace, *, user=None, token=None, **data) -> PairwiseJud
 
 def capture_judgments(workspace, items: list, *, user=None, token=None, prefix="judgments"):
     """Store several judgments; nothing is stored when any is invalid (errors as prefix.index.field)."""
-    if len(items) > MAX_BATCH:
-        raise ValidationError(
-            {prefix: [f"At most {MAX_BATCH} judgments per batch; this one has {len(items):,}."]}
-        )
-    if not items:
-        raise ValidationError({prefix: ["Send at least one judgment."]})
-    cleaned, errors = [], {}
-    for index, item in enumerate(items):
-        try:
-            cleaned.append(clean_judgment(item if isinstance(item, dict) else {}))
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors[f"{prefix}.{index}.{field}"] = messages
-    if errors:
-        raise ValidationError(errors)
+    cleaned = clean_batch(
+        items,
+        clean_judgment,
+        prefix=prefix,
+        limit=MAX_BATCH,
+        too_many=f"At most {MAX_BATCH} judgments per batch; this one has {len(items):,}.",
+        empty="Send at least one judgment.",
+    )
     return store_judgments(workspace, cleaned, user=user, token=token)
 
 
