@@ -177,7 +177,51 @@ def _entry_fields(data: dict) -> dict:
     return {names.get(name, name): value for name, value in data.items()}
 
 
-class EntryForm(forms.Form):
+class RowCheckMixin:
+    """A form whose rows a batch or an import also checks without a form (``check``). The form
+    names its cross-field checks (``row_problems``: (field, message) pairs; they may also complete
+    the cleaned data) and its model's fields (``row_fields``, from the cleaned data)."""
+
+    # True: check() looks for cross-field problems only in a row whose every field is valid
+    # (the form itself always looks, skipping a field that already has an error).
+    problems_need_valid_fields = False
+
+    @staticmethod
+    def row_problems(data: dict):
+        return ()
+
+    @staticmethod
+    def row_fields(data: dict) -> dict:
+        return data
+
+    def clean(self):
+        data = super().clean()
+        for key, message in self.row_problems(data):
+            if key not in self.errors:
+                self.add_error(key, message)
+        return data
+
+    @classmethod
+    def check(cls, data: dict) -> dict:
+        """The model's fields from one row (a dict), by this form's own fields and rules but
+        without a form per row: an import checks up to 100,000 rows, and building a form for each
+        (bound fields, error lists) made the import five times slower than the checks themselves.
+        ValidationError naming each bad field, as the form's errors."""
+        cleaned, errors = {}, {}
+        for name, field in cls.base_fields.items():
+            try:
+                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        if not (errors and cls.problems_need_valid_fields):
+            for key, message in cls.row_problems(cleaned):
+                errors.setdefault(key, [ValidationError(message)])
+        if errors:
+            raise ValidationError(errors)
+        return cls.row_fields(cleaned)
+
+
+class EntryForm(RowCheckMixin, forms.Form):
     """One rated output, as the page, the API, the command and the import give it."""
 
     prompt = _text("The prompt is required.", 4)
@@ -195,34 +239,12 @@ class EntryForm(forms.Form):
     context = ContextField(required=False, widget=forms.HiddenInput)
     timestamp = TimestampField(required=False, widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
-        for key, message in _merge_context(data):
-            if key not in self.errors:
-                self.add_error(key, message)
-        return data
+    row_problems = staticmethod(_merge_context)
+    row_fields = staticmethod(_entry_fields)  # check() gives FeedbackEntry's fields
 
     def entry_fields(self) -> dict:
         """The cleaned entry as FeedbackEntry's fields."""
         return _entry_fields(self.cleaned_data)
-
-    @classmethod
-    def check(cls, data: dict) -> dict:
-        """FeedbackEntry's fields from one row (a dict), by this form's own fields and rules but
-        without a form per row: an import checks up to 100,000 rows, and building a form for each
-        (bound fields, error lists) made the import five times slower than the checks themselves.
-        ValidationError naming each bad field, as the form's errors."""
-        cleaned, errors = {}, {}
-        for name, field in cls.base_fields.items():
-            try:
-                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
-            except ValidationError as exc:
-                errors[name] = exc.error_list
-        for key, message in _merge_context(cleaned):
-            errors.setdefault(key, [ValidationError(message)])
-        if errors:
-            raise ValidationError(errors)
-        return _entry_fields(cleaned)
 
 
 class RatingChangeForm(forms.Form):
@@ -328,7 +350,21 @@ class VerdictField(forms.Field):
         return None if value in self.empty_values else parse_verdict(value)
 
 
-class PairwiseForm(forms.Form):
+def _pairwise_problems(data: dict):
+    """(field, message) for a judgment that cannot be right: the same text on both sides judged
+    better on one side."""
+    left, right = data.get("left_output"), data.get("right_output")
+    if left is not None and left == right and data.get("verdict") in ("a", "b"):
+        yield "verdict", "The two outputs are the same text: only a tie can be right."
+
+
+def _judgment_fields(data: dict) -> dict:
+    fields = {name: data.get(name) or "" for name in PairwiseForm.base_fields}
+    fields["prompt_hash"] = prompt_hash(fields["prompt"])
+    return fields
+
+
+class PairwiseForm(RowCheckMixin, forms.Form):
     """One pairwise judgment (two outputs of the same prompt, which is better), as the page, the
     API, the batch and the CSV import give it."""
 
@@ -348,51 +384,17 @@ class PairwiseForm(forms.Form):
               "left_variant": "Prompt variant of A", "left_framework": "Framework of A", "left_model": "Model of A",
               "right_variant": "Prompt variant of B", "right_framework": "Framework of B", "right_model": "Model of B"}  # fmt: skip
 
+    row_problems = staticmethod(_pairwise_problems)
+    row_fields = staticmethod(_judgment_fields)  # check() gives PairwiseJudgment's fields
+    problems_need_valid_fields = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in self.LABELS.items():
             self.fields[name].label = label
 
-    def clean(self):
-        data = super().clean()
-        for key, message in _pairwise_problems(data):
-            if key not in self.errors:
-                self.add_error(key, message)
-        return data
-
     def judgment_fields(self) -> dict:
         return _judgment_fields(self.cleaned_data)
-
-    @classmethod
-    def check(cls, data: dict) -> dict:
-        """PairwiseJudgment's fields from one row (a dict), by this form's fields and rules, without
-        a form per row (as EntryForm.check); ValidationError naming each bad field."""
-        cleaned, errors = {}, {}
-        for name, field in cls.base_fields.items():
-            try:
-                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
-            except ValidationError as exc:
-                errors[name] = exc.error_list
-        if not errors:
-            for key, message in _pairwise_problems(cleaned):
-                errors.setdefault(key, [ValidationError(message)])
-        if errors:
-            raise ValidationError(errors)
-        return _judgment_fields(cleaned)
-
-
-def _pairwise_problems(data: dict):
-    """(field, message) for a judgment that cannot be right: the same text on both sides judged
-    better on one side."""
-    left, right = data.get("left_output"), data.get("right_output")
-    if left is not None and left == right and data.get("verdict") in ("a", "b"):
-        yield "verdict", "The two outputs are the same text: only a tie can be right."
-
-
-def _judgment_fields(data: dict) -> dict:
-    fields = {name: data.get(name) or "" for name in PairwiseForm.base_fields}
-    fields["prompt_hash"] = prompt_hash(fields["prompt"])
-    return fields
 
 
 def prompt_hash(prompt: str) -> str:
