@@ -34,7 +34,7 @@ def normalize_text(value: Any) -> str:
     return re.sub(_NON_WORD, " ", text).strip()
 
 
-def _terms(values: Sequence[Any] | None) -> list[str]:
+def preference_terms(values: Sequence[Any] | None) -> list[str]:
     """Normalised, de-duplicated, non-blank terms of a preference list (order kept)."""
     seen: dict[str, None] = {}
     for value in values or ():
@@ -75,11 +75,11 @@ class LeadPreferences:
     def active_criteria(self) -> tuple[str, ...]:
         active = {
             "engagement": finite_or_none(self.min_engagement_score) is not None,
-            "industry": bool(_terms(self.preferred_industries)),
+            "industry": bool(preference_terms(self.preferred_industries)),
             "company_size": finite_or_none(self.company_size_min) is not None
             or finite_or_none(self.company_size_max) is not None,
-            "location": bool(_terms(self.geographic_focus)),
-            "seniority": bool(_terms(self.seniority_levels)),
+            "location": bool(preference_terms(self.geographic_focus)),
+            "seniority": bool(preference_terms(self.seniority_levels)),
             "quality": finite_or_none(self.lead_quality_threshold) is not None,
         }
         return tuple(name for name in CRITERIA if active[name])
@@ -211,12 +211,14 @@ def _passes(columns: _Columns, prefs: LeadPreferences, criterion: str) -> np.nda
                 ok &= values <= high
             return ok
     if criterion == "industry":
-        wanted = set(_terms(prefs.preferred_industries))
+        wanted = set(preference_terms(prefs.preferred_industries))
         return _text_match(columns.raw("industry"), wanted.__contains__)
     if criterion == "location":
-        return _text_match(columns.location_text(), _contains_any_word(_terms(prefs.geographic_focus)))
+        return _text_match(
+            columns.location_text(), _contains_any_word(preference_terms(prefs.geographic_focus))
+        )
     if criterion == "seniority":
-        return _text_match(columns.raw("title"), _contains_any_word(_terms(prefs.seniority_levels)))
+        return _text_match(columns.raw("title"), _contains_any_word(preference_terms(prefs.seniority_levels)))
     raise ValueError(f"unknown criterion {criterion!r}")
 
 

@@ -19,10 +19,10 @@ from core.stats import difference_interval, wilson_interval
 from leads.filtering import (
     LOCATION_KEYS,
     LeadPreferences,
-    _terms,
     filter_leads,
     finite_or_none,
     normalize_text,
+    preference_terms,
 )
 
 # A suggestion needs at least this many judged leads behind the value, and a difference of at least
@@ -203,7 +203,7 @@ class _Groups:
 def _group(criterion, prefs: LeadPreferences, kept, near):
     groups = _Groups()
     if criterion in LIST_FIELD:
-        terms = _terms(getattr(prefs, LIST_FIELD[criterion]))
+        terms = preference_terms(getattr(prefs, LIST_FIELD[criterion]))
         for item in kept:
             if criterion == "industry":
                 raw = item.lead.get("industry")
