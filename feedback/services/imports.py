@@ -33,14 +33,16 @@ def _is_jsonl(name: str) -> bool:
     return name.lower().endswith((".jsonl", ".ndjson", ".json"))
 
 
-def _read_upload(upload) -> str:
+def read_upload(upload) -> str:
+    """An upload's (or its bytes') decoded text; ValidationError on "file" for one too large or unreadable."""
     raw = upload if isinstance(upload, bytes) else upload.read(settings.MAX_UPLOAD_SIZE + 1)
     if len(raw) > settings.MAX_UPLOAD_SIZE:
         raise ValidationError({"file": ["The file is too large."]})
     return csvio.upload_text(raw)
 
 
-def _read_table(text: str):
+def read_table(text: str):
+    """csvio.read_table's header and records; ValidationError on "file" for a CSV it cannot read."""
     try:
         return csvio.read_table(text)
     except csvio.CsvProblem as exc:
@@ -69,7 +71,7 @@ def _matched(header, columns=None):
 
 def _csv_table(text: str, columns: dict | None = None):
     """Header, records and the field -> column mapping of a feedback CSV."""
-    header, records = _read_table(text)
+    header, records = read_table(text)
     if columns is None:  # exact names, compared without case
         lowered = {name.lower(): name for name in header}
         columns = {f.name: lowered.get(f.name, "") for f in FEEDBACK_FIELDS}
@@ -81,11 +83,11 @@ def _csv_table(text: str, columns: dict | None = None):
 def preview_import(upload, name: str = "", rows: int = 5) -> dict:
     """What the preview shows: the header, the first rows, the columns pre-selected by their
     names, the ignored ones; ValidationError on "file" for an unreadable file."""
-    text = _read_upload(upload)
+    text = read_upload(upload)
     if _is_jsonl(name):
         lines = [line for line in text.splitlines() if line.strip()]
         return {"header": ["line"], "sample": [[line[:500]] for line in lines[:rows]], "jsonl": True}
-    header, records = _read_table(text)
+    header, records = read_table(text)
     try:
         csvio.check_readable(text)  # a malformed line further down is refused now, not after the preview
     except csvio.CsvProblem as exc:
@@ -123,7 +125,7 @@ def _json_lines(text: str):
 def _rows_from_upload(upload, name: str, columns: dict | None = None):
     """(line, row dict or None, [(column, reason), ...]) for every record of a CSV or JSON Lines
     file; a file that cannot be read as a whole raises ValidationError on "file"."""
-    text = _read_upload(upload)
+    text = read_upload(upload)
     if _is_jsonl(name):
         yield from _json_lines(text)
         return

@@ -14,7 +14,7 @@ from feedback import pairwise, queries
 from feedback.forms import PairwiseForm
 from feedback.models import PairwiseJudgment
 from feedback.services.batches import clean_batch
-from feedback.services.imports import _read_table, _read_upload, matched_columns
+from feedback.services.imports import matched_columns, read_table, read_upload
 
 MAX_BATCH = 1000  # as the entries' batch
 MAX_IMPORT_ROWS = 100_000
@@ -82,8 +82,8 @@ def _matched(header, columns=None):
 def preview_judgments(upload, rows: int = 5) -> dict:
     """The preview: header, first rows, columns pre-selected by their names; ValidationError on
     "file" for an unreadable file or one without the required columns."""
-    text = _read_upload(upload)
-    header, records = _read_table(text)
+    text = read_upload(upload)
+    header, records = read_table(text)
     try:
         csvio.check_readable(text)
     except csvio.CsvProblem as exc:
@@ -103,8 +103,8 @@ def import_judgments(workspace, upload, *, columns=None, user=None) -> dict:
     """Import a CSV of judgments, all or nothing: one bad row refuses the file and every bad row is
     reported as (line, column, reason), the column named as in the file. Returns {stored, skipped,
     errors, refused}. ``columns`` maps each field to the file's column (the preview's choice)."""
-    text = _read_upload(upload)
-    header, records = _read_table(text)
+    text = read_upload(upload)
+    header, records = read_table(text)
     match = _matched(header, columns)  # without a chosen mapping: the columns the preview would pick
     position = {field: header.index(column) for field, column in match.mapping.items() if column}
     try:
