@@ -11,8 +11,8 @@ from analytics import rollup_triggers, rollups
 from analytics.apps import install_rollup_triggers
 from analytics.models import DailyRollup, RollupState, RollupTouch
 from analytics.tasks import refresh_all_rollups, refresh_workspace, refresh_workspace_rollups
-from leads.models import Outcome
-from tests.leads.factories import OutcomeFactory
+from leads.models import LeadFeedback, Outcome
+from tests.leads.factories import ExecutionFactory, KeptLeadFactory, LeadFeedbackFactory, OutcomeFactory
 from tests.workspaces.factories import WorkspaceFactory
 from workspaces.locks import job_lease
 
@@ -146,3 +146,40 @@ def test_all_time_totals_equal_a_count_of_every_row(workspace, outcomes):
     assert rollups.all_time_totals(workspace, "outcomes") == counted()
     rollups.refresh(workspace)
     assert rollups.all_time_totals(workspace, "outcomes") == counted()
+
+
+def test_lead_feedback_counts_the_kept_leads_only(workspace):
+    """Feedback on a run's near misses is in no lead_feedback figure: refreshed, live or all time; a
+    day whose only judged feedback is on near misses has no summary row."""
+    execution = ExecutionFactory(recipe__workspace=workspace, recipe__agent__workspace=workspace)
+    now = timezone.now()
+
+    def judged(days_ago, useful, near_miss=False):
+        lead = KeptLeadFactory(execution=execution, exploration_criterion="industry" if near_miss else "")
+        row = LeadFeedbackFactory(lead=lead, useful=useful)
+        LeadFeedback.objects.filter(pk=row.pk).update(created_at=now - timedelta(days=days_ago))
+
+    for days_ago, useful in ((2, True), (2, False), (3, True)):
+        judged(days_ago, useful)
+    for days_ago in (2, 3, 4, 4):
+        judged(days_ago, days_ago == 3, near_miss=True)
+    LeadFeedbackFactory(lead__execution=execution, useful=None)  # not judged: not counted either
+    kept = {
+        (now - timedelta(days=2)).date(): {"n": 2, "hits": 1},
+        (now - timedelta(days=3)).date(): {"n": 1, "hits": 1},
+    }
+    first, end = now.date() - timedelta(days=10), now.date() + timedelta(days=1)
+
+    def shown():
+        values = rollups.daily_values(workspace, ["lead_feedback"], first, end, UTC)["lead_feedback"]
+        return {day: values.get(day) for day in kept}, values.total(first, end)
+
+    assert shown() == (kept, {"n": 3, "hits": 2})  # counted live
+    assert rollups.all_time_totals(workspace, "lead_feedback") == {"n": 3, "hits": 2}
+    rollups.refresh(workspace)
+    stored = DailyRollup.objects.filter(workspace=workspace, dataset="lead_feedback").values_list(
+        "day", "values"
+    )
+    assert dict(stored) == kept
+    assert shown() == (kept, {"n": 3, "hits": 2})
+    assert rollups.all_time_totals(workspace, "lead_feedback") == {"n": 3, "hits": 2}
