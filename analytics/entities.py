@@ -7,8 +7,9 @@ from django.urls import reverse
 from analytics.tables import Column, Table, rate_cells
 from content.models import Brand, DailyMetric, WinnerDecision
 from feedback.models import FeedbackEntry
-from leads.models import Agent, Execution, Lead, LeadFeedback, Recipe, ScoringModelVersion, ScoringSettings
+from leads.models import Agent, Execution, LeadFeedback, Recipe, ScoringModelVersion, ScoringSettings
 from leads.models.executions import SUCCESSFUL
+from leads.selectors import near_miss_leads
 from matching.models import MatchingSession
 from workspaces.labels import humanize_key
 
@@ -44,8 +45,8 @@ def _lead_rows(workspace, period, group):
     }
     # A run's near misses teach the preferences and do not grade the agent or recipe: their few
     # feedback rows (found through the partial index on near misses) are taken off.
-    near_misses = Lead.objects.for_workspace(workspace).exclude(exploration_criterion="").values("pk")
-    for row in feedback.filter(lead__in=near_misses).values(f"execution__{group}").annotate(**counts):
+    near_misses = feedback.filter(lead__in=near_miss_leads(workspace))
+    for row in near_misses.values(f"execution__{group}").annotate(**counts):
         kept = judged[row[f"execution__{group}"]]
         for name in counts:
             kept[name] -= row[name]

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from analytics.models import DailyRollup, RollupState, RollupTouch
+from leads.selectors import near_miss_leads
 from workspaces.models import Workspace
 
 
@@ -27,6 +28,9 @@ class Dataset:
     date_field: str
     measures: object  # a callable returning {name: Count(...) or Sum(...)}; additive only
     where: object = None  # a callable returning the Q that selects the rows counted
+    # a callable (workspace) returning the Q of the few rows of ``where`` that are not counted: they
+    # are counted apart and subtracted, cheaper than a join that would leave them out
+    minus: object = None
     # (model, path to the date) whose writes change this dataset's days; the model itself by default.
     touched_by: tuple = ()
     rolled_up: bool = True
@@ -42,9 +46,16 @@ class Dataset:
         return self.where() if self.where else Q()
 
     def fingerprint(self):
-        text = repr(
-            (self.model, self.date_field, self.condition(), sorted(self.measures().items()), self.sources())
+        definition = (
+            self.model,
+            self.date_field,
+            self.condition(),
+            sorted(self.measures().items()),
+            self.sources(),
         )
+        if self.minus:
+            definition += (f"minus {self.minus.__module__}.{self.minus.__qualname__}",)
+        text = repr(definition)
         return hashlib.sha256(text.encode()).hexdigest()
 
     @cached_property
@@ -53,6 +64,11 @@ class Dataset:
 
     def zero(self):
         return dict.fromkeys(self.names, 0)
+
+
+def _near_miss_feedback(workspace):
+    """Feedback on a run's near misses: it teaches the preferences and grades no agent or recipe."""
+    return Q(lead__in=near_miss_leads(workspace))
 
 
 def _output_success():
@@ -77,7 +93,8 @@ DATASETS = {
             "leads.LeadFeedback",
             "created_at",
             lambda: {"n": Count("pk"), "hits": Count("pk", filter=Q(useful=True))},
-            where=lambda: Q(useful__isnull=False, lead__exploration_criterion=""),  # kept leads only
+            where=lambda: Q(useful__isnull=False),
+            minus=_near_miss_feedback,  # kept leads only
         ),
         Dataset(
             "outcomes",
@@ -161,7 +178,7 @@ def _hour_floor(moment):
 
 def count_days(dataset, workspace, tz, spans=None):
     """{local day: measures} counted from the raw rows dated in ``spans`` ([start, end) instants;
-    every row when None). Days without rows are left out."""
+    every row when None). Days without rows are left out (and days whose every row is subtracted)."""
     rows = dataset.model_class.objects.for_workspace(workspace).filter(dataset.condition())
     date_field = dataset.date_field
     if spans is not None:
@@ -171,18 +188,31 @@ def count_days(dataset, workspace, tz, spans=None):
         for start, end in _merge(spans):
             within |= Q(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
         rows = rows.filter(within)
-    grouped = (
-        rows.annotate(rollup_day=TruncDate(date_field, tzinfo=tz))
-        .values("rollup_day")
-        .annotate(**dataset.measures())
-        .order_by()
-    )
-    names = dataset.names
-    return {row["rollup_day"]: {name: row[name] or 0 for name in names} for row in grouped}
+
+    def by_day(rows):
+        grouped = (
+            rows.annotate(rollup_day=TruncDate(date_field, tzinfo=tz))
+            .values("rollup_day")
+            .annotate(**dataset.measures())
+            .order_by()
+        )
+        return {row["rollup_day"]: {name: row[name] or 0 for name in dataset.names} for row in grouped}
+
+    days = by_day(rows)
+    if dataset.minus:
+        for day, values in by_day(rows.filter(dataset.minus(workspace))).items():
+            days[day] = _subtract(days[day], values)
+            if not any(days[day].values()):
+                del days[day]
+    return days
 
 
 def _add(left, right):
     return {name: left.get(name, 0) + right.get(name, 0) for name in left.keys() | right.keys()}
+
+
+def _subtract(left, right):
+    return {name: left.get(name, 0) - right.get(name, 0) for name in left.keys() | right.keys()}
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -283,8 +313,14 @@ def _count(dataset, workspace, spans, since=None):
     if not within:
         return dataset.zero()
     rows = dataset.model_class.objects.for_workspace(workspace).filter(dataset.condition()).filter(within)
-    found = rows.aggregate(**dataset.measures())
-    return {name: found[name] or 0 for name in dataset.names}
+
+    def counted(rows):
+        found = rows.aggregate(**dataset.measures())
+        return {name: found[name] or 0 for name in dataset.names}
+
+    if dataset.minus:
+        return _subtract(counted(rows), counted(rows.filter(dataset.minus(workspace))))
+    return counted(rows)
 
 
 def all_time_totals(workspace, key):

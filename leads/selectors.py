@@ -1,6 +1,13 @@
 """Read-only queries other parts of the app (and other loops' learning code) ask of the leads app."""
 
-from leads.models import CallListEntry
+from leads.models import CallListEntry, Lead
+
+
+def near_miss_leads(workspace):
+    """The ids (a subquery) of the workspace's near misses: the few leads a run judges to teach the
+    preferences, which grade no agent or recipe. The partial index ``lead_near_miss`` finds them, so
+    a count takes their feedback off rather than joining every feedback row to its lead."""
+    return Lead.objects.for_workspace(workspace).exclude(exploration_criterion="").values("pk")
 
 
 def selection_probabilities(workspace, lead_ids=None):
