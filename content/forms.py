@@ -29,6 +29,7 @@ class WinnerPolicyForm(forms.ModelForm):
             "min_impressions",
             "practical_lift",
             "split_floor",
+            "impression_budget",
             "steers_traffic",
             "weight_ctr",
             "weight_conversion_rate",
@@ -39,6 +40,7 @@ class WinnerPolicyForm(forms.ModelForm):
             "min_impressions": "Minimum impressions per variant",
             "practical_lift": "No meaningful difference within (relative lift)",
             "split_floor": "Smallest share in the recommended split",
+            "impression_budget": "Impression budget per variant",
             "steers_traffic": "Traffic follows the recommended split",
             "weight_ctr": "Composite weight: CTR",
             "weight_conversion_rate": "Composite weight: conversion rate",
@@ -47,13 +49,13 @@ class WinnerPolicyForm(forms.ModelForm):
         help_texts = {
             "threshold": (
                 "Probability to be best a variant needs before it is declared the winner. It also sets "
-                "the daily-look test's error rate: at 0.95, at most 5% of experiments whose variants are "
+                "the daily looks' error rate: at 0.95, at most 5% of experiments whose variants are "
                 "equal ever get a winner, however often the job looks."
             ),
         }
 
     # Added after the first policies: a form (or script) that does not send them keeps the saved value.
-    OPTIONAL = ("practical_lift", "split_floor")
+    OPTIONAL = ("practical_lift", "split_floor", "impression_budget")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +71,9 @@ class WinnerPolicyForm(forms.ModelForm):
 
     def clean_split_floor(self):
         return self._keep_saved("split_floor")
+
+    def clean_impression_budget(self):
+        return self._keep_saved("impression_budget")
 
     def clean(self):
         data = super().clean()

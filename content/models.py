@@ -60,6 +60,15 @@ class WinnerPolicy(WorkspaceScopedModel):
         validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
         help_text="The smallest share of traffic the recommended split gives any variant (0.10 = 10%).",
     )
+    impression_budget = models.PositiveIntegerField(
+        default=rule.DEFAULT_IMPRESSION_BUDGET,
+        validators=[MinValueValidator(100), MaxValueValidator(10**9)],
+        help_text=(
+            "Impressions per variant you are willing to spend to find a real difference. The daily looks "
+            "spread most of the error rate over it, so a look near the budget needs less evidence than "
+            "the always-valid test alone; past it only the always-valid test can name a winner."
+        ),
+    )
     steers_traffic = models.BooleanField(
         default=False,
         help_text=(
@@ -272,6 +281,11 @@ class WinnerDecision(WorkspaceScopedModel):
     srm_p_value = models.FloatField(null=True, blank=True)
     srm_flagged = models.BooleanField(default=False)
     needs_more_impressions = models.PositiveBigIntegerField(null=True, blank=True)
+    # the look's place in the error budget: the fewest impressions of a variant at this look, and
+    # the budgeted error the experiment's looks had spent before it and after it (null before #18)
+    look_impressions = models.PositiveBigIntegerField(null=True, blank=True)
+    error_spent_before = models.FloatField(null=True, blank=True)
+    error_spent = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -62,6 +62,7 @@ def performance_analysis(workspace, brand, days: int = 30) -> dict:
             policy,
             seed=brand.id.int % (2**32),
             srm_alpha=0.0,  # variants of a brand are not one planned split
+            error_spent_before=None,  # a period's figures, viewed at will: the always-valid test only
         )
         prob_best = {k: round(v, 4) for k, v in decision.prob_best.items() if v is not None}
         if prob_best:

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from content.winners import (
+    BUDGETED_SHARE,
+    DEFAULT_IMPRESSION_BUDGET,
     DEFAULT_MIN_IMPRESSIONS,
     DEFAULT_PRACTICAL_LIFT,
     DEFAULT_SPLIT_FLOOR,
     DEFAULT_THRESHOLD,
     beta_posterior_draws,
+    error_spent,
     prob_best_and_loss,
     recommended_split,
     verdicts_batch,
@@ -22,8 +25,11 @@ from content.winners import (
 DAILY_IMPRESSIONS = 2000
 DAYS = 60
 RUNS = 400
-# Within this many impressions per variant the better of 5% vs 6% CTR must be found (15 days).
-POWER_BUDGET = 30_000
+# Within this many impressions per variant the better of 5% vs 6% CTR must be found (15 days):
+# the default impression budget the looks spend their error over.
+POWER_BUDGET = DEFAULT_IMPRESSION_BUDGET
+# The budget the policy page stated before the looks spent their error over one (for comparison).
+EARLIER_BUDGET = 30_000
 # The practical threshold's simulation needs more traffic: +/-5% of a 5% CTR is a quarter point.
 NEUTRAL_DAILY_IMPRESSIONS = 10_000
 
@@ -71,6 +77,7 @@ def simulate_daily_looks(
     threshold: float = DEFAULT_THRESHOLD,
     min_impressions: int = DEFAULT_MIN_IMPRESSIONS,
     practical_lift: float = DEFAULT_PRACTICAL_LIFT,
+    budget: int = POWER_BUDGET,
     n_draws: int = 2000,
     seed: int = 0,
 ) -> DailyLooks:
@@ -85,6 +92,8 @@ def simulate_daily_looks(
     winner = np.full(runs, -1)
     winner_day = np.zeros(runs, dtype=int)
     neutral_day = np.zeros(runs, dtype=int)
+    spent = np.zeros(runs)  # what each experiment's looks have spent of the budgeted error so far
+    budgeted_alpha = BUDGETED_SHARE * (1.0 - threshold)
     for day in range(days):
         active = np.flatnonzero(winner < 0)
         if active.size == 0:
@@ -96,9 +105,13 @@ def simulate_daily_looks(
             threshold=threshold,
             min_impressions=min_impressions,
             practical_lift=practical_lift,
+            budget=budget,
+            error_spent_before=spent[active],
             n_draws=n_draws,
             seed=seed + 1 + day,
         )
+        if daily_impressions * (day + 1) >= min_impressions:  # a look that tested spends its share
+            spent[active] = np.maximum(spent[active], error_spent(impressions[:, 0] / budget, budgeted_alpha))
         new = found >= 0
         winner[active[new]] = found[new]
         winner_day[active[new]] = day + 1
@@ -177,6 +190,11 @@ def policy_figures() -> dict:
     close = simulate_daily_looks([0.05, 0.053], daily_impressions=NEUTRAL_DAILY_IMPRESSIONS, seed=7)
     regret = simulate_split_regret([0.05, 0.06], seed=6)
     regret3 = simulate_split_regret([0.05, 0.05, 0.06], runs=100, seed=8)
+    # one look at the budget: the fixed-sample simulations the rule met before daily looks
+    single = simulate_single_look([0.05, 0.06], impressions=POWER_BUDGET, seed=10)
+    single_null = simulate_single_look([0.05, 0.05], impressions=POWER_BUDGET, seed=20)
+    single3 = simulate_single_look([0.05, 0.05, 0.06], impressions=POWER_BUDGET, seed=30)
+    single3_null = simulate_single_look([0.05, 0.05, 0.05], impressions=POWER_BUDGET, seed=40)
     settled = alike.neutral_day[alike.neutral_day > 0]
     return {
         "runs": RUNS,
@@ -187,6 +205,9 @@ def policy_figures() -> dict:
         "false_winner_three": null3.ever_winner(),
         "found_within_budget": better.found(1, POWER_BUDGET),
         "found_within_budget_three": better3.found(2, POWER_BUDGET),
+        "earlier_budget": EARLIER_BUDGET,
+        "found_within_earlier_budget": better.found(1, EARLIER_BUDGET),
+        "found_within_earlier_budget_three": better3.found(2, EARLIER_BUDGET),
         "wrong_winner": float(np.mean(better.winner == 0)),
         "median_impressions_to_winner": better.median_impressions_to_winner(),
         "neutral_daily_impressions": NEUTRAL_DAILY_IMPRESSIONS,
@@ -200,6 +221,10 @@ def policy_figures() -> dict:
         "regret_equal": regret.equal,
         "regret_ratio": regret.ratio,
         "regret_ratio_three": regret3.ratio,
+        "single_look_found": float(np.mean(single == 1)),
+        "single_look_false_winner": float(np.mean(single_null >= 0)),
+        "single_look_found_three": float(np.mean(single3 == 2)),
+        "single_look_false_winner_three": float(np.mean(single3_null >= 0)),
     }
 
 
@@ -209,15 +234,18 @@ STATED = {
     "runs": 400,
     "days": 60,
     "daily_impressions": 2000,
-    "budget": 30000,
-    "false_winner": 0.0225,
-    "false_winner_three": 0.0,
-    "found_within_budget": 0.9825,
-    "found_within_budget_three": 0.97,
+    "budget": 20000,
+    "false_winner": 0.015,
+    "false_winner_three": 0.0225,
+    "found_within_budget": 0.94,
+    "found_within_budget_three": 0.96,
+    "earlier_budget": 30000,
+    "found_within_earlier_budget": 0.97,
+    "found_within_earlier_budget_three": 0.965,
     "wrong_winner": 0.0,
-    "median_impressions_to_winner": 10000.0,
+    "median_impressions_to_winner": 8000.0,
     "neutral_daily_impressions": 10000,
-    "neutral_when_equal": 0.9775,
+    "neutral_when_equal": 0.965,
     "neutral_median_impressions": 220000.0,
     "neutral_when_lift_6_percent": 0.0,
     "regret_runs": 200,
@@ -225,12 +253,23 @@ STATED = {
     "regret_equal": 1200.0,
     "regret_ratio": 0.230,
     "regret_ratio_three": 0.325,
+    "single_look_found": 0.9875,
+    "single_look_false_winner": 0.04,
+    "single_look_found_three": 0.9875,
+    "single_look_false_winner_three": 0.0125,
 }
 
 
 def stated_figures() -> dict:
     """The stated figures with their Monte Carlo intervals, for the policy page."""
     figures = dict(STATED)
-    for key in ("false_winner", "found_within_budget", "neutral_when_equal", "neutral_when_lift_6_percent"):
+    for key in (
+        "false_winner",
+        "found_within_budget",
+        "neutral_when_equal",
+        "neutral_when_lift_6_percent",
+        "single_look_found",
+        "single_look_false_winner",
+    ):
         figures[f"{key}_interval"] = monte_carlo_interval(STATED[key], STATED["runs"])
     return figures

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 METRICS = ("ctr", "conversion_rate", "revenue_per_impression", "composite")
 METRIC_LABELS = {
@@ -35,6 +35,12 @@ DEFAULT_PRACTICAL_LIFT = 0.05
 MIXTURE_RELATIVE_SD = 0.10
 # Thompson sampling's recommended split never starves a variant below this share.
 DEFAULT_SPLIT_FLOOR = 0.10
+# The impressions per variant a workspace means to spend to find a real difference: the budgeted
+# looks spread their share of the error rate over it (the always-valid test has no budget).
+DEFAULT_IMPRESSION_BUDGET = 20_000
+# The share of the error rate (1 - threshold) the budgeted looks may spend; the always-valid test
+# gets the rest, so the two together never name a false winner more often than the error rate.
+BUDGETED_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,12 @@ class Decision:
     compared: str | None = None
     lift_low: float | None = None
     lift_high: float | None = None
+    # the budgeted look: share of the budget seen (min impressions per variant / budget), the error
+    # spent before this look and after it, and whether this look's test is what named the winner
+    information: float | None = None
+    error_spent_before: float | None = None
+    error_spent: float | None = None
+    decided_by_budgeted_look: bool = False
 
     @property
     def settled(self) -> bool:
@@ -300,6 +312,86 @@ def sequential_verdicts(means, variances, alpha, practical_lift):
     return leader, beats, within & (means.max(axis=-1) > 0)
 
 
+# --- budgeted looks: the error rate spent over the impression budget ------------------------
+
+
+def error_spent(information, alpha):
+    """How much of `alpha` the looks may have spent once `information` (the share of the
+    impression budget seen, 0-1) is in: Lan and DeMets' Pocock-type spending function
+    alpha * ln(1 + (e - 1) t), which lets an early look spend almost as much as a late one."""
+    t = np.clip(np.asarray(information, dtype=float), 0.0, 1.0)
+    return alpha * np.log1p((np.e - 1.0) * t)
+
+
+def _both_above(c, rho):
+    """P(X > c and Y > c) for standard normals with correlation rho (Owen's T function)."""
+    a = np.sqrt(np.clip((1.0 - rho) / (1.0 + rho), 0.0, None))
+    return stats.norm.sf(c) - 2.0 * special.owens_t(c, a)
+
+
+def _tightest_correlations(variances):
+    """Per variant i of shape (..., K): the smallest correlation, under equal means, between two of
+    its z-scores over other variants (v_i / sqrt((v_i + v_j)(v_i + v_k)), j != k)."""
+    v = np.maximum(np.asarray(variances, dtype=float), 0.0)
+    k = v.shape[-1]
+    pairs = [(j, m) for j in range(k) for m in range(j + 1, k)]
+    result = np.full(v.shape, 1.0)
+    for i in range(k):
+        vi = v[..., i]
+        for j, m in pairs:
+            if i in (j, m):
+                continue
+            denominator = np.sqrt((vi + v[..., j]) * (vi + v[..., m]))
+            rho = np.divide(vi, denominator, out=np.full_like(vi, 0.5), where=denominator > 0)
+            result[..., i] = np.minimum(result[..., i], rho)
+    return result
+
+
+def budgeted_boundary(increment, variances):
+    """The z-score the leader must pass over every other variant at a look that spends `increment`
+    of the error rate; infinite when it spends none.
+
+    With equal true rates, variant i beats every other one only if it beats two of them, whose two
+    z-scores are correlated: the chance that some variant does is at most the sum over i of
+    P(both above c), which the boundary c sets to `increment` (exact for two variants, where it is
+    the two-sided test; for more, tighter than splitting the error over each comparison)."""
+    increment = np.asarray(increment, dtype=float)
+    variances = np.asarray(variances, dtype=float)
+    k = variances.shape[-1]
+    level = np.clip(increment, 1e-300, 1.0)
+    if k <= 2:
+        return np.where(increment > 0, stats.norm.isf(np.clip(level / 2.0, 1e-300, 0.5)), np.inf)
+    rho = _tightest_correlations(variances)
+    low = np.zeros(np.shape(level) if np.ndim(level) else rho.shape[:-1])
+    high = stats.norm.isf(np.clip(level / k, 1e-300, 0.5)) + low  # the union bound's boundary
+    for _ in range(50):  # the bound falls as c grows: bisect for the smallest c within the increment
+        middle = (low + high) / 2.0
+        over = _both_above(middle[..., None], rho).sum(axis=-1) > level
+        low, high = np.where(over, middle, low), np.where(over, high, middle)
+    return np.where(increment > 0, high, np.inf)
+
+
+def budgeted_beats(means, variances, leader, increment):
+    """Whether the leader beats every other variant in this look's fixed-sample test.
+
+    Each look of an experiment spends the increase of `error_spent` since its last look, so by the
+    union bound the chance that any look names a false winner stays within the budgeted share of
+    the error rate, however many looks there are and wherever they fall. Returns (beats, the
+    leader's smallest z-score over another variant)."""
+    means = np.asarray(means, dtype=float)
+    variances = np.asarray(variances, dtype=float)
+    k = means.shape[-1]
+    lead = np.asarray(leader)[..., None]
+    diff = np.take_along_axis(means, lead, axis=-1) - means
+    se = np.sqrt(np.take_along_axis(variances, lead, axis=-1) + variances)
+    is_lead = np.arange(k) == lead
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(is_lead | ~(se > 0), np.inf, diff / np.where(se > 0, se, 1.0))
+    z_min = z.min(axis=-1)
+    boundary = budgeted_boundary(increment, variances)
+    return np.isfinite(z_min) & (z_min > boundary), z_min
+
+
 def recommended_split(prob_best, floor: float = DEFAULT_SPLIT_FLOOR) -> np.ndarray:
     """Thompson sampling's traffic split: each variant's probability to be best, with a floor.
 
@@ -340,23 +432,31 @@ def verdicts_batch(
     threshold: float = DEFAULT_THRESHOLD,
     min_impressions: int = DEFAULT_MIN_IMPRESSIONS,
     practical_lift: float = DEFAULT_PRACTICAL_LIFT,
+    budget: int = DEFAULT_IMPRESSION_BUDGET,
+    error_spent_before=0.0,
     n_draws: int = 4000,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The decision rule for many experiments at once on a Beta-Binomial rate (CTR-like).
 
-    impressions and successes have shape (R, K). Returns the winner's index per row (-1 for none)
-    and whether the row's verdict is "no meaningful difference". `decide_winner` applies the same
-    rule to one experiment and explains it. The always-valid test is exact and cheap, so the
-    posterior draws (for the probability to be best) are only made for the rows it lets through.
+    impressions and successes have shape (R, K); `error_spent_before` (scalar or shape (R,)) is
+    what each experiment's earlier looks spent (0 for a first look). Returns the winner's index per
+    row (-1 for none) and whether the row's verdict is "no meaningful difference". `decide_winner`
+    applies the same rule to one experiment and explains it. The tests are exact and cheap, so the
+    posterior draws (for the probability to be best) are only made for the rows they let through.
     """
     impressions = np.atleast_2d(np.asarray(impressions, dtype=float))
     successes = np.atleast_2d(np.asarray(successes, dtype=float))
     alpha = 1.0 - threshold
+    budgeted_alpha = BUDGETED_SHARE * alpha
     means, variances = beta_posterior_moments(successes, impressions)
-    leader, beats, within = sequential_verdicts(means, variances, alpha, practical_lift)
+    leader, always_valid, _ = sequential_verdicts(means, variances, alpha - budgeted_alpha, practical_lift)
+    _, _, within = sequential_verdicts(means, variances, alpha, practical_lift)
+    information = impressions.min(axis=-1) / budget
+    increment = error_spent(information, budgeted_alpha) - np.asarray(error_spent_before, dtype=float)
+    budgeted, _ = budgeted_beats(means, variances, leader, increment)
     enough = impressions.min(axis=-1) >= min_impressions
-    candidates = np.flatnonzero(enough & beats)
+    candidates = np.flatnonzero(enough & (always_valid | budgeted))
     winner = np.full(impressions.shape[0], -1)
     if candidates.size:
         rng = np.random.default_rng(seed)
@@ -442,12 +542,24 @@ def decide_winner(
     practical_lift: float = DEFAULT_PRACTICAL_LIFT,
     split_floor: float = DEFAULT_SPLIT_FLOOR,
     check_sample_ratio: bool = True,
+    budget: int = DEFAULT_IMPRESSION_BUDGET,
+    error_spent_before: float | None = 0.0,
 ) -> Decision:
-    """Decide one experiment: a winner only when the evidence is enough, else why not."""
+    """Decide one experiment: a winner only when the evidence is enough, else why not.
+
+    `error_spent_before` is what the experiment's earlier looks spent of the budgeted error (0 at a
+    first look); None makes no budgeted look, so only the always-valid test can name a winner (for
+    views between the recorded looks, which must not spend error the record does not know of)."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     counts = list(counts)
-    base = {"metric": metric, "threshold": threshold, "min_impressions": min_impressions}
+    base = {
+        "metric": metric,
+        "threshold": threshold,
+        "min_impressions": min_impressions,
+        "error_spent_before": error_spent_before,
+        "error_spent": error_spent_before,
+    }
     label = METRIC_LABELS[metric]
     if len(counts) < 2:
         return Decision(
@@ -477,11 +589,23 @@ def decide_winner(
     srm_flagged = srm_p is not None and srm_p < srm_alpha
     base.update(variants=figures, srm_p_value=srm_p, srm_flagged=srm_flagged, practical_lift=practical_lift)
 
-    # the always-valid test: honest however often the job looks (the error rate is 1 - threshold)
+    # the always-valid test: honest however often anyone looks, with the error rate's unbudgeted
+    # share; the intervals shown and "no meaningful difference" use the whole error rate (1 - threshold)
     alpha = 1.0 - threshold
+    budgeted_alpha = BUDGETED_SHARE * alpha
     means, variances = metric_moments(counts, metric, draws)
-    mean_leader, beats, within = sequential_verdicts(means, variances, alpha, practical_lift)
+    mean_leader, always_valid, _ = sequential_verdicts(
+        means, variances, alpha - budgeted_alpha, practical_lift
+    )
+    _, _, within = sequential_verdicts(means, variances, alpha, practical_lift)
     bound_low, bound_high = leader_bounds(means, variances, np.asarray(order[0]), alpha)
+    # the budgeted look: this look spends what the spending function allows beyond the earlier looks
+    information = min(c.impressions for c in counts) / budget if budget > 0 else 0.0
+    spent_now = float(error_spent(information, budgeted_alpha))
+    increment = 0.0 if error_spent_before is None else max(spent_now - error_spent_before, 0.0)
+    budgeted, z_min = budgeted_beats(means, variances, mean_leader, increment)
+    boundary = float(budgeted_boundary(increment, variances))
+    base["information"] = information
     runner = order[1]
     level = means[runner]
     if level > 0 and np.isfinite(bound_low[runner]):
@@ -524,17 +648,30 @@ def decide_winner(
             f"the lift of {base['leader']} over {base['compared']} is between {_lift(base['lift_low'])} and "
             f"{_lift(base['lift_high'])} (always-valid {1 - alpha:.0%} interval)"
         )
-    if p_leader >= threshold and bool(beats) and int(mean_leader) == int(order[0]):
+    if error_spent_before is not None:
+        base["error_spent"] = error_spent_before + increment  # this look tested: it spends its share
+    beats = bool(always_valid) or bool(budgeted)
+    if p_leader >= threshold and beats and int(mean_leader) == int(order[0]):
         for f in figures:
             f.recommended_share = None
+        if bool(always_valid):
+            evidence = interval
+        else:
+            evidence = (
+                f"at this look ({min(information, 1.0):.0%} of the {budget:,}-impression budget per variant) "
+                f"it leads every other variant by {float(z_min):.1f} standard errors, past this look's "
+                f"boundary of {boundary:.2f} (the looks so far have spent {base['error_spent']:.2%} of the "
+                f"{budgeted_alpha:.0%} error rate the budget allows)"
+            )
         return Decision(
             winner=leader.label,
             status="winner",
             reason=(
                 f"{leader.label} wins on {label}: probability to be best {_probability(p_leader)} "
-                f"(threshold {threshold:.0%}); {interval}; expected loss of shipping it "
+                f"(threshold {threshold:.0%}); {evidence}; expected loss of shipping it "
                 f"{_loss(float(loss[order[0]]), metric)}."
             ),
+            decided_by_budgeted_look=not bool(always_valid),
             **base,
         )
     if bool(within):
@@ -554,9 +691,14 @@ def decide_winner(
     diff = float(means[order[0]] - means[runner])
     z_now = diff / math.sqrt(var_diff) if var_diff > 0 else 0.0
     half = float(
-        always_valid_half_width(var_diff, MIXTURE_RELATIVE_SD * means.mean(), alpha / (len(counts) - 1))
+        always_valid_half_width(
+            var_diff, MIXTURE_RELATIVE_SD * means.mean(), (alpha - budgeted_alpha) / (len(counts) - 1)
+        )
     )
-    z_target = max(stats.norm.ppf(threshold), half / math.sqrt(var_diff) if var_diff > 0 else 0.0)
+    z_target = half / math.sqrt(var_diff) if var_diff > 0 else 0.0
+    if error_spent_before is not None and information < 1.0:  # the budget's last look may pass sooner
+        z_target = min(z_target, float(budgeted_boundary(budgeted_alpha - base["error_spent"], variances)))
+    z_target = max(stats.norm.ppf(threshold), z_target)
     need = _more_impressions_needed(z_now, z_target, float(np.mean(impressions)))
     so_far = f"; {interval}" if interval else ""
     if need is None:

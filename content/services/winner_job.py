@@ -72,15 +72,38 @@ def decide_with_policy(counts, policy, *, seed: int, **options) -> rule.Decision
         practical_lift=policy.practical_lift,
         split_floor=policy.split_floor,
         check_sample_ratio=not policy.steers_traffic,
+        budget=policy.impression_budget,
         seed=seed,
         **options,
     )
 
 
+def _fewest_impressions(counts) -> int:
+    return min((c.impressions for c in counts), default=0)
+
+
+def spent_before_look(experiment, counts, *, view: bool = False) -> float | None:
+    """What the experiment's recorded looks spent of the budgeted error before a look at `counts`.
+
+    The same data as the last nightly look is that look again (its answer must not change). For
+    the nightly job more data is a new look after it; a view (`view=True`) is no recorded look, so
+    on newer data it gets None: only the always-valid test, honest however often anyone looks, can
+    name a winner until the next nightly look spends its share of the budgeted error."""
+    latest = experiment.decisions.order_by("-decided_for").first()
+    if latest is None or latest.error_spent is None:
+        return None if view else 0.0
+    if latest.look_impressions == _fewest_impressions(counts):
+        return latest.error_spent_before or 0.0
+    return None if view else latest.error_spent
+
+
 def current_decision(experiment, policy=None) -> rule.Decision:
-    """The decision the nightly job would make now, on every metric row stored so far."""
+    """The decision on every metric row stored so far, for the pages and the API (a view, see
+    `spent_before_look`)."""
     policy = policy or get_policy(experiment.workspace)
-    return decide_with_policy(variant_counts(experiment), policy, seed=_seed(experiment))
+    counts = variant_counts(experiment)
+    before = spent_before_look(experiment, counts, view=True)
+    return decide_with_policy(counts, policy, seed=_seed(experiment), error_spent_before=before)
 
 
 RUNNING = ("no_winner", "insufficient_data")
@@ -135,6 +158,11 @@ def experiment_report(experiment) -> dict:
             "high": decision.lift_high,
         },
         "needs_more_impressions": decision.needs_more_impressions,
+        "impression_budget": policy.impression_budget,
+        # False when data came in after the last nightly look: only the always-valid test speaks
+        # until the next one
+        "budgeted_look": decision.error_spent_before is not None,
+        "error_spent": decision.error_spent,
         "recommended_split": {v["label"]: v["recommended_share"] for v in variants} if running else None,
         "split_floor": policy.split_floor,
         "steers_traffic": policy.steers_traffic,
@@ -151,7 +179,8 @@ def experiment_report(experiment) -> dict:
 
 def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
     counts = variant_counts(experiment)
-    decision = decide_with_policy(counts, policy, seed=_seed(experiment))
+    before = spent_before_look(experiment, counts)
+    decision = decide_with_policy(counts, policy, seed=_seed(experiment), error_spent_before=before)
     winner_post = None
     with transaction.atomic():
         if decision.winner is not None:
@@ -188,6 +217,9 @@ def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
                 "srm_p_value": decision.srm_p_value,
                 "srm_flagged": decision.srm_flagged,
                 "needs_more_impressions": decision.needs_more_impressions,
+                "look_impressions": _fewest_impressions(counts),
+                "error_spent_before": decision.error_spent_before,
+                "error_spent": decision.error_spent,
             },
         )
     return record

@@ -84,6 +84,7 @@ def policy(request):
             weights=saved.weights,
             practical_lift=saved.practical_lift,
             split_floor=saved.split_floor,
+            impression_budget=saved.impression_budget,
             steers_traffic=saved.steers_traffic,
         )
         messages.success(request, "Winner policy saved; the next run decides with it.")
