@@ -31,7 +31,14 @@ def run(ctx) -> list[Row]:
             100 * f["found_within_budget"], "%", target=at_least(90, "at least 90%"),
             note=f"{_share(f['found_within_budget'], f['runs'])}; worse one named {100 * f['wrong_winner']:.1f}%; "
             f"median {f['median_impressions_to_winner']:,.0f} impressions/variant; three variants "
-            f"{100 * f['found_within_budget_three']:.1f}%"),
+            f"{100 * f['found_within_budget_three']:.1f}%; within {f['earlier_budget']:,}: "
+            f"{100 * f['found_within_earlier_budget']:.1f}% (three {100 * f['found_within_earlier_budget_three']:.1f}%)"),
+        Row(SCENARIO, f"one look at {f['budget']:,} impressions/variant: 5% vs 6% CTR picked",
+            f"{f['runs']} experiments (the tests' fixed-sample simulation)", 100 * f["single_look_found"], "%",
+            target=at_least(98.75, "no worse than before daily looks (98.75%)"),
+            note=f"{_share(f['single_look_found'], f['runs'])}; equal variants given a winner "
+            f"{100 * f['single_look_false_winner']:.2f}% (before 5.75%); three variants picked "
+            f"{100 * f['single_look_found_three']:.2f}% (before 98.75%), false {100 * f['single_look_false_winner_three']:.2f}% (before 1.0%)"),
         Row(SCENARIO, "equal variants settled as 'no meaningful difference' (+/-5%)",
             f"{f['runs']} experiments, {f['days']} daily looks, {f['neutral_daily_impressions']:,} impressions/variant/day",
             100 * f["neutral_when_equal"], "%",
