@@ -2,51 +2,99 @@
 
 from datetime import timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from workspaces.models import ApiToken, Membership, Role, hash_token
+from core.rows import instance_from_row
+from workspaces.models import ApiToken, Membership, Role, Workspace, hash_token
 
 # Writing last_used_at on every call would turn every read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-# The creator's columns this check does not read (they load if something asks for them later).
-CREATOR_UNUSED = [
-    f"created_by__{name}"
-    for name in ("password", "last_login", "first_name", "last_name", "email", "date_joined")
-]
+# What the request uses of its token and its workspace (the rest loads if something asks for it).
+TOKEN_FIELDS = ("id", "workspace_id", "can_write", "created_by_id")
+WORKSPACE_FIELDS = ("name", "slug", "timezone")
+
+
+def _lookup_sql(connection) -> str:
+    """The active token with the given hash, its workspace's columns, its creator's state, the
+    creator's current role in the workspace and whether last_used_at is older than the given
+    time, in one query.
+
+    Raw SQL: the ORM took about 3 ms to build this query (select_related, a subquery), more than an
+    outcome's whole write (docs/bench.md, scenario 5); tests/workspaces/test_token_lookup.py pins it
+    against the ORM's answer for every token state."""
+    quote = connection.ops.quote_name
+    token, workspace, member, user = ApiToken._meta, Workspace._meta, Membership._meta, get_user_model()._meta
+
+    def col(meta, name):
+        return quote(meta.get_field(name).column)
+
+    return (
+        "SELECT "
+        + ", ".join(f"t.{col(token, name)}" for name in TOKEN_FIELDS)
+        + ", "
+        + ", ".join(f"w.{col(workspace, name)}" for name in WORKSPACE_FIELDS)
+        + f", u.{col(user, 'is_active')}, u.{col(user, 'is_superuser')}, "
+        f"(SELECT m.{col(member, 'role')} FROM {quote(member.db_table)} m "
+        f"WHERE m.{col(member, 'workspace')} = t.{col(token, 'workspace')} "
+        f"AND m.{col(member, 'user')} = t.{col(token, 'created_by')} LIMIT 1), "
+        f"CASE WHEN t.{col(token, 'last_used_at')} IS NULL OR t.{col(token, 'last_used_at')} < %s "
+        "THEN 1 ELSE 0 END "
+        f"FROM {quote(token.db_table)} t "
+        f"JOIN {quote(workspace.db_table)} w ON w.{col(workspace, 'id')} = t.{col(token, 'workspace')} "
+        f"LEFT JOIN {quote(user.db_table)} u ON u.{col(user, 'id')} = t.{col(token, 'created_by')} "
+        # ApiToken.objects.active()
+        f"WHERE t.{col(token, 'token_hash')} = %s AND t.{col(token, 'revoked_at')} IS NULL"
+    )
+
+
+def find_active_token(raw_token: str, used_before=None) -> ApiToken | None:
+    """The active token for a raw value, with its workspace loaded and `creator_role`,
+    `creator_active`, `creator_superuser` set from its creator (None when it has none), and
+    `needs_last_used` when its last use is older than `used_before` (or never)."""
+    connection = connections[router.db_for_read(ApiToken)]
+    used_before = used_before or timezone.now()
+    params = [
+        ApiToken._meta.get_field("last_used_at").get_db_prep_value(used_before, connection),
+        hash_token(raw_token),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(connection), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n = len(TOKEN_FIELDS)
+    api_token = instance_from_row(ApiToken, connection.alias, TOKEN_FIELDS, row[:n])
+    workspace_values = [api_token.workspace_id, *row[n : n + len(WORKSPACE_FIELDS)]]
+    api_token.workspace = instance_from_row(
+        Workspace, connection.alias, ("id", *WORKSPACE_FIELDS), workspace_values
+    )
+    active, superuser, role, stale = row[n + len(WORKSPACE_FIELDS) :]
+    api_token.creator_active, api_token.creator_superuser = bool(active), bool(superuser)
+    api_token.creator_role, api_token.needs_last_used = role, bool(stale)
+    return api_token
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         if not token or len(token) > 200:
             return None
-        creator_role = Membership.objects.filter(
-            workspace=OuterRef("workspace"), user=OuterRef("created_by")
-        ).values("role")[:1]
-        # One row at most (the hash is unique): no ORDER BY; of the creator only what is checked.
-        found = list(
-            ApiToken.objects.active()
-            .select_related("workspace", "created_by")
-            .defer(*CREATOR_UNUSED)
-            .annotate(creator_role=Subquery(creator_role))
-            .filter(token_hash=hash_token(token))
-            .order_by()[:1]
-        )
-        if not found:
+        now = timezone.now()
+        api_token = find_active_token(token, used_before=now - LAST_USED_RESOLUTION)
+        if api_token is None:
             return None
-        api_token = found[0]
         # Checked at every call, not when the token was made: a creator who was removed (or
         # deactivated) leaves a token that opens nothing, one demoted to viewer a read-only one.
-        creator = api_token.created_by
-        if creator is not None and not creator.is_superuser:
-            if not creator.is_active or api_token.creator_role is None:
+        if api_token.created_by_id is not None:
+            if not api_token.creator_active:
                 return None
-            api_token.creator_can_write = api_token.creator_role in (Role.OWNER, Role.MEMBER)
-        elif creator is not None and not creator.is_active:
-            return None
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
+            if not api_token.creator_superuser:
+                if api_token.creator_role is None:
+                    return None
+                api_token.creator_can_write = api_token.creator_role in (Role.OWNER, Role.MEMBER)
+        if api_token.needs_last_used:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.workspace = api_token.workspace
         return api_token
