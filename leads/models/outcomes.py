@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from leads.models.leads import Lead
-from workspaces.models import ApiToken, WorkspaceScopedModel
+from workspaces.models import ApiToken, Workspace, WorkspaceScopedModel
 
 
 class OutcomeSource(models.TextChoices):
@@ -72,3 +72,15 @@ class WebhookEvent(WorkspaceScopedModel):
 
     def __str__(self):
         return f"{self.source} event {self.event_id}"
+
+
+class OutcomeTotal(models.Model):
+    """How many outcomes a workspace has, kept by PostgreSQL triggers on every insert and delete of
+    an outcome (migration 0011), so an outcome call answers its total without counting them all.
+    SQLite has no such triggers: there the total is counted (leads.services.outcomes.total_outcomes)."""
+
+    workspace = models.OneToOneField(Workspace, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    total = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.workspace_id}: {self.total} outcomes"

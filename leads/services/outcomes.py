@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from leads.models import Lead, Outcome, OutcomeSource, WebhookEvent
+from core.rows import instance_from_row
+from leads.models import Lead, Outcome, OutcomeSource, OutcomeTotal, WebhookEvent
 from leads.services.scoring.retraining_queue import count_new_outcome, insert_and_count
 
 TRUE_WORDS = {"true", "1", "yes", "won", "converted", "win"}
@@ -30,24 +30,63 @@ def parse_outcome(value) -> bool:
     raise ValidationError({"outcome": [f"'{value}' is not an outcome: use true/false (or won/lost)."]})
 
 
-def find_lead(workspace, lead_id: str) -> Lead | None:
-    """A lead by the CRM's id, or by this app's own id (the CRM's id wins if both match)."""
-    lead_id = str(lead_id)
-    match = Q(external_id=lead_id)
-    try:
-        match |= Q(pk=uuid.UUID(lead_id))
-    except ValueError:
-        pass
-    # With its outcome, if any: record_outcome then needs no read of its own for a new outcome.
-    # Only the columns recording an outcome uses (the others load if asked): building the SQL for
-    # a lead's forty columns cost more than the rest of an outcome call.
-    leads = list(
-        Lead.objects.for_workspace(workspace)
-        .filter(match)
-        .select_related("outcome")
-        .only("id", "workspace_id", "external_id", "outcome__won", "outcome__reason")
-        .order_by()[:2]
+# What recording an outcome uses of a lead and of its outcome (the rest loads if asked for).
+LEAD_FIELDS = ("id", "workspace_id", "external_id")
+OUTCOME_FIELDS = ("id", "won", "reason")
+
+
+def _find_lead_sql(connection) -> str:
+    quote = connection.ops.quote_name
+    lead, outcome = Lead._meta, Outcome._meta
+
+    def col(meta, name):
+        return quote(meta.get_field(name).column)
+
+    return (
+        "SELECT "
+        + ", ".join(f"l.{col(lead, name)}" for name in LEAD_FIELDS)
+        + ", "
+        + ", ".join(f"o.{col(outcome, name)}" for name in OUTCOME_FIELDS)
+        + f" FROM {quote(lead.db_table)} l LEFT JOIN {quote(outcome.db_table)} o "
+        f"ON o.{col(outcome, 'lead')} = l.{col(lead, 'id')} "
+        f"WHERE l.{col(lead, 'workspace')} = %s "
+        f"AND (l.{col(lead, 'external_id')} = %s OR l.{col(lead, 'id')} = %s) LIMIT 2"
     )
+
+
+def find_lead(workspace, lead_id: str) -> Lead | None:
+    """A lead by the CRM's id, or by this app's own id (the CRM's id wins if both match), with its
+    outcome as `loaded_outcome` (record_outcome then needs no read of its own for a new outcome).
+
+    One raw query of the columns recording an outcome uses: building the ORM's SQL for it cost more
+    than the rest of an outcome call (docs/bench.md, scenario 5); tests/leads/test_find_lead.py
+    pins it against the ORM's answer."""
+    lead_id = str(lead_id)
+    if "\x00" in lead_id:  # no stored id holds a NUL (PostgreSQL refuses one in a query)
+        return None
+    try:
+        own_id = uuid.UUID(lead_id)
+    except ValueError:
+        own_id = None  # no lead has a NULL id: a CRM id that is not a UUID matches external_id alone
+    connection = connections[router.db_for_read(Lead)]
+    pk = Lead._meta.pk
+    params = [
+        pk.get_db_prep_value(workspace.id, connection),
+        lead_id,
+        None if own_id is None else pk.get_db_prep_value(own_id, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_find_lead_sql(connection), params)
+        rows = cursor.fetchall()
+    leads = []
+    n = len(LEAD_FIELDS)
+    for row in rows:
+        lead = instance_from_row(Lead, connection.alias, LEAD_FIELDS, row[:n])
+        has_outcome = row[n] is not None
+        lead.loaded_outcome = (
+            instance_from_row(Outcome, connection.alias, OUTCOME_FIELDS, row[n:]) if has_outcome else None
+        )
+        leads.append(lead)
     return next((lead for lead in leads if lead.external_id == lead_id), leads[0] if leads else None)
 
 
@@ -103,12 +142,7 @@ NOT_LOADED = object()
 
 def _loaded_outcome(lead):
     """The lead's outcome (or None) when the caller read it with the lead (find_lead does)."""
-    if not Lead.outcome.is_cached(lead):
-        return NOT_LOADED
-    try:
-        return lead.outcome
-    except Outcome.DoesNotExist:
-        return None
+    return getattr(lead, "loaded_outcome", NOT_LOADED)
 
 
 def _can_insert_and_count() -> bool:
@@ -174,11 +208,15 @@ def _record(workspace, lead, won, source, reason, key, user, token, known):
         outcome.token = token
         outcome.recorded_at = now
         outcome.save()
-    else:
-        outcome = _new_outcome(workspace, lead, won, source, reason, key, user, token)
-        outcome.save(force_insert=True)
-    # Last in the transaction: the workspace's counter row stays locked until the commit.
+        # Last in the transaction: the workspace's counter row stays locked until the commit.
+        count_new_outcome(workspace)
+        return outcome, True
+    outcome = _new_outcome(workspace, lead, won, source, reason, key, user, token)
+    # The counter row before the insert, whose trigger updates the outcome total (PostgreSQL):
+    # every writer takes the two in this order, insert_and_count's one statement too, so two
+    # writers never wait on each other.
     count_new_outcome(workspace)
+    outcome.save(force_insert=True)
     return outcome, True
 
 
@@ -231,5 +269,28 @@ def delete_old_webhook_events(days: int) -> int:
 
 
 def total_outcomes(workspace) -> int:
-    """How many leads of the workspace have an outcome (the seed's `total_feedback`)."""
-    return Outcome.objects.for_workspace(workspace).count()
+    """How many leads of the workspace have an outcome (the seed's `total_feedback`).
+
+    On PostgreSQL the triggers of migration 0011 keep it in OutcomeTotal (read after this request's
+    write committed, so the last answer is the final count); counting every outcome on each call
+    cost more than the rest of the call at 10,000 outcomes. SQLite counts (one writer at a time,
+    and the small data it serves). Raw SQL: the ORM took a millisecond to build either query.
+    tests/leads/test_outcome_total.py pins the total against a recount."""
+    connection = connections[router.db_for_read(Outcome)]
+    quote = connection.ops.quote_name
+    workspace_id = Outcome._meta.get_field("workspace").get_db_prep_value(workspace.id, connection)
+    if connection.vendor == "postgresql":
+        meta = OutcomeTotal._meta
+        sql = f"SELECT {quote(meta.get_field('total').column)} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [workspace_id])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])  # no row: no outcome yet (or no trigger): count
+    meta = Outcome._meta
+    sql = (
+        f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('workspace').column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [workspace_id])
+        return int(cursor.fetchone()[0])
