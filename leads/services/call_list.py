@@ -20,7 +20,7 @@ from leads.models import CallListEntry, Lead, LeadScore
 from leads.scoring.call_list import draw_call_list, exploration_places, weekly_exploration_calls
 from leads.services.scoring.champion import serving
 from leads.services.scoring.records import cached_outcome, lead_records
-from leads.services.scoring.scores import _score_rows, predict_records, score_leads
+from leads.services.scoring.scores import predict_records, score_leads, score_rows
 from leads.services.scoring.settings import scoring_settings
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def rescore_open_leads(workspace, now=None, lead_ids=None, with_factors=True) ->
             p, factors = predict_records(current, [records[i] for i in moved], with_factors=True)
         else:
             p, factors = [probabilities[i] for i in moved], [{} for _ in moved]
-        rows = _score_rows(workspace, current, moved_leads, p, factors)
+        rows = score_rows(workspace, current, moved_leads, p, factors)
         for row in rows:
             row.created_at = now
         LeadScore.objects.bulk_create(rows)

@@ -36,7 +36,7 @@ def predict_records(current: Serving, records: list[dict], with_factors: bool = 
     return probabilities, factors
 
 
-def _score_rows(workspace, current: Serving, leads, probabilities, factors) -> list[LeadScore]:
+def score_rows(workspace, current: Serving, leads, probabilities, factors) -> list[LeadScore]:
     row = current.settings
     now = timezone.now()
     scores = []
@@ -64,7 +64,7 @@ def score_leads(workspace, leads: list[Lead], with_factors: bool = True) -> list
         return []
     current = serving(workspace)
     probabilities, factors = predict_records(current, lead_records(leads), with_factors)
-    scores = _score_rows(workspace, current, leads, probabilities, factors)
+    scores = score_rows(workspace, current, leads, probabilities, factors)
     LeadScore.objects.bulk_create(scores)
     return scores
 
@@ -193,7 +193,7 @@ def score_request(workspace, items: list[dict], *, token=None, user=None) -> lis
             probabilities = np.array(probabilities, dtype=float)
             for j, i in enumerate(moved):
                 probabilities[i], factors[i] = p[j], f[j]
-        scores = _score_rows(workspace, current, leads, probabilities, factors)
+        scores = score_rows(workspace, current, leads, probabilities, factors)
         LeadScore.objects.bulk_create(scores)
     total = feedback_count(workspace, fresh=any(recorded))
     answers = []
