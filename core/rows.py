@@ -16,3 +16,19 @@ def instance_from_row(model, alias: str, field_names: Sequence[str], values: Seq
         None if value is None else field.to_python(value) for field, value in zip(fields, values, strict=True)
     ]
     return model.from_db(alias, [field.attname for field in fields], converted)
+
+
+def table(connection, model) -> str:
+    """The model's quoted table name."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(connection, model, name: str, alias: str = "") -> str:
+    """A field's quoted column (`name` a field name or attname), after a table alias if given."""
+    quoted = connection.ops.quote_name(model._meta.get_field(name).column)
+    return f"{alias}.{quoted}" if alias else quoted
+
+
+def columns(connection, model, names: Sequence[str], alias: str = "") -> str:
+    """Fields' quoted columns, comma-separated, in the order given."""
+    return ", ".join(column(connection, model, name, alias) for name in names)

@@ -7,7 +7,7 @@ from django.db import connections, router
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from core.rows import instance_from_row
+from core.rows import column, columns, instance_from_row, table
 from workspaces.models import ApiToken, Membership, Role, Workspace, hash_token
 
 # Writing last_used_at on every call would turn every read into a write.
@@ -25,28 +25,23 @@ def _lookup_sql(connection) -> str:
     Raw SQL: the ORM took about 3 ms to build this query (select_related, a subquery), more than an
     outcome's whole write (docs/bench.md, scenario 5); tests/workspaces/test_token_lookup.py pins it
     against the ORM's answer for every token state."""
-    quote = connection.ops.quote_name
-    token, workspace, member, user = ApiToken._meta, Workspace._meta, Membership._meta, get_user_model()._meta
 
-    def col(meta, name):
-        return quote(meta.get_field(name).column)
+    def col(model, name, alias):
+        return column(connection, model, name, alias)
 
+    user = get_user_model()
     return (
-        "SELECT "
-        + ", ".join(f"t.{col(token, name)}" for name in TOKEN_FIELDS)
-        + ", "
-        + ", ".join(f"w.{col(workspace, name)}" for name in WORKSPACE_FIELDS)
-        + f", u.{col(user, 'is_active')}, u.{col(user, 'is_superuser')}, "
-        f"(SELECT m.{col(member, 'role')} FROM {quote(member.db_table)} m "
-        f"WHERE m.{col(member, 'workspace')} = t.{col(token, 'workspace')} "
-        f"AND m.{col(member, 'user')} = t.{col(token, 'created_by')} LIMIT 1), "
-        f"CASE WHEN t.{col(token, 'last_used_at')} IS NULL OR t.{col(token, 'last_used_at')} < %s "
-        "THEN 1 ELSE 0 END "
-        f"FROM {quote(token.db_table)} t "
-        f"JOIN {quote(workspace.db_table)} w ON w.{col(workspace, 'id')} = t.{col(token, 'workspace')} "
-        f"LEFT JOIN {quote(user.db_table)} u ON u.{col(user, 'id')} = t.{col(token, 'created_by')} "
+        f"SELECT {columns(connection, ApiToken, TOKEN_FIELDS, 't')}, {columns(connection, Workspace, WORKSPACE_FIELDS, 'w')}, "
+        f"{columns(connection, user, ('is_active', 'is_superuser'), 'u')}, "
+        f"(SELECT {col(Membership, 'role', 'm')} FROM {table(connection, Membership)} m "
+        f"WHERE {col(Membership, 'workspace', 'm')} = {col(ApiToken, 'workspace', 't')} "
+        f"AND {col(Membership, 'user', 'm')} = {col(ApiToken, 'created_by', 't')} LIMIT 1), "
+        f"CASE WHEN {col(ApiToken, 'last_used_at', 't')} IS NULL OR {col(ApiToken, 'last_used_at', 't')} < %s "
+        f"THEN 1 ELSE 0 END FROM {table(connection, ApiToken)} t "
+        f"JOIN {table(connection, Workspace)} w ON {col(Workspace, 'id', 'w')} = {col(ApiToken, 'workspace', 't')} "
+        f"LEFT JOIN {table(connection, user)} u ON {col(user, 'id', 'u')} = {col(ApiToken, 'created_by', 't')} "
         # ApiToken.objects.active()
-        f"WHERE t.{col(token, 'token_hash')} = %s AND t.{col(token, 'revoked_at')} IS NULL"
+        f"WHERE {col(ApiToken, 'token_hash', 't')} = %s AND {col(ApiToken, 'revoked_at', 't')} IS NULL"
     )
 
 

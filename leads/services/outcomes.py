@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
-from core.rows import instance_from_row
+from core.rows import column, columns, instance_from_row, table
 from leads.models import Lead, Outcome, OutcomeSource, OutcomeTotal, WebhookEvent
 from leads.services.scoring.retraining_queue import count_new_outcome, insert_and_count
 
@@ -36,21 +36,14 @@ OUTCOME_FIELDS = ("id", "won", "reason")
 
 
 def _find_lead_sql(connection) -> str:
-    quote = connection.ops.quote_name
-    lead, outcome = Lead._meta, Outcome._meta
-
-    def col(meta, name):
-        return quote(meta.get_field(name).column)
+    def col(model, name, alias):
+        return column(connection, model, name, alias)
 
     return (
-        "SELECT "
-        + ", ".join(f"l.{col(lead, name)}" for name in LEAD_FIELDS)
-        + ", "
-        + ", ".join(f"o.{col(outcome, name)}" for name in OUTCOME_FIELDS)
-        + f" FROM {quote(lead.db_table)} l LEFT JOIN {quote(outcome.db_table)} o "
-        f"ON o.{col(outcome, 'lead')} = l.{col(lead, 'id')} "
-        f"WHERE l.{col(lead, 'workspace')} = %s "
-        f"AND (l.{col(lead, 'external_id')} = %s OR l.{col(lead, 'id')} = %s) LIMIT 2"
+        f"SELECT {columns(connection, Lead, LEAD_FIELDS, 'l')}, {columns(connection, Outcome, OUTCOME_FIELDS, 'o')} "
+        f"FROM {table(connection, Lead)} l LEFT JOIN {table(connection, Outcome)} o "
+        f"ON {col(Outcome, 'lead', 'o')} = {col(Lead, 'id', 'l')} WHERE {col(Lead, 'workspace', 'l')} = %s "
+        f"AND ({col(Lead, 'external_id', 'l')} = %s OR {col(Lead, 'id', 'l')} = %s) LIMIT 2"
     )
 
 
@@ -277,20 +270,18 @@ def total_outcomes(workspace) -> int:
     and the small data it serves). Raw SQL: the ORM took a millisecond to build either query.
     tests/leads/test_outcome_total.py pins the total against a recount."""
     connection = connections[router.db_for_read(Outcome)]
-    quote = connection.ops.quote_name
     workspace_id = Outcome._meta.get_field("workspace").get_db_prep_value(workspace.id, connection)
     if connection.vendor == "postgresql":
-        meta = OutcomeTotal._meta
-        sql = f"SELECT {quote(meta.get_field('total').column)} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
+        sql = (
+            f"SELECT {column(connection, OutcomeTotal, 'total')} FROM {table(connection, OutcomeTotal)} "
+            f"WHERE {column(connection, OutcomeTotal, 'workspace')} = %s"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, [workspace_id])
             row = cursor.fetchone()
         if row is not None:
             return int(row[0])  # no row: no outcome yet (or no trigger): count
-    meta = Outcome._meta
-    sql = (
-        f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('workspace').column)} = %s"
-    )
+    sql = f"SELECT COUNT(*) FROM {table(connection, Outcome)} WHERE {column(connection, Outcome, 'workspace')} = %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [workspace_id])
         return int(cursor.fetchone()[0])
