@@ -163,6 +163,7 @@ def experiment_report(experiment) -> dict:
         # until the next one
         "budgeted_look": decision.error_spent_before is not None,
         "error_spent": decision.error_spent,
+        "budgeted_error": rule.BUDGETED_SHARE * (1 - decision.threshold),
         "recommended_split": {v["label"]: v["recommended_share"] for v in variants} if running else None,
         "split_floor": policy.split_floor,
         "steers_traffic": policy.steers_traffic,
@@ -220,6 +221,7 @@ def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
                 "look_impressions": _fewest_impressions(counts),
                 "error_spent_before": decision.error_spent_before,
                 "error_spent": decision.error_spent,
+        "budgeted_error": rule.BUDGETED_SHARE * (1 - decision.threshold),
             },
         )
     return record
