@@ -51,6 +51,11 @@ def _postgres_admin(url: str):
     )
 
 
+# What a web request's statement timeout was before the bench changed its own (empty: the app's
+# default), for the servers it starts.
+WEB_STATEMENT_TIMEOUT = "BENCH_WEB_DB_STATEMENT_TIMEOUT_MS"
+
+
 def prepare(database_url: str | None = None, redis_url: str | None = None) -> Environment:
     """Create the benchmark's database and folder and export the settings for Django."""
     database_url = os.environ.get("DATABASE_URL", "") if database_url is None else database_url
@@ -71,6 +76,11 @@ def prepare(database_url: str | None = None, redis_url: str | None = None) -> En
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_MANIFEST": "0",
+        # The bench's own process loads millions of rows in single statements, as a management
+        # command would: the long statement timeout. The gunicorn it measures keeps the web
+        # request's (bench.http.Server puts it back).
+        "DB_STATEMENT_TIMEOUT_MS": os.environ.get("DB_LONG_STATEMENT_TIMEOUT_MS", str(30 * 60 * 1000)),
+        WEB_STATEMENT_TIMEOUT: os.environ.get("DB_STATEMENT_TIMEOUT_MS", ""),
     }
     if database_url:
         name = f"bench_{os.getpid()}"

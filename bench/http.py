@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.environment import WEB_STATEMENT_TIMEOUT
 from bench.runner import Stats, percentile
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +26,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _web_environment() -> dict:
+    """The bench's environment with a web request's statement timeout, as the app runs behind gunicorn."""
+    env = os.environ.copy()
+    web = env.pop(WEB_STATEMENT_TIMEOUT, "")
+    if web:
+        env["DB_STATEMENT_TIMEOUT_MS"] = web
+    else:
+        env.pop("DB_STATEMENT_TIMEOUT_MS", None)
+    return env
 
 
 class Server:
@@ -51,7 +63,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", self.host, *GUNICORN_ARGS],
             cwd=PROJECT_DIR,
-            env=os.environ.copy(),
+            env=_web_environment(),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
