@@ -221,7 +221,6 @@ def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
                 "look_impressions": _fewest_impressions(counts),
                 "error_spent_before": decision.error_spent_before,
                 "error_spent": decision.error_spent,
-        "budgeted_error": rule.BUDGETED_SHARE * (1 - decision.threshold),
             },
         )
     return record
