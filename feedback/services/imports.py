@@ -80,28 +80,33 @@ def _csv_table(text: str, columns: dict | None = None):
     return header, records, _matched(header, columns)
 
 
-def preview_import(upload, name: str = "", rows: int = 5) -> dict:
-    """What the preview shows: the header, the first rows, the columns pre-selected by their
-    names, the ignored ones; ValidationError on "file" for an unreadable file."""
-    text = read_upload(upload)
-    if _is_jsonl(name):
-        lines = [line for line in text.splitlines() if line.strip()]
-        return {"header": ["line"], "sample": [[line[:500]] for line in lines[:rows]], "jsonl": True}
+def table_preview(text: str, fields, required, rows: int = 5) -> dict:
+    """A CSV's preview: the header, the first rows, the columns pre-selected by their names for
+    `fields`, the ignored ones; ValidationError on "file" for a file that cannot be read further
+    down or that lacks a `required` column (refused now, beside the file field)."""
     header, records = read_table(text)
     try:
         csvio.check_readable(text)  # a malformed line further down is refused now, not after the preview
     except csvio.CsvProblem as exc:
         raise ValidationError({"file": [str(exc)]}) from None
-    match = _matched(header)  # nothing to choose from: refused now, beside the file field
+    match = matched_columns(header, fields, required)
     return {
         "header": header,
         "sample": import_flow.preview_rows(records, rows),
         "match": match,
-        "roles": {c: match.roles(FEEDBACK_FIELDS).get(c, "") for c in header},
+        "roles": {c: match.roles(fields).get(c, "") for c in header},
         "ignored": match.ignored,
         "missing": match.missing,
-        "jsonl": False,
     }
+
+
+def preview_import(upload, name: str = "", rows: int = 5) -> dict:
+    """What the preview shows (`table_preview`), or a JSON-lines file's first lines."""
+    text = read_upload(upload)
+    if _is_jsonl(name):
+        lines = [line for line in text.splitlines() if line.strip()]
+        return {"header": ["line"], "sample": [[line[:500]] for line in lines[:rows]], "jsonl": True}
+    return {**table_preview(text, FEEDBACK_FIELDS, CSV_REQUIRED, rows), "jsonl": False}
 
 
 def _json_lines(text: str):

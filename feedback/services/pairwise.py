@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core import csvio, import_flow
+from core import csvio
 from core.columns import KnownField
 from core.stats import Rate
 from feedback import pairwise, queries
 from feedback.forms import PairwiseForm
 from feedback.models import PairwiseJudgment
 from feedback.services.batches import clean_batch
-from feedback.services.imports import matched_columns, read_table, read_upload
+from feedback.services.imports import matched_columns, read_table, read_upload, table_preview
 
 MAX_BATCH = 1000  # as the entries' batch
 MAX_IMPORT_ROWS = 100_000
@@ -80,23 +80,9 @@ def _matched(header, columns=None):
 
 
 def preview_judgments(upload, rows: int = 5) -> dict:
-    """The preview: header, first rows, columns pre-selected by their names; ValidationError on
-    "file" for an unreadable file or one without the required columns."""
-    text = read_upload(upload)
-    header, records = read_table(text)
-    try:
-        csvio.check_readable(text)
-    except csvio.CsvProblem as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
-    match = _matched(header)
-    return {
-        "header": header,
-        "sample": import_flow.preview_rows(records, rows),
-        "match": match,
-        "roles": {c: match.roles(PAIRWISE_FIELDS).get(c, "") for c in header},
-        "ignored": match.ignored,
-        "missing": match.missing,
-    }
+    """The preview (`imports.table_preview`): header, first rows, columns pre-selected by their
+    names; ValidationError on "file" for an unreadable file or one without the required columns."""
+    return table_preview(read_upload(upload), PAIRWISE_FIELDS, CSV_REQUIRED, rows)
 
 
 def import_judgments(workspace, upload, *, columns=None, user=None) -> dict:
