@@ -6,29 +6,25 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# Statement-level triggers reading the statement's transition tables: one upsert (or update) per
-# workspace per statement, in workspace order so two statements lock the totals in the same order.
-# Only the rows a statement really inserted or deleted are in them (ON CONFLICT DO NOTHING skips
-# are not); outcomes never move between workspaces, so updates need no trigger.
+# Row-level constraint triggers deferred to the commit: the total's row is locked last in every
+# transaction, after the outcome's unique key and the retraining counter row that outcome writers
+# take in that order (an outcome call's one statement too), so two writers never wait on each other.
+# Outcomes never move between workspaces, so updates need no trigger.
 INSTALL = """
-CREATE OR REPLACE FUNCTION leads_outcome_total_added() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION leads_outcome_total_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO leads_outcometotal (workspace_id, total)
-    SELECT workspace_id, count(*) FROM added GROUP BY workspace_id ORDER BY workspace_id
-    ON CONFLICT (workspace_id) DO UPDATE SET total = leads_outcometotal.total + EXCLUDED.total;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO leads_outcometotal (workspace_id, total) VALUES (NEW.workspace_id, 1)
+        ON CONFLICT (workspace_id) DO UPDATE SET total = leads_outcometotal.total + 1;
+    ELSE
+        UPDATE leads_outcometotal SET total = total - 1 WHERE workspace_id = OLD.workspace_id;
+    END IF;
     RETURN NULL;
 END $$;
-CREATE OR REPLACE FUNCTION leads_outcome_total_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE leads_outcometotal AS t SET total = t.total - r.n
-    FROM (SELECT workspace_id, count(*) AS n FROM removed GROUP BY workspace_id) AS r
-    WHERE t.workspace_id = r.workspace_id;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER leads_outcome_total_insert AFTER INSERT ON leads_outcome
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION leads_outcome_total_added();
-CREATE TRIGGER leads_outcome_total_delete AFTER DELETE ON leads_outcome
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION leads_outcome_total_removed();
+CREATE CONSTRAINT TRIGGER leads_outcome_total_insert AFTER INSERT ON leads_outcome
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION leads_outcome_total_row();
+CREATE CONSTRAINT TRIGGER leads_outcome_total_delete AFTER DELETE ON leads_outcome
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION leads_outcome_total_row();
 INSERT INTO leads_outcometotal (workspace_id, total)
 SELECT workspace_id, count(*) FROM leads_outcome GROUP BY workspace_id;
 """
@@ -36,8 +32,7 @@ SELECT workspace_id, count(*) FROM leads_outcome GROUP BY workspace_id;
 REMOVE = """
 DROP TRIGGER IF EXISTS leads_outcome_total_insert ON leads_outcome;
 DROP TRIGGER IF EXISTS leads_outcome_total_delete ON leads_outcome;
-DROP FUNCTION IF EXISTS leads_outcome_total_added();
-DROP FUNCTION IF EXISTS leads_outcome_total_removed();
+DROP FUNCTION IF EXISTS leads_outcome_total_row();
 """
 
 

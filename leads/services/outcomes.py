@@ -205,11 +205,11 @@ def _record(workspace, lead, won, source, reason, key, user, token, known):
         count_new_outcome(workspace)
         return outcome, True
     outcome = _new_outcome(workspace, lead, won, source, reason, key, user, token)
-    # The counter row before the insert, whose trigger updates the outcome total (PostgreSQL):
-    # every writer takes the two in this order, insert_and_count's one statement too, so two
-    # writers never wait on each other.
-    count_new_outcome(workspace)
     outcome.save(force_insert=True)
+    # Last in the transaction: the workspace's counter row stays locked until the commit. The
+    # outcome's key first, then the counter row: the order insert_and_count's one statement takes
+    # them in, so two writers never wait on each other (the total's row comes at the commit).
+    count_new_outcome(workspace)
     return outcome, True
 
 

@@ -206,16 +206,14 @@ def _write_chunk(workspace, chunk, outcome_source) -> _ChunkResult:
             create.append((uuid.uuid4(), workspace.id, now, lead_id, row.outcome, outcome_source, now))
         elif outcome[1] != row.outcome:
             revise.append((row.outcome, outcome_source, now, outcome[0]))
-    done.outcomes = len(create) + len(revise)
-    if done.outcomes:
-        # the counter row before the outcomes, whose trigger updates the outcome total: the order
-        # every writer takes them in (leads.services.outcomes), so two writers never deadlock
-        count_new_outcome(workspace, count=done.outcomes)
     insert_rows(
         Outcome, ["id", "workspace", "created_at", "lead", "won", "source", "recorded_at", "reason"],
         [(*values, "") for values in create],
     )  # fmt: skip
     update_rows(Outcome, ["won", "source", "recorded_at"], revise)
+    done.outcomes = len(create) + len(revise)
+    if done.outcomes:
+        count_new_outcome(workspace, count=done.outcomes)
     return done
 
 
