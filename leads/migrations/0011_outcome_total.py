@@ -14,7 +14,9 @@ INSTALL = """
 CREATE OR REPLACE FUNCTION leads_outcome_total_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO leads_outcometotal (workspace_id, total) VALUES (NEW.workspace_id, 1)
+        -- a workspace deleted in the same transaction has no total to keep
+        INSERT INTO leads_outcometotal (workspace_id, total)
+        SELECT NEW.workspace_id, 1 WHERE EXISTS (SELECT 1 FROM workspaces_workspace WHERE id = NEW.workspace_id)
         ON CONFLICT (workspace_id) DO UPDATE SET total = leads_outcometotal.total + 1;
     ELSE
         UPDATE leads_outcometotal SET total = total - 1 WHERE workspace_id = OLD.workspace_id;
