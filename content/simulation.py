@@ -25,7 +25,7 @@ from content.winners import (
 DAILY_IMPRESSIONS = 2000
 DAYS = 60
 RUNS = 400
-# Within this many impressions per variant the better of 5% vs 6% CTR must be found (15 days):
+# Within this many impressions per variant the better of 5% vs 6% CTR must be found (10 days):
 # the default impression budget the looks spend their error over.
 POWER_BUDGET = DEFAULT_IMPRESSION_BUDGET
 # The budget the policy page stated before the looks spent their error over one (for comparison).

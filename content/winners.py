@@ -377,7 +377,7 @@ def budgeted_beats(means, variances, leader, increment):
     Each look of an experiment spends the increase of `error_spent` since its last look, so by the
     union bound the chance that any look names a false winner stays within the budgeted share of
     the error rate, however many looks there are and wherever they fall. Returns (beats, the
-    leader's smallest z-score over another variant)."""
+    leader's smallest z-score over another variant, the boundary it had to pass)."""
     means = np.asarray(means, dtype=float)
     variances = np.asarray(variances, dtype=float)
     k = means.shape[-1]
@@ -389,7 +389,7 @@ def budgeted_beats(means, variances, leader, increment):
         z = np.where(is_lead | ~(se > 0), np.inf, diff / np.where(se > 0, se, 1.0))
     z_min = z.min(axis=-1)
     boundary = budgeted_boundary(increment, variances)
-    return np.isfinite(z_min) & (z_min > boundary), z_min
+    return np.isfinite(z_min) & (z_min > boundary), z_min, boundary
 
 
 def recommended_split(prob_best, floor: float = DEFAULT_SPLIT_FLOOR) -> np.ndarray:
@@ -454,7 +454,7 @@ def verdicts_batch(
     _, _, within = sequential_verdicts(means, variances, alpha, practical_lift)
     information = impressions.min(axis=-1) / budget
     increment = error_spent(information, budgeted_alpha) - np.asarray(error_spent_before, dtype=float)
-    budgeted, _ = budgeted_beats(means, variances, leader, increment)
+    budgeted, _, _ = budgeted_beats(means, variances, leader, increment)
     enough = impressions.min(axis=-1) >= min_impressions
     candidates = np.flatnonzero(enough & (always_valid | budgeted))
     winner = np.full(impressions.shape[0], -1)
@@ -603,8 +603,7 @@ def decide_winner(
     information = min(c.impressions for c in counts) / budget if budget > 0 else 0.0
     spent_now = float(error_spent(information, budgeted_alpha))
     increment = 0.0 if error_spent_before is None else max(spent_now - error_spent_before, 0.0)
-    budgeted, z_min = budgeted_beats(means, variances, mean_leader, increment)
-    boundary = float(budgeted_boundary(increment, variances))
+    budgeted, z_min, boundary = budgeted_beats(means, variances, mean_leader, increment)
     base["information"] = information
     runner = order[1]
     level = means[runner]
@@ -660,7 +659,7 @@ def decide_winner(
             evidence = (
                 f"at this look ({min(information, 1.0):.0%} of the {budget:,}-impression budget per variant) "
                 f"it leads every other variant by {float(z_min):.1f} standard errors, past this look's "
-                f"boundary of {boundary:.2f} (the looks so far have spent {base['error_spent']:.2%} of the "
+                f"boundary of {float(boundary):.2f} (the looks so far have spent {base['error_spent']:.2%} of the "
                 f"{budgeted_alpha:.0%} error rate the budget allows)"
             )
         return Decision(

@@ -82,14 +82,19 @@ def _fewest_impressions(counts) -> int:
     return min((c.impressions for c in counts), default=0)
 
 
-def spent_before_look(experiment, counts, *, view: bool = False) -> float | None:
-    """What the experiment's recorded looks spent of the budgeted error before a look at `counts`.
+def last_look(experiment) -> WinnerDecision | None:
+    """The experiment's most recent nightly decision (its last recorded look)."""
+    return experiment.decisions.order_by("-decided_for").first()
+
+
+def spent_before_look(latest: WinnerDecision | None, counts, *, view: bool = False) -> float | None:
+    """What the experiment's recorded looks (the last one `latest`) spent of the budgeted error
+    before a look at `counts`.
 
     The same data as the last nightly look is that look again (its answer must not change). For
     the nightly job more data is a new look after it; a view (`view=True`) is no recorded look, so
     on newer data it gets None: only the always-valid test, honest however often anyone looks, can
     name a winner until the next nightly look spends its share of the budgeted error."""
-    latest = experiment.decisions.order_by("-decided_for").first()
     if latest is None or latest.error_spent is None:
         return None if view else 0.0
     if latest.look_impressions == _fewest_impressions(counts):
@@ -97,12 +102,11 @@ def spent_before_look(experiment, counts, *, view: bool = False) -> float | None
     return None if view else latest.error_spent
 
 
-def current_decision(experiment, policy=None) -> rule.Decision:
-    """The decision on every metric row stored so far, for the pages and the API (a view, see
-    `spent_before_look`)."""
-    policy = policy or get_policy(experiment.workspace)
+def current_decision(experiment, policy, latest: WinnerDecision | None) -> rule.Decision:
+    """The decision on every metric row stored so far, for the pages and the API: a view after
+    the last recorded look `latest` (see `spent_before_look`)."""
     counts = variant_counts(experiment)
-    before = spent_before_look(experiment, counts, view=True)
+    before = spent_before_look(latest, counts, view=True)
     return decide_with_policy(counts, policy, seed=_seed(experiment), error_spent_before=before)
 
 
@@ -113,7 +117,8 @@ def experiment_report(experiment) -> dict:
     """An experiment's verdict now, its variants with n and intervals, and the recommended split
     (for running experiments): what the experiment page and the API show."""
     policy = get_policy(experiment.workspace)
-    decision = current_decision(experiment, policy)
+    latest = last_look(experiment)
+    decision = current_decision(experiment, policy, latest)
     running = decision.status in RUNNING
     variants = []
     for v in decision.variants:
@@ -135,7 +140,6 @@ def experiment_report(experiment) -> dict:
                 "recommended_share": v.recommended_share if running else None,
             }
         )
-    latest = experiment.decisions.order_by("-decided_for").first()
     return {
         "experiment_id": str(experiment.id),
         "experiment": experiment.name,
@@ -180,7 +184,7 @@ def experiment_report(experiment) -> dict:
 
 def decide_experiment(experiment, policy, run_date, run=None) -> WinnerDecision:
     counts = variant_counts(experiment)
-    before = spent_before_look(experiment, counts)
+    before = spent_before_look(last_look(experiment), counts)
     decision = decide_with_policy(counts, policy, seed=_seed(experiment), error_spent_before=before)
     winner_post = None
     with transaction.atomic():

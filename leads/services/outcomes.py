@@ -52,7 +52,7 @@ def find_lead(workspace, lead_id: str) -> Lead | None:
     outcome as `loaded_outcome` (record_outcome then needs no read of its own for a new outcome).
 
     One raw query of the columns recording an outcome uses: building the ORM's SQL for it cost more
-    than the rest of an outcome call (docs/bench.md, scenario 5); tests/leads/test_find_lead.py
+    than the rest of an outcome call (docs/bench.md, scenario 5); tests/leads/test_outcome_total.py
     pins it against the ORM's answer."""
     lead_id = str(lead_id)
     if "\x00" in lead_id:  # no stored id holds a NUL (PostgreSQL refuses one in a query)
