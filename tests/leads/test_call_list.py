@@ -2,14 +2,13 @@
 the page; the API; the selector the retraining reads."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from leads.models import CallListEntry, Lead, LeadScore, Outcome, ScoringSettings
 from leads.selectors import selection_probabilities
 from leads.services.call_list import build_call_list, call_list, local_today
+from tests.concurrency import run_together
 from tests.leads.factories import CrmLeadFactory, LeadScoreFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,33 +207,11 @@ def test_selection_probabilities_use_the_latest_entry(workspace):
     assert selection_probabilities(workspace, [never.pk]) == {}
 
 
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    errors, results = [], []
-
-    def run(function):
-        try:
-            barrier.wait()
-            results.append(function())
-        except Exception as error:  # collected and reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_builds_at_once_make_one_list(workspace):
     _scored_leads(workspace, 40)
     # Different scores for the two builds' reads would draw different lists: still only one lands.
-    results = _run_together([lambda: build_call_list(workspace)] * 4)
+    results = run_together([lambda: build_call_list(workspace)] * 4)
     assert sorted(results) == [False, False, False, True]
     entries = CallListEntry.objects.filter(workspace=workspace)
     assert entries.count() == 20

@@ -2,17 +2,17 @@
 remembered (for the retention period), not only the last one."""
 
 import json
-import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
 
 from leads.models import Outcome, ScoringSettings, WebhookEvent
 from leads.services.outcomes import find_lead, record_webhook_event
 from leads.tasks.webhooks import delete_old_webhook_events
+from tests.concurrency import run_together
 from tests.leads.factories import CrmLeadFactory
 
 URL = "/api/v1/webhooks/crm/outcome"
@@ -106,26 +106,15 @@ def test_a_retention_set_below_thirty_days_still_keeps_thirty(workspace, setting
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_deliveries_of_one_event_store_it_once(workspace):
     CrmLeadFactory(workspace=workspace, external_id="CRM-1")
-    barrier = threading.Barrier(20)
-    results, errors = [], []
-
-    def deliver(won):
-        try:
-            lead = find_lead(workspace, "CRM-1")
-            barrier.wait()
-            results.append(record_webhook_event(workspace, lead, won, event_id="evt-1"))
-        except Exception as error:  # collected and reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
+    # Each delivery looks its lead up before any of them writes, as twenty web workers would.
+    leads = [find_lead(workspace, "CRM-1") for _ in range(20)]
     # Half say won, half lost: whichever delivery stores the event decides, the rest are no-ops.
-    threads = [threading.Thread(target=deliver, args=(i % 2 == 0,)) for i in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
+    results = run_together(
+        [
+            lambda lead=lead, won=(i % 2 == 0): record_webhook_event(workspace, lead, won, event_id="evt-1")
+            for i, lead in enumerate(leads)
+        ]
+    )
     assert sum(result.duplicate_of is None for result in results) == 1
     assert WebhookEvent.objects.filter(workspace=workspace, event_id="evt-1").count() == 1
     first = next(result for result in results if result.duplicate_of is None)
