@@ -76,7 +76,8 @@ class WebhookEvent(WorkspaceScopedModel):
 
 class OutcomeTotal(models.Model):
     """How many outcomes a workspace has, kept by PostgreSQL triggers on every insert and delete of
-    an outcome, at the commit (migration 0011), so an outcome call answers its total without counting them all.
+    an outcome, written once per transaction at its commit (migrations 0011, 0012), so an outcome call
+    answers its total without counting them all.
     SQLite has no such triggers: there the total is counted (leads.services.outcomes.total_outcomes)."""
 
     workspace = models.OneToOneField(Workspace, primary_key=True, on_delete=models.CASCADE, related_name="+")

@@ -264,7 +264,7 @@ def delete_old_webhook_events(days: int) -> int:
 def total_outcomes(workspace) -> int:
     """How many leads of the workspace have an outcome (the seed's `total_feedback`).
 
-    On PostgreSQL the triggers of migration 0011 keep it in OutcomeTotal (read after this request's
+    On PostgreSQL the triggers of migrations 0011 and 0012 keep it in OutcomeTotal (read after this request's
     write committed, so the last answer is the final count); counting every outcome on each call
     cost more than the rest of the call at 10,000 outcomes. SQLite counts (one writer at a time,
     and the small data it serves). Raw SQL: the ORM took a millisecond to build either query.

@@ -1,15 +1,15 @@
 """The outcome total an outcome call answers equals a recount after every kind of write, and the
 hand-written lookups behind the call give what the ORM gives."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from leads.models import Lead, Outcome, OutcomeTotal
 from leads.services.imports.importing import import_leads
 from leads.services.outcomes import find_lead, record_outcome, record_webhook_event, total_outcomes
+from tests.concurrency import run_together
 from tests.leads.factories import CrmLeadFactory
 from tests.workspaces.factories import WorkspaceFactory
 
@@ -118,21 +118,59 @@ def test_the_kept_total_equals_a_recount_after_every_kind_of_write(workspace):
     assert not OutcomeTotal.objects.filter(workspace_id=other.id).exists()
 
 
+def _outcomes(workspace, leads):
+    now = leads[0].created_at
+    return Outcome.objects.bulk_create(
+        [Outcome(workspace=workspace, lead=lead, won=True, source="demo", recorded_at=now) for lead in leads]
+    )
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_one_transaction_of_many_statements_savepoints_and_workspaces_keeps_each_total(workspace):
+    """The total is written once per workspace at the commit, from what each statement added."""
+    other = WorkspaceFactory()
+    leads = CrmLeadFactory.create_batch(30, workspace=workspace)
+    theirs = CrmLeadFactory.create_batch(5, workspace=other)
+    _outcomes(workspace, leads[:2])  # committed before: the transaction adds to an existing total
+    with transaction.atomic():
+        _outcomes(workspace, leads[2:12])
+        _outcomes(other, theirs)
+        Outcome.objects.filter(lead__in=leads[10:12]).delete()  # added and removed in the transaction
+        try:
+            with transaction.atomic():  # a savepoint rolled back: its outcomes are not counted
+                _outcomes(workspace, leads[12:20])
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        with transaction.atomic():  # a savepoint kept
+            _outcomes(workspace, leads[20:25])
+        with connection.cursor() as cursor:  # what Django's constraint check does: the sum so far
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _outcomes(workspace, leads[25:30])
+        Outcome.objects.filter(lead=leads[0]).delete()  # an outcome committed before
+    assert total_outcomes(workspace) == _recount(workspace) == 2 + 8 + 5 + 5 - 1
+    assert total_outcomes(other) == _recount(other) == 5
+    with transaction.atomic():  # every outcome of a workspace gone in one statement
+        Outcome.objects.filter(workspace=workspace).delete()
+    assert OutcomeTotal.objects.get(workspace=workspace).total == 0 == _recount(workspace)
+    try:
+        with transaction.atomic():  # a whole transaction rolled back leaves the total as it was
+            _outcomes(other, CrmLeadFactory.create_batch(3, workspace=other))
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert OutcomeTotal.objects.get(workspace=other).total == 5
+    # The next transaction on this connection starts from nothing pending.
+    _outcomes(other, CrmLeadFactory.create_batch(2, workspace=other))
+    assert total_outcomes(other) == _recount(other) == 7
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_writers_of_every_kind_leave_the_total_a_recount_without_deadlock(workspace):
     leads = CrmLeadFactory.create_batch(40, workspace=workspace)
-    errors = []
-    barrier = threading.Barrier(4)
-
-    def run(work):
-        try:
-            barrier.wait()
-            work()
-        except Exception as error:  # collected and reported below
-            errors.append(error)
-        finally:
-            connection.close()
 
     def api():
         for lead in leads[:10]:
@@ -151,10 +189,5 @@ def test_simultaneous_writers_of_every_kind_leave_the_total_a_recount_without_de
             record_outcome(workspace, lead, True, source="api")
             Lead.objects.filter(pk=lead.pk).delete()
 
-    threads = [threading.Thread(target=run, args=(work,)) for work in (api, keyed, imported, deleted)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
+    run_together([api, keyed, imported, deleted])
     assert total_outcomes(workspace) == _recount(workspace) == 35
