@@ -6,29 +6,23 @@ from django.db import migrations
 # An import chunk of 5,000 outcomes updated the total's row 5,000 times in one transaction, each
 # update walking the versions the ones before it left: 73 microseconds an outcome, the import 30-40%
 # slower. Now a statement-level trigger adds the statement's count per workspace to a
-# transaction-local setting (no lock), and the deferred row triggers of 0011 (still the last lock a
-# transaction takes, at its commit) write that sum once and find nothing left to write for the other
-# rows (a setting per workspace, named by its id). Savepoints roll the setting back with the rows; SET CONSTRAINTS ALL IMMEDIATE writes the sum
-# so far and later statements start a new one.
+# transaction-local setting (no lock; one per workspace, named by its id), and the deferred row
+# triggers of 0011 (still the last lock a transaction takes, at its commit) write that sum once and
+# find nothing left to write for the other rows. Savepoints roll the setting back with the rows;
+# SET CONSTRAINTS ALL IMMEDIATE writes the sum so far and later statements start a new one.
+# Both statement triggers name their transition table leads_outcome_changed, so one loop serves both.
 INSTALL = """
 CREATE OR REPLACE FUNCTION leads_outcome_total_statement() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+    sign bigint := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
     counted record;
     pending text;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        FOR counted IN SELECT workspace_id, count(*) AS n FROM leads_outcome_new GROUP BY workspace_id LOOP
-            pending := 'leads_outcome_total.w' || replace(counted.workspace_id::text, '-', '');
-            PERFORM set_config(pending, (coalesce(nullif(current_setting(pending, true), ''), '0')::bigint
-                                         + counted.n)::text, true);
-        END LOOP;
-    ELSE
-        FOR counted IN SELECT workspace_id, count(*) AS n FROM leads_outcome_old GROUP BY workspace_id LOOP
-            pending := 'leads_outcome_total.w' || replace(counted.workspace_id::text, '-', '');
-            PERFORM set_config(pending, (coalesce(nullif(current_setting(pending, true), ''), '0')::bigint
-                                         - counted.n)::text, true);
-        END LOOP;
-    END IF;
+    FOR counted IN SELECT workspace_id, count(*) AS n FROM leads_outcome_changed GROUP BY workspace_id LOOP
+        pending := 'leads_outcome_total.w' || replace(counted.workspace_id::text, '-', '');
+        PERFORM set_config(pending, (coalesce(nullif(current_setting(pending, true), ''), '0')::bigint
+                                     + sign * counted.n)::text, true);
+    END LOOP;
     RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION leads_outcome_total_row() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -55,10 +49,10 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER leads_outcome_total_insert_statement AFTER INSERT ON leads_outcome
-    REFERENCING NEW TABLE AS leads_outcome_new
+    REFERENCING NEW TABLE AS leads_outcome_changed
     FOR EACH STATEMENT EXECUTE FUNCTION leads_outcome_total_statement();
 CREATE TRIGGER leads_outcome_total_delete_statement AFTER DELETE ON leads_outcome
-    REFERENCING OLD TABLE AS leads_outcome_old
+    REFERENCING OLD TABLE AS leads_outcome_changed
     FOR EACH STATEMENT EXECUTE FUNCTION leads_outcome_total_statement();
 """
 

@@ -18,6 +18,13 @@ def _recount(workspace):
     return Outcome.objects.filter(workspace=workspace).count()
 
 
+def _outcomes(workspace, leads):
+    now = leads[0].created_at
+    return Outcome.objects.bulk_create(
+        [Outcome(workspace=workspace, lead=lead, won=True, source="demo", recorded_at=now) for lead in leads]
+    )
+
+
 @pytest.mark.django_db
 def test_total_is_a_recount_on_every_backend(workspace):
     leads = CrmLeadFactory.create_batch(3, workspace=workspace)
@@ -92,13 +99,7 @@ def test_the_kept_total_equals_a_recount_after_every_kind_of_write(workspace):
     record_webhook_event(workspace, leads[2], True, event_id="evt-1")
     data = b"crm_id,converted\n" + b"".join(f"{lead.external_id},yes\n".encode() for lead in leads[3:6])
     import_leads(workspace, data, "crm_id", "converted", "yes")
-    now = leads[0].created_at
-    Outcome.objects.bulk_create(
-        [
-            Outcome(workspace=workspace, lead=lead, won=True, source="demo", recorded_at=now)
-            for lead in leads[6:9]
-        ]
-    )
+    _outcomes(workspace, leads[6:9])  # a bulk insert
     with connection.cursor() as cursor:  # a write no app code makes: the triggers still see it
         cursor.execute(
             "INSERT INTO leads_outcome (id, workspace_id, created_at, lead_id, won, reason, source, recorded_at) "
@@ -116,13 +117,6 @@ def test_the_kept_total_equals_a_recount_after_every_kind_of_write(workspace):
     assert total_outcomes(other) == 1 and total_outcomes(workspace) == 7
     other.delete()  # its total row goes with it, without a trigger error
     assert not OutcomeTotal.objects.filter(workspace_id=other.id).exists()
-
-
-def _outcomes(workspace, leads):
-    now = leads[0].created_at
-    return Outcome.objects.bulk_create(
-        [Outcome(workspace=workspace, lead=lead, won=True, source="demo", recorded_at=now) for lead in leads]
-    )
 
 
 @pytest.mark.services
